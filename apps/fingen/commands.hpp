@@ -1,0 +1,58 @@
+// The fingen command line: one XxxArgs struct and one run_xxx() per subcommand, so tests can call
+// a subcommand in-process exactly as the CLI does.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace fingen::cli {
+
+/// Exit codes of every subcommand.
+enum ExitCode : int { kOk = 0, kRuntimeError = 1, kUsageError = 2 };
+
+struct DataInspectArgs {
+  std::vector<std::string> files;
+  std::string json;  ///< write the report here as JSON (atomically); "-" = standard output
+  std::string format = "auto";
+  bool returns = false;
+  char delimiter = 0;
+  std::size_t lags = 10;
+};
+int run_data_inspect(const DataInspectArgs& args, std::ostream& out);
+void add_data_inspect(CLI::App& data, DataInspectArgs& args, int& code, std::ostream& out);
+
+struct DataCleanArgs {
+  std::vector<std::string> files;
+  std::string out;
+  std::string missing = "ffill";
+  std::size_t limit = 0;
+  std::string join = "inner";
+  std::size_t max_fill = 5;
+  std::string outliers = "none";
+  double threshold = 8.0;
+  bool returns = false;
+  bool to_returns = false;
+  std::string return_kind = "log";
+  std::string report;
+};
+int run_data_clean(const DataCleanArgs& args, std::ostream& out);
+void add_data_clean(CLI::App& data, DataCleanArgs& args, int& code, std::ostream& out);
+
+struct InfoArgs {
+  bool json = false;
+};
+int run_info(const InfoArgs& args, std::ostream& out);
+void add_info(CLI::App& app, InfoArgs& args, int& code, std::ostream& out);
+
+/// Runs a subcommand body, turning fingen::Error (and any other exception) into a message on
+/// stderr and an exit code: usage errors 2, everything else 1.
+int guarded(const std::function<int()>& body);
+
+}  // namespace fingen::cli
