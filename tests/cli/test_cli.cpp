@@ -1,0 +1,110 @@
+// The CLI's subcommands, run in-process as `fingen` runs them.
+#include <filesystem>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/data/readers.hpp"
+#include "test_util.hpp"
+
+namespace fingen::cli {
+namespace {
+
+TEST(CliDataInspect, WritesJsonForEveryBundledKind) {
+  test::TempDir dir;
+  DataInspectArgs args;
+  args.files = {test::bundled("sp500_ohlcv_2000_2020.csv"), test::bundled("treasury_yields_daily.csv"),
+                test::bundled("lending_club.csv")};
+  args.json = dir.file("inspect.json");
+  std::ostringstream out;
+  ASSERT_EQ(run_data_inspect(args, out), kOk);
+  EXPECT_NE(out.str().find("rows 5105, columns 7, date 2000-01-03 .. 2020-04-17"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(args.json));
+  ASSERT_EQ(j["files"].size(), 3u);
+  const auto& sp = j["files"][0];
+  EXPECT_EQ(sp["format"], "ohlcv");
+  EXPECT_EQ(sp["index"]["kind"], "date");
+  EXPECT_EQ(sp["sha256"], "45d83d7ac74db4034f5ab0883340a96372f52b51c135ea1a03e8745028a44a5c");
+  bool close_found = false;
+  for (const auto& s : sp["series"]) {
+    if (s["name"] == "close") {
+      close_found = true;
+      EXPECT_EQ(s["log_returns"]["n"], 5104);
+      EXPECT_NEAR(s["log_returns"]["sd"].get<double>(), 0.012549844501676734, 1e-12);
+      EXPECT_EQ(s["log_returns"]["ljung_box"]["lags"], 10);
+    }
+    if (s["name"] == "volume") {
+      EXPECT_TRUE(s["log_returns"].is_null());
+    }
+  }
+  EXPECT_TRUE(close_found);
+  EXPECT_EQ(j["files"][1]["index"]["kind"], "observation");
+  EXPECT_EQ(j["files"][2]["format"], "labelled");
+  EXPECT_EQ(j["files"][2]["label"]["positives"], 517);
+}
+
+TEST(CliDataInspect, BadFileFailsWithoutWritingOutput) {
+  test::TempDir dir;
+  DataInspectArgs args;
+  args.files = {test::bundled("msft_ohlcv_2000_2001.csv"),
+                dir.write("bad.csv", "date,a\n2020-01-02,1\n2020-01-03,x\n")};
+  args.json = dir.file("out.json");
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_data_inspect(args, out), kRuntimeError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("bad.csv:3: column 'a': expected a number, found 'x'"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(args.json));
+}
+
+TEST(CliDataInspect, UsageErrorExitsTwo) {
+  DataInspectArgs args;
+  args.files = {test::bundled("msft_ohlcv_2000_2001.csv")};
+  args.format = "parquet";
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_data_inspect(args, out), kUsageError);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown format 'parquet'"), std::string::npos);
+}
+
+TEST(CliDataClean, AlignsFillsConvertsAndTreatsOutliers) {
+  test::TempDir dir;
+  DataCleanArgs args;
+  args.files = {test::bundled("gold_silver.csv"), test::bundled("swiss_indices_2000_2007.csv")};
+  args.out = dir.file("clean.csv");
+  args.report = dir.file("clean.json");
+  args.join = "ffill";
+  args.max_fill = 3;
+  args.to_returns = true;
+  args.outliers = "winsorize";
+  args.threshold = 10;
+  std::ostringstream out;
+  ASSERT_EQ(run_data_clean(args, out), kOk) << out.str();
+  const Panel r = data::read_panel(args.out, data::ReadOptions().values(ValueKind::Returns));
+  EXPECT_EQ(r.cols(), 8u);
+  EXPECT_FALSE(r.values.array().isNaN().any());
+  // Gold/silver goes on to 2012; the Swiss series (last 2007-05-08) is carried 3 rows further.
+  EXPECT_EQ(format_index(r.kind, r.index.back()), "2007-05-11");
+  const auto rep = nlohmann::json::parse(read_file(args.report));
+  EXPECT_EQ(rep["output"]["rows"], r.rows());
+  EXPECT_GT(rep["outliers"]["found"].get<int>(), 0);  // the Swiss real-estate index has jumps
+}
+
+TEST(CliDataClean, RejectsBadOptionsBeforeReading) {
+  test::TempDir dir;
+  DataCleanArgs args;
+  args.files = {test::bundled("gold_silver.csv")};
+  args.out = dir.file("x.csv");
+  args.missing = "mean";
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_data_clean(args, out), kUsageError);
+  testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(std::filesystem::exists(args.out));
+}
+
+}  // namespace
+}  // namespace fingen::cli
