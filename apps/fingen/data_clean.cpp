@@ -63,18 +63,27 @@ int run_data_clean(const DataCleanArgs& args, std::ostream& out) {
       out << fmt::format("converted to {} returns: {} rows\n", args.return_kind, panel.rows());
     }
     if (outliers) {
+      const std::vector<std::int64_t> index_before = panel.index;  // Drop removes rows
       const data::OutlierReport orep = data::treat_outliers(panel, args.threshold, action);
       nlohmann::json list = nlohmann::json::array();
       for (const auto& o : orep.outliers)
-        list.push_back({{"index", format_index(panel.kind, o.row < panel.rows() ? panel.index[o.row] : 0)},
+        list.push_back({{"index", format_index(panel.kind, index_before[o.row])},
                         {"series", panel.names[o.column]}, {"value", o.value}, {"z", o.z}});
       report["outliers"] = {{"action", args.outliers}, {"threshold", args.threshold},
-                            {"found", orep.outliers.size()}, {"rows_dropped", orep.rows_dropped}};
+                            {"found", orep.outliers.size()}, {"rows_dropped", orep.rows_dropped},
+                            {"list", list}};
       out << fmt::format("outliers (|robust z| > {}): {} found, action {}\n", args.threshold,
                          orep.outliers.size(), args.outliers);
-      for (const auto& o : orep.outliers)
-        out << fmt::format("  row {:>6}  {:<10} value {:>12.6g}  z {:>8.2f}\n", o.row,
-                           panel.names[o.column], o.value, o.z);
+      constexpr std::size_t kShown = 10;
+      for (std::size_t k = 0; k < orep.outliers.size() && k < kShown; ++k) {
+        const auto& o = orep.outliers[k];
+        out << fmt::format("  {}  {:<10} value {:>12.6g}  z {:>8.2f}\n",
+                           format_index(panel.kind, index_before[o.row]), panel.names[o.column],
+                           o.value, o.z);
+      }
+      if (orep.outliers.size() > kShown)
+        out << fmt::format("  ... {} more{}\n", orep.outliers.size() - kShown,
+                           args.report.empty() ? " (--report FILE lists them all)" : " in the report");
     }
     report["output"] = {{"file", args.out}, {"rows", panel.rows()}, {"columns", panel.names}};
     data::write_csv(args.out, panel);

@@ -17,12 +17,17 @@ std::string to_lower(std::string_view text) {
 }
 
 bool is_missing_token(std::string_view f) noexcept {
+  // Hot path: called for every numeric field, so compare characters, not strings.
   switch (f.size()) {
     case 0: return true;
     case 1: return f[0] == '.';
-    case 2: return f == "NA";
-    case 3: return f == "NaN" || f == "nan" || f == "NAN" || f == "N/A";
-    case 4: return f == "null" || f == "NULL";
+    case 2: return f[0] == 'N' && f[1] == 'A';
+    case 3:
+      return (f[0] == 'N' && f[1] == 'a' && f[2] == 'N') || (f[0] == 'n' && f[1] == 'a' && f[2] == 'n') ||
+             (f[0] == 'N' && f[1] == 'A' && f[2] == 'N') || (f[0] == 'N' && f[1] == '/' && f[2] == 'A');
+    case 4:
+      return (f[0] == 'n' && f[1] == 'u' && f[2] == 'l' && f[3] == 'l') ||
+             (f[0] == 'N' && f[1] == 'U' && f[2] == 'L' && f[3] == 'L');
     default: return false;
   }
 }
@@ -66,6 +71,16 @@ InputLocation CsvDocument::where(std::size_t line, std::size_t column) const {
 }
 
 CsvCursor CsvDocument::rows() const { return CsvCursor(*this); }
+
+std::size_t CsvDocument::estimated_rows() const noexcept {
+  const std::size_t body = text_.size() - std::min(text_.size(), body_offset_);
+  const std::size_t sample = std::min<std::size_t>(body, 64 * 1024);
+  const auto lines = static_cast<std::size_t>(
+      std::count(text_.begin() + static_cast<std::ptrdiff_t>(body_offset_),
+                 text_.begin() + static_cast<std::ptrdiff_t>(body_offset_ + sample), '\n'));
+  if (lines == 0) return 1;
+  return std::min<std::size_t>(body / (sample / lines) + 16, std::size_t{1} << 28);
+}
 
 void CsvDocument::parse_header(const CsvOptions& options) {
   static constexpr char kBom[] = "\xEF\xBB\xBF";
@@ -134,6 +149,31 @@ bool CsvCursor::next(CsvRow& row) {
   row.line = line_;
   pieces_.clear();
   scratch_.clear();
+  {
+    // Fast path for the common line without quotes: find its end and split it with memchr.
+    const char* base = t.data();
+    const char* eol = static_cast<const char*>(std::memchr(base + pos_, '\n', n - pos_));
+    const std::size_t end = eol ? static_cast<std::size_t>(eol - base) : n;
+    if (!std::memchr(base + pos_, '"', end - pos_)) {
+      std::size_t start = pos_;
+      for (;;) {
+        const char* d = static_cast<const char*>(std::memchr(base + start, delim, end - start));
+        const std::size_t stop = d ? static_cast<std::size_t>(d - base) : end;
+        std::size_t a = start, b = stop;
+        while (b > a && (base[b - 1] == '\r' || base[b - 1] == ' ')) --b;
+        while (a < b && base[a] == ' ') ++a;
+        pieces_.push_back({false, a, b - a});
+        if (!d) break;
+        start = stop + 1;
+      }
+      pos_ = end < n ? end + 1 : n;
+      if (end < n) ++line_;
+      row.fields.resize(pieces_.size());
+      for (std::size_t i = 0; i < pieces_.size(); ++i)
+        row.fields[i] = std::string_view(base + pieces_[i].offset, pieces_[i].length);
+      return true;
+    }
+  }
   for (;;) {
     if (t[pos_] == '"') {
       // Quoted field: up to the closing quote; "" stands for one quote.

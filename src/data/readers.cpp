@@ -48,7 +48,9 @@ Panel read_columns(const CsvDocument& doc, std::size_t index_col,
   panel.names = std::move(names);
   const std::size_t width = doc.header().size();
   std::vector<std::vector<double>> cols(value_cols.size());
-  for (auto& c : cols) c.reserve(1024);
+  const std::size_t expected_rows = doc.estimated_rows();
+  for (auto& c : cols) c.reserve(expected_rows);
+  panel.index.reserve(expected_rows);
 
   const std::string index_header = to_lower(doc.header()[index_col]);
   bool kind_known = false;
@@ -191,11 +193,12 @@ Panel read_ohlcv(const CsvDocument& doc, const ReadOptions& options) {
     for (Eigen::Index i = 0; i <= row; ++i) cursor.next(r);
     throw_input_error(doc.where(r.line, value_cols[col]), msg);
   };
+  const std::size_t volume_col = 4;  // position in ohlcv_columns()
   for (Eigen::Index i = 0; i < p.values.rows(); ++i) {
     for (std::size_t k = 0; k < names.size(); ++k) {
       const double v = p.values(i, static_cast<Eigen::Index>(k));
       if (std::isnan(v)) continue;
-      if (names[k] == "volume") {
+      if (k == volume_col) {
         if (v < 0) fail_at_row(i, k, fmt::format("expected a volume >= 0, found {}", v));
       } else if (v <= 0) {
         fail_at_row(i, k, fmt::format("expected a positive price, found {}", v));

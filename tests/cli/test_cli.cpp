@@ -91,6 +91,8 @@ TEST(CliDataClean, AlignsFillsConvertsAndTreatsOutliers) {
   const auto rep = nlohmann::json::parse(read_file(args.report));
   EXPECT_EQ(rep["output"]["rows"], r.rows());
   EXPECT_GT(rep["outliers"]["found"].get<int>(), 0);  // the Swiss real-estate index has jumps
+  EXPECT_EQ(rep["outliers"]["list"].size(), rep["outliers"]["found"].get<std::size_t>());
+  EXPECT_TRUE(parse_date(rep["outliers"]["list"][0]["index"].get<std::string>()).has_value());
 }
 
 TEST(CliDataClean, RejectsBadOptionsBeforeReading) {

@@ -45,6 +45,8 @@ class CsvDocument {
   InputLocation where(std::size_t line, std::size_t column) const;
   /// A cursor over the data rows.
   CsvCursor rows() const;
+  /// Rough number of data rows (from the length of the first rows), for reserving memory.
+  std::size_t estimated_rows() const noexcept;
 
  private:
   CsvDocument() = default;
