@@ -38,16 +38,18 @@ void make_file(const std::string& path, std::size_t rows, unsigned seed) {
     const double high = std::max(open, close) * (1.0 + 0.005 * u(rng));
     const double low = std::min(open, close) * (1.0 - 0.005 * u(rng));
     const auto volume = static_cast<long long>(1e8 * (0.5 + u(rng)));
-    fmt::format_to(out, "{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{}\n",
-                   fingen::format_index(fingen::IndexKind::Date, day0 + static_cast<std::int64_t>(i)),
-                   open, high, low, close, close, volume);
+    fmt::format_to(
+        out, "{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{}\n",
+        fingen::format_index(fingen::IndexKind::Date, day0 + static_cast<std::int64_t>(i)), open,
+        high, low, close, close, volume);
   }
   fingen::write_file_atomic(path, std::string_view(buf.data(), buf.size()));
 }
 
 std::string bench_file() {
   if (const char* env = std::getenv("FINGEN_BENCH_CSV")) return env;
-  const std::string path = (std::filesystem::temp_directory_path() / "fingen_bench_1m.csv").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "fingen_bench_1m.csv").string();
   if (!std::filesystem::exists(path)) make_file(path, 1000000, 42);
   return path;
 }
@@ -71,7 +73,8 @@ BENCHMARK(BM_ReadOhlcv)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 int main(int argc, char** argv) {
   if (argc >= 3 && std::string(argv[1]) == "make") {
     try {
-      make_file(argv[2], argc > 3 ? std::stoul(argv[3]) : 1000000, argc > 4 ? static_cast<unsigned>(std::stoul(argv[4])) : 42);
+      make_file(argv[2], argc > 3 ? std::stoul(argv[3]) : 1000000,
+                argc > 4 ? static_cast<unsigned>(std::stoul(argv[4])) : 42);
     } catch (const std::exception& e) {
       std::cerr << "bench_csv: " << e.what() << '\n';
       return 1;

@@ -39,8 +39,12 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-inline std::string bundled(const std::string& name) { return std::string(FINGEN_BUNDLED_DATA_DIR) + "/" + name; }
-inline std::string test_data(const std::string& name) { return std::string(FINGEN_TEST_DATA_DIR) + "/" + name; }
+inline std::string bundled(const std::string& name) {
+  return std::string(FINGEN_BUNDLED_DATA_DIR) + "/" + name;
+}
+inline std::string test_data(const std::string& name) {
+  return std::string(FINGEN_TEST_DATA_DIR) + "/" + name;
+}
 
 /// Runs `body`, expects a fingen::Error of `category` whose message contains every `needle`.
 template <class F>

@@ -26,7 +26,8 @@ int run_data_clean(const DataCleanArgs& args, std::ostream& out) {
     const data::OutlierAction action =
         outliers ? data::parse_outlier_action(args.outliers) : data::OutlierAction::Report;
     const data::ReturnKind return_kind = data::parse_return_kind(args.return_kind);
-    FG_REQUIRE(!(args.returns && args.to_returns), "--to-returns needs price files, but --returns says they hold returns");
+    FG_REQUIRE(!(args.returns && args.to_returns),
+               "--to-returns needs price files, but --returns says they hold returns");
 
     const ValueKind kind = args.returns ? ValueKind::Returns : ValueKind::Prices;
     std::vector<Panel> panels;
@@ -44,19 +45,24 @@ int run_data_clean(const DataCleanArgs& args, std::ostream& out) {
       }
       panels.push_back(std::move(p));
     }
-    nlohmann::json report{{"fingen_version", FINGEN_VERSION_STRING}, {"command", "data clean"}, {"inputs", args.files}};
+    nlohmann::json report{{"fingen_version", FINGEN_VERSION_STRING},
+                          {"command", "data clean"},
+                          {"inputs", args.files}};
     Panel panel = panels.size() == 1 ? panels[0] : data::align(panels, join, args.max_fill);
     std::size_t input_rows = 0;
     for (const auto& p : panels) input_rows = std::max(input_rows, p.rows());
     report["aligned_rows"] = panel.rows();
     const data::MissingReport mr = data::clean_missing(panel, missing, args.limit);
-    report["missing"] = {{"policy", args.missing}, {"per_column", mr.missing}, {"filled", mr.filled},
+    report["missing"] = {{"policy", args.missing},
+                         {"per_column", mr.missing},
+                         {"filled", mr.filled},
                          {"rows_dropped", mr.rows_dropped}};
-    out << fmt::format("read {} file(s): {} rows after alignment ({}), {} missing values, {} filled "
-                       "({}), {} rows dropped\n",
-                       args.files.size(), report["aligned_rows"].get<std::size_t>(), args.join,
-                       std::accumulate(mr.missing.begin(), mr.missing.end(), std::size_t{0}),
-                       mr.filled, args.missing, mr.rows_dropped);
+    out << fmt::format(
+        "read {} file(s): {} rows after alignment ({}), {} missing values, {} filled "
+        "({}), {} rows dropped\n",
+        args.files.size(), report["aligned_rows"].get<std::size_t>(), args.join,
+        std::accumulate(mr.missing.begin(), mr.missing.end(), std::size_t{0}), mr.filled,
+        args.missing, mr.rows_dropped);
     FG_CHECK(Input, panel.rows() >= 2, "fewer than 2 rows left after cleaning; nothing to write");
     if (args.to_returns) {
       panel = data::to_returns(panel, return_kind);
@@ -68,9 +74,13 @@ int run_data_clean(const DataCleanArgs& args, std::ostream& out) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& o : orep.outliers)
         list.push_back({{"index", format_index(panel.kind, index_before[o.row])},
-                        {"series", panel.names[o.column]}, {"value", o.value}, {"z", o.z}});
-      report["outliers"] = {{"action", args.outliers}, {"threshold", args.threshold},
-                            {"found", orep.outliers.size()}, {"rows_dropped", orep.rows_dropped},
+                        {"series", panel.names[o.column]},
+                        {"value", o.value},
+                        {"z", o.z}});
+      report["outliers"] = {{"action", args.outliers},
+                            {"threshold", args.threshold},
+                            {"found", orep.outliers.size()},
+                            {"rows_dropped", orep.rows_dropped},
                             {"list", list}};
       out << fmt::format("outliers (|robust z| > {}): {} found, action {}\n", args.threshold,
                          orep.outliers.size(), args.outliers);
@@ -82,8 +92,9 @@ int run_data_clean(const DataCleanArgs& args, std::ostream& out) {
                            o.value, o.z);
       }
       if (orep.outliers.size() > kShown)
-        out << fmt::format("  ... {} more{}\n", orep.outliers.size() - kShown,
-                           args.report.empty() ? " (--report FILE lists them all)" : " in the report");
+        out << fmt::format(
+            "  ... {} more{}\n", orep.outliers.size() - kShown,
+            args.report.empty() ? " (--report FILE lists them all)" : " in the report");
     }
     report["output"] = {{"file", args.out}, {"rows", panel.rows()}, {"columns", panel.names}};
     data::write_csv(args.out, panel);
@@ -94,25 +105,33 @@ int run_data_clean(const DataCleanArgs& args, std::ostream& out) {
 }
 
 void add_data_clean(CLI::App& data, DataCleanArgs& args, int& code, std::ostream& out) {
-  CLI::App* cmd = data.add_subcommand("clean", "Align, fill gaps, treat outliers and write a clean CSV");
+  CLI::App* cmd =
+      data.add_subcommand("clean", "Align, fill gaps, treat outliers and write a clean CSV");
   cmd->footer(
-      "Several files are aligned on one calendar (inner join, or forward-fill up to --max-fill rows);\n"
+      "Several files are aligned on one calendar (inner join, or forward-fill up to --max-fill "
+      "rows);\n"
       "an OHLCV file contributes its close. Outliers are judged by the robust z-score\n"
       "(x - median) / (1.4826 MAD), on returns when --to-returns is given.\n\n"
       "Examples:\n"
-      "  fingen data clean data/dow_jones_30.csv --to-returns --outliers winsorize --out dj_returns.csv\n"
-      "  fingen data clean data/eu_stock_markets.csv data/swiss_indices_2000_2007.csv --join ffill \\\n"
+      "  fingen data clean data/dow_jones_30.csv --to-returns --outliers winsorize --out "
+      "dj_returns.csv\n"
+      "  fingen data clean data/eu_stock_markets.csv data/swiss_indices_2000_2007.csv --join ffill "
+      "\\\n"
       "      --max-fill 3 --out europe.csv --report europe.json");
-  cmd->add_option("files", args.files, "Input CSV files (prices unless --returns)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("files", args.files, "Input CSV files (prices unless --returns)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args.out, "Output CSV file")->required();
   cmd->add_option("--missing", args.missing, "drop, ffill or interpolate");
   cmd->add_option("--limit", args.limit, "Longest gap to fill, in rows (0 = any)");
   cmd->add_option("--join", args.join, "Alignment of several files: inner or ffill");
-  cmd->add_option("--max-fill", args.max_fill, "Rows a series may be carried forward when --join ffill");
+  cmd->add_option("--max-fill", args.max_fill,
+                  "Rows a series may be carried forward when --join ffill");
   cmd->add_option("--outliers", args.outliers, "none, report, winsorize or drop");
   cmd->add_option("--threshold", args.threshold, "Robust z-score threshold for outliers");
   cmd->add_flag("--returns", args.returns, "The inputs hold returns, not prices");
-  cmd->add_flag("--to-returns", args.to_returns, "Convert prices to returns before outlier treatment");
+  cmd->add_flag("--to-returns", args.to_returns,
+                "Convert prices to returns before outlier treatment");
   cmd->add_option("--return-kind", args.return_kind, "log or simple");
   cmd->add_option("--report", args.report, "Write what was done as JSON");
   cmd->callback([&] { code = run_data_clean(args, out); });

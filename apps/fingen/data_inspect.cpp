@@ -23,15 +23,20 @@ json report_json(const data::InspectReport& r, std::size_t lags) {
          {"rows", r.rows},
          {"columns", r.columns}};
   if (r.format == data::FileFormat::Labelled) {
-    j["label"] = {{"column", r.label},
-                  {"positive_class", r.positive_class},
-                  {"positives", r.positives},
-                  {"positive_rate", static_cast<double>(r.positives) / static_cast<double>(r.rows)}};
+    j["label"] = {
+        {"column", r.label},
+        {"positive_class", r.positive_class},
+        {"positives", r.positives},
+        {"positive_rate", static_cast<double>(r.positives) / static_cast<double>(r.rows)}};
     json features = json::array();
     for (const auto& f : r.features) {
-      json fj{{"name", f.name}, {"type", f.categorical ? "categorical" : "numeric"}, {"missing", f.missing}};
-      if (f.categorical) fj["levels"] = f.levels;
-      else fj.update({{"mean", f.mean}, {"sd", f.sd}, {"min", f.min}, {"max", f.max}});
+      json fj{{"name", f.name},
+              {"type", f.categorical ? "categorical" : "numeric"},
+              {"missing", f.missing}};
+      if (f.categorical)
+        fj["levels"] = f.levels;
+      else
+        fj.update({{"mean", f.mean}, {"sd", f.sd}, {"min", f.min}, {"max", f.max}});
       features.push_back(fj);
     }
     j["features"] = features;
@@ -65,7 +70,8 @@ json report_json(const data::InspectReport& r, std::size_t lags) {
 }
 
 void print_report(const data::InspectReport& r, std::ostream& out, bool returns, std::size_t lags) {
-  out << fmt::format("{}  ({}, sha256 {})\n", r.file, data::to_string(r.format), r.sha256.substr(0, 12));
+  out << fmt::format("{}  ({}, sha256 {})\n", r.file, data::to_string(r.format),
+                     r.sha256.substr(0, 12));
   if (r.format == data::FileFormat::Labelled) {
     out << fmt::format("  rows {}, features {}, label '{}': {} positive ('{}', {:.2f}%)\n", r.rows,
                        r.features.size(), r.label, r.positives, r.positive_class,
@@ -81,20 +87,22 @@ void print_report(const data::InspectReport& r, std::ostream& out, bool returns,
                        "missing", "mean|levels", "sd", "min", "max");
     for (const auto& f : r.features) {
       if (f.categorical)
-        out << fmt::format("  {:<28} {:>11} {:>8} {:>12}\n", f.name, "categorical", f.missing, f.levels);
+        out << fmt::format("  {:<28} {:>11} {:>8} {:>12}\n", f.name, "categorical", f.missing,
+                           f.levels);
       else
-        out << fmt::format("  {:<28} {:>11} {:>8} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g}\n", f.name,
-                           "numeric", f.missing, f.mean, f.sd, f.min, f.max);
+        out << fmt::format("  {:<28} {:>11} {:>8} {:>12.5g} {:>12.5g} {:>12.5g} {:>12.5g}\n",
+                           f.name, "numeric", f.missing, f.mean, f.sd, f.min, f.max);
     }
     return;
   }
-  out << fmt::format("  rows {}, columns {}, {} {} .. {}\n", r.rows, r.columns, to_string(r.index_kind),
-                     r.first, r.last);
+  out << fmt::format("  rows {}, columns {}, {} {} .. {}\n", r.rows, r.columns,
+                     to_string(r.index_kind), r.first, r.last);
   out << fmt::format("  statistics of {}:\n", returns ? "the values (returns)" : "log returns");
-  out << fmt::format("  {:<10} {:>7} {:>5} {:>7} {:>10} {:>9} {:>7} {:>8} {:>9} {:>9} {:>7} {:>7} "
-                     "{:>10} {:>8} {:>8} {:>8}\n",
-                     "series", "obs", "miss", "n_ret", "mean", "sd", "skew", "exkurt", "min", "max",
-                     "acf1", "acf1_r2", "JB", "p_JB", fmt::format("Q({})", lags), "p_Q");
+  out << fmt::format(
+      "  {:<10} {:>7} {:>5} {:>7} {:>10} {:>9} {:>7} {:>8} {:>9} {:>9} {:>7} {:>7} "
+      "{:>10} {:>8} {:>8} {:>8}\n",
+      "series", "obs", "miss", "n_ret", "mean", "sd", "skew", "exkurt", "min", "max", "acf1",
+      "acf1_r2", "JB", "p_JB", fmt::format("Q({})", lags), "p_Q");
   for (const auto& s : r.series) {
     if (!s.has_stats) {
       out << fmt::format("  {:<10} {:>7} {:>5} {:>7}\n", s.name, s.observations, s.missing,
@@ -102,11 +110,12 @@ void print_report(const data::InspectReport& r, std::ostream& out, bool returns,
       continue;
     }
     const auto& m = s.moments;
-    out << fmt::format("  {:<10} {:>7} {:>5} {:>7} {:>10.3e} {:>9.5f} {:>7.3f} {:>8.3f} {:>9.5f} "
-                       "{:>9.5f} {:>7.3f} {:>7.3f} {:>10.4g} {:>8.2g} {:>8.4g} {:>8.2g}\n",
-                       s.name, s.observations, s.missing, s.returns, m.mean, m.sd, m.skewness,
-                       m.excess_kurtosis, m.min, m.max, s.acf1, s.acf1_sq, s.jarque_bera.statistic,
-                       s.jarque_bera.p_value, s.ljung_box.statistic, s.ljung_box.p_value);
+    out << fmt::format(
+        "  {:<10} {:>7} {:>5} {:>7} {:>10.3e} {:>9.5f} {:>7.3f} {:>8.3f} {:>9.5f} "
+        "{:>9.5f} {:>7.3f} {:>7.3f} {:>10.4g} {:>8.2g} {:>8.4g} {:>8.2g}\n",
+        s.name, s.observations, s.missing, s.returns, m.mean, m.sd, m.skewness, m.excess_kurtosis,
+        m.min, m.max, s.acf1, s.acf1_sq, s.jarque_bera.statistic, s.jarque_bera.p_value,
+        s.ljung_box.statistic, s.ljung_box.p_value);
   }
 }
 
@@ -117,12 +126,11 @@ int run_data_inspect(const DataInspectArgs& args, std::ostream& out) {
     FG_REQUIRE(!args.files.empty(), "no input file given");
     json files = json::array();
     for (std::size_t i = 0; i < args.files.size(); ++i) {
-      const data::InspectReport r =
-          data::inspect(args.files[i], data::InspectOptions()
-                                           .format(args.format)
-                                           .returns(args.returns)
-                                           .delimiter(args.delimiter)
-                                           .lags(args.lags));
+      const data::InspectReport r = data::inspect(args.files[i], data::InspectOptions()
+                                                                     .format(args.format)
+                                                                     .returns(args.returns)
+                                                                     .delimiter(args.delimiter)
+                                                                     .lags(args.lags));
       if (args.json != "-") {
         if (i > 0) out << '\n';
         print_report(r, out, args.returns, args.lags);
@@ -130,9 +138,12 @@ int run_data_inspect(const DataInspectArgs& args, std::ostream& out) {
       files.push_back(report_json(r, args.lags));
     }
     if (!args.json.empty()) {
-      const json doc{{"fingen_version", FINGEN_VERSION_STRING}, {"command", "data inspect"}, {"files", files}};
-      if (args.json == "-") out << doc.dump(2) << '\n';
-      else write_file_atomic(args.json, doc.dump(2) + "\n");
+      const json doc{
+          {"fingen_version", FINGEN_VERSION_STRING}, {"command", "data inspect"}, {"files", files}};
+      if (args.json == "-")
+        out << doc.dump(2) << '\n';
+      else
+        write_file_atomic(args.json, doc.dump(2) + "\n");
     }
     return static_cast<int>(kOk);
   });
@@ -141,7 +152,8 @@ int run_data_inspect(const DataInspectArgs& args, std::ostream& out) {
 void add_data_inspect(CLI::App& data, DataInspectArgs& args, int& code, std::ostream& out) {
   CLI::App* cmd = data.add_subcommand("inspect", "Validate data files and summarise them");
   cmd->footer(
-      "For price files: rows, calendar, missing values and, for each series' log returns: mean, sd,\n"
+      "For price files: rows, calendar, missing values and, for each series' log returns: mean, "
+      "sd,\n"
       "skewness, excess kurtosis, min, max, lag-1 autocorrelation of r and r^2, Jarque-Bera and\n"
       "Ljung-Box Q(10) with p-values. For labelled tables: class balance and feature summaries.\n\n"
       "Examples:\n"
@@ -149,8 +161,11 @@ void add_data_inspect(CLI::App& data, DataInspectArgs& args, int& code, std::ost
       "  fingen data inspect data/dow_jones_30.csv --json dow.json\n"
       "  fingen data inspect data/lending_club.csv\n"
       "  fingen data inspect data/*.csv --json -");
-  cmd->add_option("files", args.files, "CSV files to inspect")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--json", args.json, "Also write the report as JSON to this file ('-' = stdout only)");
+  cmd->add_option("files", args.files, "CSV files to inspect")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--json", args.json,
+                  "Also write the report as JSON to this file ('-' = stdout only)");
   cmd->add_option("--format", args.format, "auto, ohlcv, panel or labelled")
       ->check(CLI::IsMember({"auto", "ohlcv", "panel", "labelled"}));
   cmd->add_flag("--returns", args.returns, "The file holds returns, not prices");

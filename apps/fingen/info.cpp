@@ -1,6 +1,6 @@
 // fingen info: version and what the deep-learning backend of this build can use.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -44,7 +44,8 @@ int run_info(const InfoArgs& args, std::ostream& out) {
 }
 
 void add_info(CLI::App& app, InfoArgs& args, int& code, std::ostream& out) {
-  CLI::App* cmd = app.add_subcommand("info", "Show the version and the compute backend (threads, CUDA)");
+  CLI::App* cmd =
+      app.add_subcommand("info", "Show the version and the compute backend (threads, CUDA)");
   cmd->footer("Example:\n  fingen info --json");
   cmd->add_flag("--json", args.json, "Print as JSON");
   cmd->callback([&] { code = run_info(args, out); });

@@ -4,11 +4,16 @@ namespace fingen {
 
 const char* to_string(ErrorCategory category) noexcept {
   switch (category) {
-    case ErrorCategory::Usage: return "usage";
-    case ErrorCategory::Input: return "input";
-    case ErrorCategory::Io: return "io";
-    case ErrorCategory::Numeric: return "numeric";
-    case ErrorCategory::Runtime: return "runtime";
+    case ErrorCategory::Usage:
+      return "usage";
+    case ErrorCategory::Input:
+      return "input";
+    case ErrorCategory::Io:
+      return "io";
+    case ErrorCategory::Numeric:
+      return "numeric";
+    case ErrorCategory::Runtime:
+      return "runtime";
   }
   return "unknown";
 }

@@ -31,7 +31,8 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   std::random_device rd;
   const std::string tmp = fmt::format("{}.tmp.{:08x}", path, rd());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) FG_FAIL(Io, "{}: cannot create temporary file {}: {}", path, tmp, std::strerror(errno));
+  if (fd < 0)
+    FG_FAIL(Io, "{}: cannot create temporary file {}: {}", path, tmp, std::strerror(errno));
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
@@ -69,6 +70,8 @@ std::string sha256_hex(std::string_view bytes) {
   return hex;
 }
 
-std::string sha256_file(const std::string& path) { return sha256_hex(read_file(path)); }
+std::string sha256_file(const std::string& path) {
+  return sha256_hex(read_file(path));
+}
 
 }  // namespace fingen

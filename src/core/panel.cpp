@@ -16,7 +16,8 @@ std::size_t Panel::column(std::string_view name) const {
 std::size_t Panel::missing(std::size_t j) const {
   FG_REQUIRE(j < cols(), "column {} out of range ({} columns)", j, cols());
   std::size_t n = 0;
-  for (Eigen::Index i = 0; i < values.rows(); ++i) n += std::isnan(values(i, static_cast<Eigen::Index>(j)));
+  for (Eigen::Index i = 0; i < values.rows(); ++i)
+    n += std::isnan(values(i, static_cast<Eigen::Index>(j)));
   return n;
 }
 
@@ -30,7 +31,8 @@ Panel Panel::slice_rows(std::size_t begin, std::size_t end) const {
   out.source = source;
   out.index.assign(index.begin() + static_cast<std::ptrdiff_t>(begin),
                    index.begin() + static_cast<std::ptrdiff_t>(end));
-  out.values = values.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
+  out.values =
+      values.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
   return out;
 }
 
@@ -44,7 +46,8 @@ Panel Panel::select(const std::vector<std::size_t>& columns) const {
   for (std::size_t k = 0; k < columns.size(); ++k) {
     FG_REQUIRE(columns[k] < cols(), "column {} out of range ({} columns)", columns[k], cols());
     out.names.push_back(names[columns[k]]);
-    out.values.col(static_cast<Eigen::Index>(k)) = values.col(static_cast<Eigen::Index>(columns[k]));
+    out.values.col(static_cast<Eigen::Index>(k)) =
+        values.col(static_cast<Eigen::Index>(columns[k]));
   }
   return out;
 }
@@ -55,8 +58,9 @@ void Panel::validate() const {
              "panel shape mismatch: {} index entries, {} names, values {}x{}", index.size(),
              names.size(), values.rows(), values.cols());
   for (std::size_t i = 1; i < index.size(); ++i)
-    FG_REQUIRE(index[i] > index[i - 1], "panel index not strictly increasing at row {}: {} after {}",
-               i, format_index(kind, index[i]), format_index(kind, index[i - 1]));
+    FG_REQUIRE(index[i] > index[i - 1],
+               "panel index not strictly increasing at row {}: {} after {}", i,
+               format_index(kind, index[i]), format_index(kind, index[i - 1]));
 }
 
 }  // namespace fingen

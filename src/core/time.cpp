@@ -8,9 +8,12 @@ namespace fingen {
 
 const char* to_string(IndexKind kind) noexcept {
   switch (kind) {
-    case IndexKind::Date: return "date";
-    case IndexKind::DateTime: return "datetime";
-    case IndexKind::Observation: return "observation";
+    case IndexKind::Date:
+      return "date";
+    case IndexKind::DateTime:
+      return "datetime";
+    case IndexKind::Observation:
+      return "observation";
   }
   return "unknown";
 }
@@ -20,10 +23,11 @@ const char* to_string(IndexKind kind) noexcept {
 std::int64_t days_from_civil(int year, unsigned month, unsigned day) noexcept {
   const std::int64_t y = static_cast<std::int64_t>(year) - (month <= 2 ? 1 : 0);
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t year_of_era = y - era * 400;                                 // [0, 399]
-  const std::int64_t month_index = month > 2 ? month - 3 : month + 9;            // March = 0
-  const std::int64_t day_of_year = (153 * month_index + 2) / 5 + day - 1;         // [0, 365]
-  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  const std::int64_t year_of_era = y - era * 400;                          // [0, 399]
+  const std::int64_t month_index = month > 2 ? month - 3 : month + 9;      // March = 0
+  const std::int64_t day_of_year = (153 * month_index + 2) / 5 + day - 1;  // [0, 365]
+  const std::int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;  // 719468 = days from 0000-03-01 to 1970-01-01
 }
 
@@ -47,7 +51,9 @@ Civil civil_from_days(std::int64_t z) noexcept {
   return {yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
 }
 
-bool is_leap(std::int64_t y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(std::int64_t y) noexcept {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned days_in_month(std::int64_t y, unsigned m) noexcept {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -107,9 +113,12 @@ std::optional<std::int64_t> parse_observation(std::string_view text) noexcept {
 
 std::optional<std::int64_t> parse_index(IndexKind kind, std::string_view text) noexcept {
   switch (kind) {
-    case IndexKind::Date: return parse_date(text);
-    case IndexKind::DateTime: return parse_datetime(text);
-    case IndexKind::Observation: return parse_observation(text);
+    case IndexKind::Date:
+      return parse_date(text);
+    case IndexKind::DateTime:
+      return parse_datetime(text);
+    case IndexKind::Observation:
+      return parse_observation(text);
   }
   return std::nullopt;
 }
@@ -138,7 +147,8 @@ std::string format_index(IndexKind kind, std::int64_t value) {
       return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", c.year, c.month, c.day,
                          secs / 3600, (secs / 60) % 60, secs % 60);
     }
-    case IndexKind::Observation: return fmt::format("{}", value);
+    case IndexKind::Observation:
+      return fmt::format("{}", value);
   }
   return {};
 }

@@ -74,7 +74,8 @@ std::size_t interpolate_column(double* x, std::size_t n, std::size_t limit) {
     if (i > 0 && j < n && (limit == 0 || j - i <= limit)) {
       const double a = x[i - 1], b = x[j];
       const double span = static_cast<double>(j - (i - 1));
-      for (std::size_t k = i; k < j; ++k) x[k] = a + (b - a) * static_cast<double>(k - (i - 1)) / span;
+      for (std::size_t k = i; k < j; ++k)
+        x[k] = a + (b - a) * static_cast<double>(k - (i - 1)) / span;
       filled += j - i;
     }
     i = j;
@@ -140,8 +141,10 @@ std::vector<double> robust_zscores(const double* x, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     if (std::isnan(x[i])) continue;
     const double d = x[i] - c.median;
-    if (c.scale > 0) z[i] = d / c.scale;
-    else z[i] = d == 0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), d);
+    if (c.scale > 0)
+      z[i] = d / c.scale;
+    else
+      z[i] = d == 0 ? 0.0 : std::copysign(std::numeric_limits<double>::infinity(), d);
   }
   return z;
 }
@@ -187,7 +190,8 @@ Panel align(const std::vector<Panel>& panels, JoinPolicy policy, std::size_t max
     p.validate();
     FG_REQUIRE(p.kind == panels[0].kind, "cannot align a {} index with a {} index ({})",
                to_string(p.kind), to_string(panels[0].kind), p.source);
-    FG_REQUIRE(p.values_kind == panels[0].values_kind, "cannot align prices with returns ({})", p.source);
+    FG_REQUIRE(p.values_kind == panels[0].values_kind, "cannot align prices with returns ({})",
+               p.source);
     for (const auto& name : p.names)
       FG_REQUIRE(seen.insert(name).second, "series name '{}' appears in more than one input", name);
   }
@@ -213,15 +217,19 @@ Panel align(const std::vector<Panel>& panels, JoinPolicy policy, std::size_t max
     for (std::size_t i = 0; i < calendar.size(); ++i) {
       if (k < p.rows() && p.index[k] == calendar[i]) {
         for (Eigen::Index j = 0; j < p.values.cols(); ++j)
-          out.values(static_cast<Eigen::Index>(i), col0 + j) = p.values(static_cast<Eigen::Index>(k), j);
+          out.values(static_cast<Eigen::Index>(i), col0 + j) =
+              p.values(static_cast<Eigen::Index>(k), j);
         present[i] = true;
         ++k;
       }
     }
-    for (std::size_t i = 0; i < calendar.size(); ++i) present_everywhere[i] = present_everywhere[i] && present[i];
+    for (std::size_t i = 0; i < calendar.size(); ++i)
+      present_everywhere[i] = present_everywhere[i] && present[i];
     for (const auto& name : p.names) out.names.push_back(name);
-    if (out.source.empty()) out.source = p.source;
-    else out.source += "+" + p.source;
+    if (out.source.empty())
+      out.source = p.source;
+    else
+      out.source += "+" + p.source;
     col0 += p.values.cols();
   }
   if (policy == JoinPolicy::Inner) {

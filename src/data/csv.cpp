@@ -19,16 +19,22 @@ std::string to_lower(std::string_view text) {
 bool is_missing_token(std::string_view f) noexcept {
   // Hot path: called for every numeric field, so compare characters, not strings.
   switch (f.size()) {
-    case 0: return true;
-    case 1: return f[0] == '.';
-    case 2: return f[0] == 'N' && f[1] == 'A';
+    case 0:
+      return true;
+    case 1:
+      return f[0] == '.';
+    case 2:
+      return f[0] == 'N' && f[1] == 'A';
     case 3:
-      return (f[0] == 'N' && f[1] == 'a' && f[2] == 'N') || (f[0] == 'n' && f[1] == 'a' && f[2] == 'n') ||
-             (f[0] == 'N' && f[1] == 'A' && f[2] == 'N') || (f[0] == 'N' && f[1] == '/' && f[2] == 'A');
+      return (f[0] == 'N' && f[1] == 'a' && f[2] == 'N') ||
+             (f[0] == 'n' && f[1] == 'a' && f[2] == 'n') ||
+             (f[0] == 'N' && f[1] == 'A' && f[2] == 'N') ||
+             (f[0] == 'N' && f[1] == '/' && f[2] == 'A');
     case 4:
       return (f[0] == 'n' && f[1] == 'u' && f[2] == 'l' && f[3] == 'l') ||
              (f[0] == 'N' && f[1] == 'U' && f[2] == 'L' && f[3] == 'L');
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -49,7 +55,8 @@ CsvDocument CsvDocument::open(const std::string& path, const CsvOptions& options
   return doc;
 }
 
-CsvDocument CsvDocument::from_string(std::string text, std::string name, const CsvOptions& options) {
+CsvDocument CsvDocument::from_string(std::string text, std::string name,
+                                     const CsvOptions& options) {
   CsvDocument doc;
   doc.name_ = std::move(name);
   doc.text_ = std::move(text);
@@ -70,7 +77,9 @@ InputLocation CsvDocument::where(std::size_t line, std::size_t column) const {
   return loc;
 }
 
-CsvCursor CsvDocument::rows() const { return CsvCursor(*this); }
+CsvCursor CsvDocument::rows() const {
+  return CsvCursor(*this);
+}
 
 std::size_t CsvDocument::estimated_rows() const noexcept {
   const std::size_t body = text_.size() - std::min(text_.size(), body_offset_);
@@ -184,8 +193,9 @@ bool CsvCursor::next(CsvRow& row) {
       while (pos_ < n) {
         const char* q = static_cast<const char*>(std::memchr(t.data() + pos_, '"', n - pos_));
         const std::size_t qi = q ? static_cast<std::size_t>(q - t.data()) : n;
-        line_ += static_cast<std::size_t>(std::count(t.begin() + static_cast<std::ptrdiff_t>(pos_),
-                                                     t.begin() + static_cast<std::ptrdiff_t>(qi), '\n'));
+        line_ +=
+            static_cast<std::size_t>(std::count(t.begin() + static_cast<std::ptrdiff_t>(pos_),
+                                                t.begin() + static_cast<std::ptrdiff_t>(qi), '\n'));
         if (!q) break;
         if (qi + 1 < n && t[qi + 1] == '"') {
           escaped = true;
@@ -197,8 +207,9 @@ bool CsvCursor::next(CsvRow& row) {
         break;
       }
       if (close == std::string::npos)
-        throw_input_error({doc_->name_, open_line, {}},
-                          fmt::format("field {} opens a quote that is never closed", pieces_.size() + 1));
+        throw_input_error(
+            {doc_->name_, open_line, {}},
+            fmt::format("field {} opens a quote that is never closed", pieces_.size() + 1));
       if (escaped) {
         const std::size_t off = scratch_.size();
         for (std::size_t i = start; i < close; ++i) {

@@ -76,8 +76,10 @@ InspectReport inspect(const std::string& path, const InspectOptions& options) {
       } else {
         std::vector<double> v;
         for (double x : f.numeric) {
-          if (std::isnan(x)) ++fs.missing;
-          else v.push_back(x);
+          if (std::isnan(x))
+            ++fs.missing;
+          else
+            v.push_back(x);
         }
         if (v.size() >= 2) {
           const stats::Moments m = stats::moments(v);
@@ -94,22 +96,21 @@ InspectReport inspect(const std::string& path, const InspectOptions& options) {
   }
 
   const ValueKind kind = options.returns() ? ValueKind::Returns : ValueKind::Prices;
-  const Panel p = report.format == FileFormat::Ohlcv
-                      ? read_ohlcv(doc, ReadOptions().values(kind))
-                      : read_panel(doc, ReadOptions().values(kind));
+  const Panel p = report.format == FileFormat::Ohlcv ? read_ohlcv(doc, ReadOptions().values(kind))
+                                                     : read_panel(doc, ReadOptions().values(kind));
   report.rows = p.rows();
   report.index_kind = p.kind;
   report.first = format_index(p.kind, p.index.front());
   report.last = format_index(p.kind, p.index.back());
   for (std::size_t j = 0; j < p.cols(); ++j) {
-    const bool price_series = report.format != FileFormat::Ohlcv ||
-                              p.names[j] == "close" || p.names[j] == "adjusted";
+    const bool price_series =
+        report.format != FileFormat::Ohlcv || p.names[j] == "close" || p.names[j] == "adjusted";
     const Eigen::VectorXd col = p.values.col(static_cast<Eigen::Index>(j));
     SeriesSummary s;
     if (price_series) {
-      const std::vector<double> r =
-          options.returns() ? std::vector<double>(col.data(), col.data() + col.size())
-                            : observed_log_returns(col);
+      const std::vector<double> r = options.returns()
+                                        ? std::vector<double>(col.data(), col.data() + col.size())
+                                        : observed_log_returns(col);
       s = summarize_returns(p.names[j], r, options.lags());
     }
     s.name = p.names[j];

@@ -11,8 +11,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const std::vector<std::string>& index_names() {
-  static const std::vector<std::string> names = {"date", "datetime", "time", "timestamp",
-                                                 "obs", "observation", "index"};
+  static const std::vector<std::string> names = {"date", "datetime",    "time", "timestamp",
+                                                 "obs",  "observation", "index"};
   return names;
 }
 
@@ -63,9 +63,9 @@ Panel read_columns(const CsvDocument& doc, std::size_t index_col,
   CsvCursor cursor = doc.rows();
   while (cursor.next(row)) {
     if (row.fields.size() != width)
-      throw_input_error({doc.name(), row.line, {}},
-                        fmt::format("expected {} fields as in the header, found {}", width,
-                                    row.fields.size()));
+      throw_input_error(
+          {doc.name(), row.line, {}},
+          fmt::format("expected {} fields as in the header, found {}", width, row.fields.size()));
     const std::string_view idx_text = row.fields[index_col];
     if (!kind_known) {
       const auto detected = detect_index_kind(idx_text);
@@ -121,7 +121,8 @@ Panel read_columns(const CsvDocument& doc, std::size_t index_col,
   const auto rows = static_cast<Eigen::Index>(panel.index.size());
   panel.values.resize(rows, static_cast<Eigen::Index>(cols.size()));
   for (std::size_t k = 0; k < cols.size(); ++k)
-    panel.values.col(static_cast<Eigen::Index>(k)) = Eigen::Map<const Eigen::VectorXd>(cols[k].data(), rows);
+    panel.values.col(static_cast<Eigen::Index>(k)) =
+        Eigen::Map<const Eigen::VectorXd>(cols[k].data(), rows);
   return panel;
 }
 
@@ -206,8 +207,9 @@ Panel read_ohlcv(const CsvDocument& doc, const ReadOptions& options) {
     }
     const double high = p.values(i, 1), low = p.values(i, 2);
     if (high < low)
-      fail_at_row(i, 1, fmt::format("high {} is below low {} on {}", high, low,
-                                    format_index(p.kind, p.index[static_cast<std::size_t>(i)])));
+      fail_at_row(i, 1,
+                  fmt::format("high {} is below low {} on {}", high, low,
+                              format_index(p.kind, p.index[static_cast<std::size_t>(i)])));
   }
   return p;
 }
@@ -234,11 +236,13 @@ std::vector<std::string> LabelledTable::design_names() const {
 Eigen::MatrixXd LabelledTable::design_matrix() const {
   std::size_t cols = 0;
   for (const auto& f : features) cols += f.categorical ? f.levels.size() : 1;
-  Eigen::MatrixXd x = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows()), static_cast<Eigen::Index>(cols));
+  Eigen::MatrixXd x =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(rows()), static_cast<Eigen::Index>(cols));
   Eigen::Index c = 0;
   for (const auto& f : features) {
     if (!f.categorical) {
-      x.col(c++) = Eigen::Map<const Eigen::VectorXd>(f.numeric.data(), static_cast<Eigen::Index>(rows()));
+      x.col(c++) =
+          Eigen::Map<const Eigen::VectorXd>(f.numeric.data(), static_cast<Eigen::Index>(rows()));
       continue;
     }
     for (std::size_t i = 0; i < f.codes.size(); ++i)
@@ -266,8 +270,9 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
   LabelledTable table;
   table.source = doc.name();
   const std::size_t width = doc.header().size();
-  const std::size_t label_col =
-      options.label_column().empty() ? find_label_column(doc) : doc.find_column(options.label_column());
+  const std::size_t label_col = options.label_column().empty()
+                                    ? find_label_column(doc)
+                                    : doc.find_column(options.label_column());
   if (label_col == std::string::npos)
     throw_input_error({doc.name(), doc.header_line(), {}},
                       options.label_column().empty()
@@ -286,9 +291,9 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
   CsvCursor cursor = doc.rows();
   while (cursor.next(row)) {
     if (row.fields.size() != width)
-      throw_input_error({doc.name(), row.line, {}},
-                        fmt::format("expected {} fields as in the header, found {}", width,
-                                    row.fields.size()));
+      throw_input_error(
+          {doc.name(), row.line, {}},
+          fmt::format("expected {} fields as in the header, found {}", width, row.fields.size()));
     if (is_missing_token(row.fields[label_col]))
       throw_input_error(doc.where(row.line, label_col), "the label is missing");
     for (std::size_t j = 0; j < width; ++j) text[j].emplace_back(row.fields[j]);
@@ -312,9 +317,9 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
     }
   }
   if (order.size() < 2)
-    throw_input_error({doc.name(), 0, table.label_name},
-                      fmt::format("the label has a single value '{}': a binary label needs two",
-                                  order[0]));
+    throw_input_error(
+        {doc.name(), 0, table.label_name},
+        fmt::format("the label has a single value '{}': a binary label needs two", order[0]));
   std::string positive = options.positive();
   if (positive.empty()) {
     if (counts.count("0") && counts.count("1")) {
@@ -343,8 +348,10 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
       const std::string& v = text[j][i];
       if (is_missing_token(v)) continue;
       double x = 0;
-      if (!parse_double(v, x) || !std::isfinite(x)) numeric = false;
-      else f.numeric[i] = x;
+      if (!parse_double(v, x) || !std::isfinite(x))
+        numeric = false;
+      else
+        f.numeric[i] = x;
     }
     if (!numeric) {
       f.categorical = true;
@@ -371,9 +378,12 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
 
 const char* to_string(FileFormat format) noexcept {
   switch (format) {
-    case FileFormat::Ohlcv: return "ohlcv";
-    case FileFormat::Panel: return "panel";
-    case FileFormat::Labelled: return "labelled";
+    case FileFormat::Ohlcv:
+      return "ohlcv";
+    case FileFormat::Panel:
+      return "panel";
+    case FileFormat::Labelled:
+      return "labelled";
   }
   return "unknown";
 }
@@ -384,7 +394,8 @@ FileFormat detect_format(const CsvDocument& doc) {
     ohlc = ohlc && doc.find_column(name) != std::string::npos;
   if (ohlc) return FileFormat::Ohlcv;
   bool has_index = false;
-  for (const auto& name : index_names()) has_index = has_index || doc.find_column(name) != std::string::npos;
+  for (const auto& name : index_names())
+    has_index = has_index || doc.find_column(name) != std::string::npos;
   if (!has_index && find_label_column(doc) != std::string::npos) return FileFormat::Labelled;
   return FileFormat::Panel;
 }

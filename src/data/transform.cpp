@@ -20,7 +20,8 @@ Panel to_returns(const Panel& prices, ReturnKind kind, std::size_t horizon, bool
   FG_REQUIRE(prices.values_kind == ValueKind::Prices, "to_returns needs prices; {} holds returns",
              prices.source.empty() ? std::string("the panel") : prices.source);
   FG_REQUIRE(horizon >= 1, "return horizon must be at least 1");
-  FG_REQUIRE(prices.rows() > horizon, "{} rows are too few for {}-period returns", prices.rows(), horizon);
+  FG_REQUIRE(prices.rows() > horizon, "{} rows are too few for {}-period returns", prices.rows(),
+             horizon);
   const std::size_t step = overlapping ? 1 : horizon;
   Panel out;
   out.kind = prices.kind;
@@ -47,11 +48,13 @@ Panel to_prices(const Panel& returns, ReturnKind kind, const Eigen::RowVectorXd&
                 std::int64_t initial_index) {
   returns.validate();
   FG_REQUIRE(static_cast<std::size_t>(initial.size()) == returns.cols(),
-             "need one initial price per series: {} given for {} series", initial.size(), returns.cols());
+             "need one initial price per series: {} given for {} series", initial.size(),
+             returns.cols());
   FG_REQUIRE(returns.rows() == 0 || initial_index < returns.index.front(),
              "the initial price must come before the first return");
   for (Eigen::Index j = 0; j < initial.size(); ++j)
-    FG_REQUIRE(initial(j) > 0 && std::isfinite(initial(j)), "initial price of '{}' must be positive, got {}",
+    FG_REQUIRE(initial(j) > 0 && std::isfinite(initial(j)),
+               "initial price of '{}' must be positive, got {}",
                returns.names[static_cast<std::size_t>(j)], initial(j));
   Panel out;
   out.kind = returns.kind;
@@ -88,9 +91,12 @@ ScalerKind parse_scaler_kind(const std::string& text) {
 
 const char* to_string(ScalerKind kind) noexcept {
   switch (kind) {
-    case ScalerKind::ZScore: return "zscore";
-    case ScalerKind::MinMax: return "minmax";
-    case ScalerKind::Robust: return "robust";
+    case ScalerKind::ZScore:
+      return "zscore";
+    case ScalerKind::MinMax:
+      return "minmax";
+    case ScalerKind::Robust:
+      return "robust";
   }
   return "unknown";
 }
@@ -122,7 +128,8 @@ Scaler& Scaler::fit(const Eigen::MatrixXd& x) {
       case ScalerKind::Robust: {
         std::sort(v.begin(), v.end());
         c = stats::quantile_sorted(v.data(), v.size(), 0.5);
-        s = stats::quantile_sorted(v.data(), v.size(), 0.75) - stats::quantile_sorted(v.data(), v.size(), 0.25);
+        s = stats::quantile_sorted(v.data(), v.size(), 0.75) -
+            stats::quantile_sorted(v.data(), v.size(), 0.25);
         break;
       }
     }
@@ -134,22 +141,26 @@ Scaler& Scaler::fit(const Eigen::MatrixXd& x) {
 
 Eigen::MatrixXd Scaler::transform(const Eigen::MatrixXd& x) const {
   FG_REQUIRE(fitted(), "scaler used before fit");
-  FG_REQUIRE(x.cols() == center_.size(), "scaler fitted on {} columns, given {}", center_.size(), x.cols());
+  FG_REQUIRE(x.cols() == center_.size(), "scaler fitted on {} columns, given {}", center_.size(),
+             x.cols());
   return (x.rowwise() - center_).array().rowwise() / scale_.array();
 }
 
 Eigen::MatrixXd Scaler::inverse(const Eigen::MatrixXd& z) const {
   FG_REQUIRE(fitted(), "scaler used before fit");
-  FG_REQUIRE(z.cols() == center_.size(), "scaler fitted on {} columns, given {}", center_.size(), z.cols());
+  FG_REQUIRE(z.cols() == center_.size(), "scaler fitted on {} columns, given {}", center_.size(),
+             z.cols());
   return (z.array().rowwise() * scale_.array()).matrix().rowwise() + center_;
 }
 
-Scaler Scaler::from_parameters(ScalerKind kind, Eigen::RowVectorXd center, Eigen::RowVectorXd scale) {
+Scaler Scaler::from_parameters(ScalerKind kind, Eigen::RowVectorXd center,
+                               Eigen::RowVectorXd scale) {
   FG_REQUIRE(center.size() == scale.size() && center.size() > 0,
              "scaler parameters: {} centers and {} scales", center.size(), scale.size());
   for (Eigen::Index j = 0; j < scale.size(); ++j)
     FG_REQUIRE(scale(j) > 0 && std::isfinite(scale(j)) && std::isfinite(center(j)),
-               "scaler parameters for column {} are invalid (center {}, scale {})", j, center(j), scale(j));
+               "scaler parameters for column {} are invalid (center {}, scale {})", j, center(j),
+               scale(j));
   Scaler s(kind);
   s.center_ = std::move(center);
   s.scale_ = std::move(scale);
@@ -160,8 +171,10 @@ Windows make_windows(const Eigen::MatrixXd& x, std::size_t length, std::size_t s
                      std::size_t begin, std::size_t end) {
   const auto rows = static_cast<std::size_t>(x.rows());
   if (end == 0) end = rows;
-  FG_REQUIRE(length >= 1 && stride >= 1, "window length and stride must be positive ({} and {})", length, stride);
-  FG_REQUIRE(begin <= end && end <= rows, "window range [{}, {}) outside {} rows", begin, end, rows);
+  FG_REQUIRE(length >= 1 && stride >= 1, "window length and stride must be positive ({} and {})",
+             length, stride);
+  FG_REQUIRE(begin <= end && end <= rows, "window range [{}, {}) outside {} rows", begin, end,
+             rows);
   Windows w;
   w.length = length;
   w.series = static_cast<std::size_t>(x.cols());
@@ -189,18 +202,22 @@ Split split_by_index(const Panel& panel, std::int64_t valid_start, std::int64_t 
   FG_REQUIRE(s.train_end > 0, "no training rows before {}", format_index(panel.kind, valid_start));
   FG_REQUIRE(s.valid_end < s.rows, "no test rows from {} on (data end at {})",
              format_index(panel.kind, test_start), format_index(panel.kind, panel.index.back()));
-  FG_REQUIRE(valid_start == test_start || s.valid_end > s.train_end, "no validation rows between {} and {}",
-             format_index(panel.kind, valid_start), format_index(panel.kind, test_start));
+  FG_REQUIRE(valid_start == test_start || s.valid_end > s.train_end,
+             "no validation rows between {} and {}", format_index(panel.kind, valid_start),
+             format_index(panel.kind, test_start));
   return s;
 }
 
 Split split_by_fraction(std::size_t rows, double train, double valid) {
-  FG_REQUIRE(train > 0 && valid >= 0 && train + valid < 1, "split fractions must satisfy 0 < train, "
-             "0 <= validation, train + validation < 1; got {} and {}", train, valid);
+  FG_REQUIRE(train > 0 && valid >= 0 && train + valid < 1,
+             "split fractions must satisfy 0 < train, "
+             "0 <= validation, train + validation < 1; got {} and {}",
+             train, valid);
   Split s;
   s.rows = rows;
   s.train_end = static_cast<std::size_t>(std::floor(train * static_cast<double>(rows)));
-  s.valid_end = s.train_end + static_cast<std::size_t>(std::floor(valid * static_cast<double>(rows)));
+  s.valid_end =
+      s.train_end + static_cast<std::size_t>(std::floor(valid * static_cast<double>(rows)));
   FG_REQUIRE(s.train_end > 0 && s.valid_end < rows, "{} rows are too few for this split", rows);
   return s;
 }

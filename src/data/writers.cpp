@@ -32,14 +32,18 @@ std::string to_csv(const Panel& panel) {
     fmt::format_to(out, "{}", format_index(panel.kind, panel.index[i]));
     for (Eigen::Index j = 0; j < panel.values.cols(); ++j) {
       const double v = panel.values(static_cast<Eigen::Index>(i), j);
-      if (std::isnan(v)) fmt::format_to(out, ",");
-      else fmt::format_to(out, ",{}", v);
+      if (std::isnan(v))
+        fmt::format_to(out, ",");
+      else
+        fmt::format_to(out, ",{}", v);
     }
     buf.push_back('\n');
   }
   return fmt::to_string(buf);
 }
 
-void write_csv(const std::string& path, const Panel& panel) { write_file_atomic(path, to_csv(panel)); }
+void write_csv(const std::string& path, const Panel& panel) {
+  write_file_atomic(path, to_csv(panel));
+}
 
 }  // namespace fingen::data

@@ -23,6 +23,8 @@ void set_threads(int threads) {
   at::set_num_threads(threads);
 }
 
-void manual_seed(std::uint64_t seed) { torch::manual_seed(seed); }
+void manual_seed(std::uint64_t seed) {
+  torch::manual_seed(seed);
+}
 
 }  // namespace fingen::ml

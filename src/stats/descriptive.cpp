@@ -14,7 +14,8 @@ void check_finite(const double* x, std::size_t n, std::size_t min_n, const char*
   FG_REQUIRE(x != nullptr || n == 0, "{}: null data", what);
   FG_REQUIRE(n >= min_n, "{} needs at least {} values, got {}", what, min_n, n);
   for (std::size_t i = 0; i < n; ++i)
-    FG_CHECK(Numeric, std::isfinite(x[i]), "{}: value {} at position {} is not finite", what, x[i], i);
+    FG_CHECK(Numeric, std::isfinite(x[i]), "{}: value {} at position {} is not finite", what, x[i],
+             i);
 }
 
 // Long double accumulation keeps sums of 10^5..10^7 returns accurate to ~1e-15 relative.
@@ -92,7 +93,9 @@ double quantile(std::vector<double> x, double p) {
   return a + (h - static_cast<double>(lo)) * (b - a);
 }
 
-double median(std::vector<double> x) { return quantile(std::move(x), 0.5); }
+double median(std::vector<double> x) {
+  return quantile(std::move(x), 0.5);
+}
 
 std::vector<double> acf(const double* x, std::size_t n, std::size_t max_lag) {
   check_finite(x, n, 2, "acf");
@@ -118,7 +121,8 @@ double chi_squared_sf(double x, double df) {
   FG_CHECK(Numeric, !std::isnan(x), "chi-squared statistic is NaN");
   if (x <= 0) return 1.0;
   if (std::isinf(x)) return 0.0;
-  return boost::math::cdf(boost::math::complement(boost::math::chi_squared_distribution<double>(df), x));
+  return boost::math::cdf(
+      boost::math::complement(boost::math::chi_squared_distribution<double>(df), x));
 }
 
 TestResult jarque_bera(const double* x, std::size_t n) {
@@ -133,7 +137,8 @@ TestResult jarque_bera(const double* x, std::size_t n) {
 
 TestResult ljung_box(const double* x, std::size_t n, std::size_t lags, std::size_t fitdf) {
   FG_REQUIRE(lags >= 1, "Ljung-Box needs at least one lag");
-  FG_REQUIRE(fitdf < lags, "Ljung-Box fitdf ({}) must be below the number of lags ({})", fitdf, lags);
+  FG_REQUIRE(fitdf < lags, "Ljung-Box fitdf ({}) must be below the number of lags ({})", fitdf,
+             lags);
   const std::vector<double> r = acf(x, n, lags);
   const double nn = static_cast<double>(n);
   long double q = 0;

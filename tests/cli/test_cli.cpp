@@ -16,12 +16,14 @@ namespace {
 TEST(CliDataInspect, WritesJsonForEveryBundledKind) {
   test::TempDir dir;
   DataInspectArgs args;
-  args.files = {test::bundled("sp500_ohlcv_2000_2020.csv"), test::bundled("treasury_yields_daily.csv"),
-                test::bundled("lending_club.csv")};
+  args.files = {test::bundled("sp500_ohlcv_2000_2020.csv"),
+                test::bundled("treasury_yields_daily.csv"), test::bundled("lending_club.csv")};
   args.json = dir.file("inspect.json");
   std::ostringstream out;
   ASSERT_EQ(run_data_inspect(args, out), kOk);
-  EXPECT_NE(out.str().find("rows 5105, columns 7, date 2000-01-03 .. 2020-04-17"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("rows 5105, columns 7, date 2000-01-03 .. 2020-04-17"),
+            std::string::npos)
+      << out.str();
   const auto j = nlohmann::json::parse(read_file(args.json));
   ASSERT_EQ(j["files"].size(), 3u);
   const auto& sp = j["files"][0];
@@ -56,7 +58,8 @@ TEST(CliDataInspect, BadFileFailsWithoutWritingOutput) {
   testing::internal::CaptureStderr();
   EXPECT_EQ(run_data_inspect(args, out), kRuntimeError);
   const std::string err = testing::internal::GetCapturedStderr();
-  EXPECT_NE(err.find("bad.csv:3: column 'a': expected a number, found 'x'"), std::string::npos) << err;
+  EXPECT_NE(err.find("bad.csv:3: column 'a': expected a number, found 'x'"), std::string::npos)
+      << err;
   EXPECT_FALSE(std::filesystem::exists(args.json));
 }
 
@@ -67,7 +70,8 @@ TEST(CliDataInspect, UsageErrorExitsTwo) {
   std::ostringstream out;
   testing::internal::CaptureStderr();
   EXPECT_EQ(run_data_inspect(args, out), kUsageError);
-  EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown format 'parquet'"), std::string::npos);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown format 'parquet'"),
+            std::string::npos);
 }
 
 TEST(CliDataClean, AlignsFillsConvertsAndTreatsOutliers) {

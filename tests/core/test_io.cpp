@@ -40,7 +40,8 @@ TEST(Io, AtomicWriteIntoMissingDirectoryFailsCleanly) {
 }
 
 TEST(Io, ReadMissingFileNamesIt) {
-  test::expect_error([] { read_file("/nonexistent/prices.csv"); }, ErrorCategory::Io, {"/nonexistent/prices.csv"});
+  test::expect_error([] { read_file("/nonexistent/prices.csv"); }, ErrorCategory::Io,
+                     {"/nonexistent/prices.csv"});
 }
 
 }  // namespace

@@ -129,24 +129,36 @@ TEST(Align, ForwardFillUpToK) {
 TEST(Align, RejectsMismatchedInputs) {
   Panel a = series("a", {1, 2}, {1, 2});
   Panel b = series("a", {1, 2}, {1, 2});
-  test::expect_error([&] { align({a, b}, JoinPolicy::Inner); }, ErrorCategory::Usage, {"'a'", "more than one"});
+  test::expect_error(
+      [&] {
+        align({a, b}, JoinPolicy::Inner);
+      },
+      ErrorCategory::Usage, {"'a'", "more than one"});
   b.names = {"b"};
   b.kind = IndexKind::Observation;
-  test::expect_error([&] { align({a, b}, JoinPolicy::Inner); }, ErrorCategory::Usage, {"observation"});
+  test::expect_error(
+      [&] {
+        align({a, b}, JoinPolicy::Inner);
+      },
+      ErrorCategory::Usage, {"observation"});
 }
 
 TEST(Align, BundledGoldSilverAndSwissIndices) {
   // Two real calendars: gold/silver repeats values on holidays, the Swiss file skips them.
   const Panel gs = read_panel(test::bundled("gold_silver.csv"));
-  const Panel ch = read_panel(test::bundled("swiss_indices_2000_2007.csv"), ReadOptions().columns({"SPI"}));
+  const Panel ch =
+      read_panel(test::bundled("swiss_indices_2000_2007.csv"), ReadOptions().columns({"SPI"}));
   std::vector<std::int64_t> common;
   std::set_intersection(gs.index.begin(), gs.index.end(), ch.index.begin(), ch.index.end(),
                         std::back_inserter(common));
   const Panel inner = align({gs, ch}, JoinPolicy::Inner);
   EXPECT_EQ(inner.index, common);
   EXPECT_EQ(inner.names, (std::vector<std::string>{"gold", "silver", "SPI"}));
-  EXPECT_EQ(inner.values(0, 2), ch.values(static_cast<Eigen::Index>(
-      std::lower_bound(ch.index.begin(), ch.index.end(), common[0]) - ch.index.begin()), 0));
+  EXPECT_EQ(inner.values(0, 2),
+            ch.values(static_cast<Eigen::Index>(
+                          std::lower_bound(ch.index.begin(), ch.index.end(), common[0]) -
+                          ch.index.begin()),
+                      0));
   const Panel filled = align({gs, ch}, JoinPolicy::ForwardFill, 3);
   EXPECT_GE(filled.rows(), inner.rows());
   EXPECT_FALSE(filled.values.array().isNaN().any());

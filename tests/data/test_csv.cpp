@@ -7,7 +7,8 @@
 namespace fingen::data {
 namespace {
 
-std::vector<std::vector<std::string>> all_rows(const CsvDocument& doc, std::vector<std::size_t>* lines = nullptr) {
+std::vector<std::vector<std::string>> all_rows(const CsvDocument& doc,
+                                               std::vector<std::size_t>* lines = nullptr) {
   std::vector<std::vector<std::string>> out;
   CsvRow row;
   CsvCursor c = doc.rows();
@@ -22,13 +23,16 @@ TEST(Csv, DetectsDelimiters) {
   EXPECT_EQ(CsvDocument::from_string("a,b\n1,2\n", "t").delimiter(), ',');
   EXPECT_EQ(CsvDocument::from_string("a;b\n1,5;2,5\n", "t").delimiter(), ';');
   EXPECT_EQ(CsvDocument::from_string("a\tb\n1\t2\n", "t").delimiter(), '\t');
-  EXPECT_EQ(CsvDocument::from_string("\"a;x\",b\n1,2\n", "t").delimiter(), ',');  // ';' inside quotes
+  EXPECT_EQ(CsvDocument::from_string("\"a;x\",b\n1,2\n", "t").delimiter(),
+            ',');  // ';' inside quotes
   EXPECT_EQ(CsvDocument::from_string("a;b\n1;2\n", "t", CsvOptions{','}).header().size(), 1u);
 }
 
 TEST(Csv, QuotesEscapesBomCrlfAndBlankLines) {
   const auto doc = CsvDocument::from_string(
-      "\xEF\xBB\xBF\"date\",\"name\"\r\n\r\n2020-01-02,\"say \"\"hi\"\"\"\r\n2020-01-03, plain \r\n", "t");
+      "\xEF\xBB\xBF\"date\",\"name\"\r\n\r\n2020-01-02,\"say \"\"hi\"\"\"\r\n2020-01-03, plain "
+      "\r\n",
+      "t");
   EXPECT_EQ(doc.header(), (std::vector<std::string>{"date", "name"}));
   std::vector<std::size_t> lines;
   const auto rows = all_rows(doc, &lines);
@@ -62,10 +66,14 @@ TEST(Csv, MalformedQuotesAreInputErrors) {
 }
 
 TEST(Csv, EmptyFileAndBadHeader) {
-  test::expect_error([] { CsvDocument::from_string("", "e.csv"); }, ErrorCategory::Input, {"e.csv", "empty"});
-  test::expect_error([] { CsvDocument::from_string("\n\r\n", "e.csv"); }, ErrorCategory::Input, {"empty"});
-  test::expect_error([] { CsvDocument::from_string("a,,c\n", "h.csv"); }, ErrorCategory::Input, {"h.csv:1", "header field 2"});
-  test::expect_error([] { CsvDocument::from_string("a,A\n", "h.csv"); }, ErrorCategory::Input, {"duplicate column"});
+  test::expect_error([] { CsvDocument::from_string("", "e.csv"); }, ErrorCategory::Input,
+                     {"e.csv", "empty"});
+  test::expect_error([] { CsvDocument::from_string("\n\r\n", "e.csv"); }, ErrorCategory::Input,
+                     {"empty"});
+  test::expect_error([] { CsvDocument::from_string("a,,c\n", "h.csv"); }, ErrorCategory::Input,
+                     {"h.csv:1", "header field 2"});
+  test::expect_error([] { CsvDocument::from_string("a,A\n", "h.csv"); }, ErrorCategory::Input,
+                     {"duplicate column"});
 }
 
 TEST(Csv, FieldHelpers) {

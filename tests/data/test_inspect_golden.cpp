@@ -1,7 +1,7 @@
 // fingen's inspect statistics against R on every bundled price series.
-// Golden values: tests/data/golden/inspect_stats.csv, made by tests/data/golden/make_inspect_golden.R
-// (R 4.2.2, tseries 0.10-53: moments by formula, stats::acf, tseries::jarque.bera.test,
-// stats::Box.test(type = "Ljung-Box")).
+// Golden values: tests/data/golden/inspect_stats.csv, made by
+// tests/data/golden/make_inspect_golden.R (R 4.2.2, tseries 0.10-53: moments by formula,
+// stats::acf, tseries::jarque.bera.test, stats::Box.test(type = "Ljung-Box")).
 #include <cmath>
 #include <map>
 
@@ -47,8 +47,10 @@ void expect_rel(double got, double want, double tol, const std::string& what) {
 // anything smaller); fingen computes the upper tail directly. So p-values above 1e-6 are compared
 // relatively (1e-9) and smaller ones, where R's rounding dominates, absolutely (1e-15).
 void expect_pvalue(double got, double want, const std::string& what) {
-  if (want > 1e-6) expect_rel(got, want, 1e-9, what);
-  else EXPECT_NEAR(got, want, 1e-15) << what;
+  if (want > 1e-6)
+    expect_rel(got, want, 1e-9, what);
+  else
+    EXPECT_NEAR(got, want, 1e-15) << what;
 }
 
 TEST(InspectGolden, AgreesWithROnEveryBundledSeries) {

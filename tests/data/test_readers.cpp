@@ -18,14 +18,16 @@ TEST(Readers, OhlcvAnyColumnOrderCaseAndAdjustedAlias) {
       "t.csv");
   EXPECT_EQ(doc.delimiter(), ';');
   // A ';' file with decimal commas is not something we accept silently: 10,5 is not a number.
-  test::expect_error([&] { read_ohlcv(doc); }, ErrorCategory::Input, {"t.csv:2", "column 'CLOSE'", "'10,5'"});
+  test::expect_error([&] { read_ohlcv(doc); }, ErrorCategory::Input,
+                     {"t.csv:2", "column 'CLOSE'", "'10,5'"});
 
-  const Panel p = read_ohlcv(CsvDocument::from_string(
-      "Volume\tCLOSE\tDate\tLow\tHigh\tOpen\tAdj Close\n"
-      "100\t10.5\t2020-01-02\t9\t11\t10\t10.4\n"
-      "0\t11\t2020-01-03\t10\t12\t10.5\t10.9\n",
-      "t.tsv"));
-  EXPECT_EQ(p.names, (std::vector<std::string>{"open", "high", "low", "close", "volume", "adjusted"}));
+  const Panel p =
+      read_ohlcv(CsvDocument::from_string("Volume\tCLOSE\tDate\tLow\tHigh\tOpen\tAdj Close\n"
+                                          "100\t10.5\t2020-01-02\t9\t11\t10\t10.4\n"
+                                          "0\t11\t2020-01-03\t10\t12\t10.5\t10.9\n",
+                                          "t.tsv"));
+  EXPECT_EQ(p.names,
+            (std::vector<std::string>{"open", "high", "low", "close", "volume", "adjusted"}));
   EXPECT_EQ(p.kind, IndexKind::Date);
   EXPECT_EQ(p.values(0, 3), 10.5);
   EXPECT_EQ(p.values(1, 4), 0.0);
@@ -56,7 +58,8 @@ TEST(Readers, BundledPanelsOfEveryIndexKind) {
   EXPECT_EQ(fx.kind, IndexKind::DateTime);
   EXPECT_EQ(fx.rows(), 62496u);
   EXPECT_EQ(fx.index[1] - fx.index[0], 1800);
-  const Panel sub = read_panel(test::bundled("eu_stock_markets.csv"), ReadOptions().columns({"ftse", "DAX"}));
+  const Panel sub =
+      read_panel(test::bundled("eu_stock_markets.csv"), ReadOptions().columns({"ftse", "DAX"}));
   EXPECT_EQ(sub.names, (std::vector<std::string>{"FTSE", "DAX"}));
 }
 
@@ -69,7 +72,8 @@ TEST(Readers, ReturnsMayBeNegative) {
 }
 
 TEST(Readers, MissingTokensBecomeNaN) {
-  const Panel p = read_panel(CsvDocument::from_string("date,a,b\n2020-01-02,1,NA\n2020-01-03,,2\n", "m.csv"));
+  const Panel p =
+      read_panel(CsvDocument::from_string("date,a,b\n2020-01-02,1,NA\n2020-01-03,,2\n", "m.csv"));
   EXPECT_TRUE(std::isnan(p.values(0, 1)));
   EXPECT_TRUE(std::isnan(p.values(1, 0)));
   EXPECT_EQ(p.missing(0), 1u);
@@ -120,17 +124,21 @@ TEST(Readers, LabelOptions) {
   EXPECT_EQ(t.features[1].levels, (std::vector<std::string>{"a", "b"}));
   const LabelledTable u = read_labelled(doc, TableOptions().positive("0"));
   EXPECT_EQ(u.label, (std::vector<int>{1, 0, 1}));
-  test::expect_error([&] { read_labelled(doc, TableOptions().positive("2")); }, ErrorCategory::Input, {"'2' not found"});
-  test::expect_error([&] { read_labelled(doc, TableOptions().label_column("z")); }, ErrorCategory::Input,
-                     {"f.csv:1", "missing required label column 'z'"});
-  test::expect_error([] { read_labelled(CsvDocument::from_string("x,class\n1,a\n2,b\n3,c\n", "c.csv")); },
-                     ErrorCategory::Input, {"c.csv:4", "column 'class'", "third value 'c'"});
+  test::expect_error([&] { read_labelled(doc, TableOptions().positive("2")); },
+                     ErrorCategory::Input, {"'2' not found"});
+  test::expect_error([&] { read_labelled(doc, TableOptions().label_column("z")); },
+                     ErrorCategory::Input, {"f.csv:1", "missing required label column 'z'"});
+  test::expect_error(
+      [] { read_labelled(CsvDocument::from_string("x,class\n1,a\n2,b\n3,c\n", "c.csv")); },
+      ErrorCategory::Input, {"c.csv:4", "column 'class'", "third value 'c'"});
 }
 
 TEST(Readers, DetectFormat) {
-  EXPECT_EQ(detect_format(CsvDocument::open(test::bundled("msft_ohlcv_2000_2001.csv"))), FileFormat::Ohlcv);
+  EXPECT_EQ(detect_format(CsvDocument::open(test::bundled("msft_ohlcv_2000_2001.csv"))),
+            FileFormat::Ohlcv);
   EXPECT_EQ(detect_format(CsvDocument::open(test::bundled("gold_silver.csv"))), FileFormat::Panel);
-  EXPECT_EQ(detect_format(CsvDocument::open(test::bundled("lending_club.csv"))), FileFormat::Labelled);
+  EXPECT_EQ(detect_format(CsvDocument::open(test::bundled("lending_club.csv"))),
+            FileFormat::Labelled);
 }
 
 }  // namespace

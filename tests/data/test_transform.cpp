@@ -45,7 +45,8 @@ TEST(Returns, MultiHorizon) {
 }
 
 TEST(Returns, MissingPricePropagates) {
-  const Panel r = to_returns(prices({100, std::numeric_limits<double>::quiet_NaN(), 99}), ReturnKind::Log);
+  const Panel r =
+      to_returns(prices({100, std::numeric_limits<double>::quiet_NaN(), 99}), ReturnKind::Log);
   EXPECT_TRUE(std::isnan(r.values(0, 0)));
   EXPECT_TRUE(std::isnan(r.values(1, 0)));
 }
@@ -63,11 +64,11 @@ TEST(Returns, RoundTripOnTwentyYearsOfSp500) {
 
 Eigen::MatrixXd sample_matrix() {
   Eigen::MatrixXd x(6, 3);
-  x << 1, -5, 7,  //
-      2, 0, 7,    //
-      3, 5, 7,    //
-      4, 10, 7,   //
-      100, 15, 7, //
+  x << 1, -5, 7,   //
+      2, 0, 7,     //
+      3, 5, 7,     //
+      4, 10, 7,    //
+      100, 15, 7,  //
       6, 20, 7;
   return x;
 }

@@ -76,7 +76,8 @@ TEST(Descriptive, RejectsBadInput) {
   const std::vector<double> with_nan = {1.0, std::numeric_limits<double>::quiet_NaN(), 2.0};
   test::expect_error([&] { moments(with_nan); }, ErrorCategory::Numeric, {"position 1"});
   test::expect_error([] { mean(nullptr, 0); }, ErrorCategory::Usage, {"at least 1"});
-  test::expect_error([] { moments(std::vector<double>{1.0}); }, ErrorCategory::Usage, {"at least 2"});
+  test::expect_error([] { moments(std::vector<double>{1.0}); }, ErrorCategory::Usage,
+                     {"at least 2"});
   test::expect_error([&] { acf(kX.data(), kX.size(), 5); }, ErrorCategory::Usage, {"lag 5"});
 }
 

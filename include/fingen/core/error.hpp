@@ -2,8 +2,8 @@
 /// @brief fingen's single exception type and the FG_REQUIRE precondition macro.
 ///
 /// Every public entry point checks its inputs with FG_REQUIRE and reports what it expected, what it
-/// found and where (file, line, column for input data). The category lets the CLI map an error to an
-/// exit code: usage errors exit 2, everything else exits 1.
+/// found and where (file, line, column for input data). The category lets the CLI map an error to
+/// an exit code: usage errors exit 2, everything else exits 1.
 #pragma once
 
 #include <cstddef>
@@ -59,18 +59,17 @@ namespace detail {
 
 /// Checks a precondition of a public function; on failure throws fingen::Error(Usage) with the
 /// fmt-formatted message. Usage: FG_REQUIRE(n > 0, "paths must be positive, got {}", n);
-#define FG_REQUIRE(cond, ...)                                                               \
-  do {                                                                                      \
-    if (!(cond))                                                                            \
+#define FG_REQUIRE(cond, ...)                                                                  \
+  do {                                                                                         \
+    if (!(cond))                                                                               \
       ::fingen::detail::throw_error(::fingen::ErrorCategory::Usage, fmt::format(__VA_ARGS__)); \
   } while (false)
 
 /// Like FG_REQUIRE with an explicit category: FG_CHECK(Numeric, std::isfinite(x), "...").
-#define FG_CHECK(category, cond, ...)                                                   \
-  do {                                                                                  \
-    if (!(cond))                                                                        \
-      ::fingen::detail::throw_error(::fingen::ErrorCategory::category,                   \
-                                    fmt::format(__VA_ARGS__));                          \
+#define FG_CHECK(category, cond, ...)                                                             \
+  do {                                                                                            \
+    if (!(cond))                                                                                  \
+      ::fingen::detail::throw_error(::fingen::ErrorCategory::category, fmt::format(__VA_ARGS__)); \
   } while (false)
 
 /// Throws fingen::Error of the given category unconditionally.

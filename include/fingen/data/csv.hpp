@@ -33,7 +33,8 @@ class CsvDocument {
   /// Reads `path`; throws Error(Io) if unreadable, Error(Input) if empty or the header is bad.
   static CsvDocument open(const std::string& path, const CsvOptions& options = {});
   /// Parses text held in memory; `name` stands for the file name in messages.
-  static CsvDocument from_string(std::string text, std::string name, const CsvOptions& options = {});
+  static CsvDocument from_string(std::string text, std::string name,
+                                 const CsvOptions& options = {});
 
   const std::string& name() const noexcept { return name_; }
   char delimiter() const noexcept { return delimiter_; }

@@ -3,8 +3,8 @@
 ///
 /// For every price series (for OHLCV files: close, and adjusted close when present) the log returns
 /// between consecutive observed prices are summarised: moments, extremes, lag-1 autocorrelation of
-/// r and of r^2 (volatility clustering), Jarque-Bera and Ljung-Box Q(lags). Conventions are those of
-/// fingen/stats/descriptive.hpp (R-compatible).
+/// r and of r^2 (volatility clustering), Jarque-Bera and Ljung-Box Q(lags). Conventions are those
+/// of fingen/stats/descriptive.hpp (R-compatible).
 #pragma once
 
 #include <cstddef>
@@ -32,8 +32,8 @@ struct SeriesSummary {
   std::string name;
   std::size_t observations = 0;  ///< non-missing values
   std::size_t missing = 0;
-  std::size_t returns = 0;       ///< number of returns the statistics use
-  bool has_stats = false;        ///< false when too few returns (< lags + 2)
+  std::size_t returns = 0;  ///< number of returns the statistics use
+  bool has_stats = false;   ///< false when too few returns (< lags + 2)
   stats::Moments moments;
   double acf1 = 0;     ///< lag-1 autocorrelation of r
   double acf1_sq = 0;  ///< lag-1 autocorrelation of r^2
@@ -45,7 +45,7 @@ struct FeatureSummary {
   std::string name;
   bool categorical = false;
   std::size_t missing = 0;
-  std::size_t levels = 0;  ///< categorical only
+  std::size_t levels = 0;                     ///< categorical only
   double mean = 0, sd = 0, min = 0, max = 0;  ///< numeric only (over non-missing values)
 };
 

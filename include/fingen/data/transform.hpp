@@ -49,7 +49,8 @@ class Scaler {
   const Eigen::RowVectorXd& center() const noexcept { return center_; }
   const Eigen::RowVectorXd& scale() const noexcept { return scale_; }
   /// Restores a fitted scaler (e.g. from a checkpoint).
-  static Scaler from_parameters(ScalerKind kind, Eigen::RowVectorXd center, Eigen::RowVectorXd scale);
+  static Scaler from_parameters(ScalerKind kind, Eigen::RowVectorXd center,
+                                Eigen::RowVectorXd scale);
 
  private:
   ScalerKind kind_;

@@ -5,7 +5,8 @@
 /// - sd: sample standard deviation with n - 1 (R `sd`).
 /// - skewness m3 / m2^{3/2} and excess kurtosis m4 / m2^2 - 3 with population central moments
 ///   m_k = (1/n) sum (x - mean)^k (R package `moments`).
-/// - acf(k) = sum_{t=1}^{n-k} (x_t - mean)(x_{t+k} - mean) / sum_{t=1}^{n} (x_t - mean)^2 (R `acf`).
+/// - acf(k) = sum_{t=1}^{n-k} (x_t - mean)(x_{t+k} - mean) / sum_{t=1}^{n} (x_t - mean)^2 (R
+/// `acf`).
 /// - Jarque-Bera JB = n/6 * (S^2 + K_excess^2 / 4) ~ chi^2(2) (Jarque & Bera 1987;
 ///   R `tseries::jarque.bera.test`).
 /// - Ljung-Box Q(m) = n (n + 2) sum_{k=1}^{m} acf(k)^2 / (n - k) ~ chi^2(m - fitdf)
@@ -32,7 +33,9 @@ struct Moments {
 /// All of the above in two passes; needs n >= 2. A constant sample has no shape: its skewness and
 /// excess kurtosis are reported as 0 rather than 0/0.
 Moments moments(const double* x, std::size_t n);
-inline Moments moments(const std::vector<double>& x) { return moments(x.data(), x.size()); }
+inline Moments moments(const std::vector<double>& x) {
+  return moments(x.data(), x.size());
+}
 
 /// Sample quantile, R type 7. `sorted` must be in increasing order.
 double quantile_sorted(const double* sorted, std::size_t n, double p);
