@@ -1,0 +1,133 @@
+#include "fingen/scenario/scenarios.hpp"
+
+#include <cstring>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+
+namespace fingen {
+
+static_assert(sizeof(double) == 8, "float64 expected");
+
+void write_npy(const std::string& file, const double* data, const std::vector<std::size_t>& shape) {
+  FG_REQUIRE(!shape.empty(), "npy: empty shape");
+  std::size_t count = 1;
+  std::string dims;
+  for (std::size_t d : shape) {
+    count *= d;
+    dims += fmt::format("{}, ", d);
+  }
+  if (shape.size() > 1) dims.erase(dims.size() - 2);  // (3,) for one dimension, (2, 3) otherwise
+  else dims.erase(dims.size() - 1);
+  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}", dims);
+  // Pad with spaces so magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
+  const std::size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+  FG_REQUIRE(header.size() < 65536, "npy header too long");
+  std::string out;
+  out.reserve(10 + header.size() + count * 8);
+  out.append("\x93NUMPY", 6);
+  out.push_back('\x01');
+  out.push_back('\x00');
+  out.push_back(static_cast<char>(header.size() & 0xff));
+  out.push_back(static_cast<char>(header.size() >> 8));
+  out += header;
+  out.append(reinterpret_cast<const char*>(data), count * 8);
+  write_file_atomic(file, out);
+}
+
+std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& data) {
+  const std::string bytes = read_file(file);
+  auto bad = [&](const std::string& why) { throw_input_error({file, 0, {}}, "not a float64 .npy file: " + why); };
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) bad("missing the \\x93NUMPY magic");
+  const auto major = static_cast<unsigned char>(bytes[6]);
+  std::size_t header_len = 0, offset = 0;
+  if (major == 1) {
+    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    offset = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) bad("truncated header");
+    header_len = 0;
+    for (int i = 3; i >= 0; --i) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
+    offset = 12;
+  } else {
+    bad(fmt::format("unsupported format version {}", major));
+  }
+  if (bytes.size() < offset + header_len) bad("truncated header");
+  const std::string header = bytes.substr(offset, header_len);
+  if (header.find("'descr': '<f8'") == std::string::npos) bad("dtype is not little-endian float64 ('<f8'): " + header);
+  if (header.find("'fortran_order': False") == std::string::npos) bad("Fortran order is not supported");
+  const std::size_t sp = header.find("'shape': (");
+  if (sp == std::string::npos) bad("no shape in header");
+  std::vector<std::size_t> shape;
+  std::size_t i = sp + 10;
+  std::size_t count = 1;
+  while (i < header.size() && header[i] != ')') {
+    if (header[i] == ' ' || header[i] == ',') {
+      ++i;
+      continue;
+    }
+    std::size_t v = 0;
+    bool any = false;
+    while (i < header.size() && header[i] >= '0' && header[i] <= '9') {
+      v = v * 10 + static_cast<std::size_t>(header[i++] - '0');
+      any = true;
+    }
+    if (!any) bad("malformed shape in header: " + header);
+    shape.push_back(v);
+    count *= v;
+  }
+  const std::size_t start = offset + header_len;
+  if (bytes.size() - start != count * 8)
+    bad(fmt::format("shape needs {} bytes of data, the file has {}", count * 8, bytes.size() - start));
+  data.resize(count);
+  if (count > 0) std::memcpy(data.data(), bytes.data() + start, count * 8);
+  return shape;
+}
+
+void write_npy(const std::string& file, const Scenarios& s) {
+  FG_REQUIRE(s.data.size() == s.paths * s.horizon * s.assets, "scenarios: {} values for shape ({}, {}, {})",
+             s.data.size(), s.paths, s.horizon, s.assets);
+  write_npy(file, s.data.data(), {s.paths, s.horizon, s.assets});
+}
+
+Scenarios read_scenarios_npy(const std::string& file) {
+  Scenarios s;
+  const std::vector<std::size_t> shape = read_npy(file, s.data);
+  if (shape.size() == 2) {
+    s.paths = shape[0];
+    s.horizon = shape[1];
+    s.assets = 1;
+  } else if (shape.size() == 3) {
+    s.paths = shape[0];
+    s.horizon = shape[1];
+    s.assets = shape[2];
+  } else {
+    throw_input_error({file, 0, {}}, fmt::format("scenarios need a (paths, horizon[, assets]) array, found {} dimensions",
+                                                 shape.size()));
+  }
+  for (std::size_t a = 0; a < s.assets; ++a) s.names.push_back(fmt::format("asset{}", a + 1));
+  return s;
+}
+
+void write_scenarios_csv(const std::string& file, const Scenarios& s) {
+  fmt::memory_buffer buf;
+  auto out = std::back_inserter(buf);
+  fmt::format_to(out, "path,step");
+  for (std::size_t a = 0; a < s.assets; ++a)
+    fmt::format_to(out, ",{}", a < s.names.size() ? s.names[a] : fmt::format("asset{}", a + 1));
+  buf.push_back('\n');
+  for (std::size_t p = 0; p < s.paths; ++p)
+    for (std::size_t t = 0; t < s.horizon; ++t) {
+      fmt::format_to(out, "{},{}", p, t + 1);
+      for (std::size_t a = 0; a < s.assets; ++a) fmt::format_to(out, ",{}", s.at(p, t, a));
+      buf.push_back('\n');
+    }
+  write_file_atomic(file, std::string_view(buf.data(), buf.size()));
+}
+
+}  // namespace fingen
