@@ -4,6 +4,7 @@
 // (R 4.2.2, fGarch 4022.89; percent log returns 100 * diff(log(price))).
 #include "fingen/scenario/garch.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "fingen/core/rng.hpp"
 #include "fingen/data/csv.hpp"
 #include "fingen/data/readers.hpp"
+#include "fingen/stats/descriptive.hpp"
 #include "test_util.hpp"
 
 namespace fingen::scenario {
@@ -93,6 +95,88 @@ TEST(GarchGolden, FittedParametersMatchFGarch) {
     ++checked;
   }
   EXPECT_EQ(checked, 4);
+}
+
+
+// Simulated GARCH(1,1)-t data with known parameters (percent-return scale). The tolerances are five
+// times the approximate asymptotic standard errors at n = 20,000 (about 0.012 for mu, 0.006 for
+// alpha, 0.01 for beta, 0.35 for nu, 0.01 for omega).
+TEST(Garch, RecoversKnownParameters) {
+  const Garch11 truth{Innovation::StudentT, 0.02, 0.05, 0.08, 0.9, 6.0};
+  const std::size_t n = 20000;
+  Rng rng(31);
+  std::vector<double> x(n);
+  double h = truth.unconditional_variance();
+  for (std::size_t t = 0; t < n; ++t) {
+    const double e = std::sqrt(h) * rng.standardized_t(truth.shape);
+    x[t] = truth.mu + e;
+    h = truth.omega + truth.alpha * e * e + truth.beta * h;
+  }
+  const GarchFit fit = fit_garch11(x.data(), n, Innovation::StudentT);
+  EXPECT_TRUE(fit.converged);
+  EXPECT_NEAR(fit.model.mu, truth.mu, 0.06);
+  EXPECT_NEAR(fit.model.omega, truth.omega, 0.05);
+  EXPECT_NEAR(fit.model.alpha, truth.alpha, 0.03);
+  EXPECT_NEAR(fit.model.beta, truth.beta, 0.05);
+  EXPECT_NEAR(fit.model.shape, truth.shape, 1.75);
+  EXPECT_GE(fit.loglik, garch11_loglik(x.data(), n, truth));  // the MLE beats the truth in sample
+}
+
+Panel sp500_returns() {
+  const Panel px = data::read_ohlcv(test::bundled("sp500_ohlcv_2000_2020.csv"));
+  Panel r;
+  r.values_kind = ValueKind::Returns;
+  r.names = {"close"};
+  const Eigen::VectorXd c = px.values.col(3);
+  r.values.resize(c.size() - 1, 1);
+  for (Eigen::Index i = 1; i < c.size(); ++i) {
+    r.index.push_back(px.index[static_cast<std::size_t>(i)]);
+    r.values(i - 1, 0) = std::log(c(i)) - std::log(c(i - 1));
+  }
+  return r;
+}
+
+TEST(GarchGenerator, PathsClusterAndStartFromTheContext) {
+  const Panel r = sp500_returns();
+  GarchGenerator g(Innovation::StudentT);
+  g.fit(r);
+  ASSERT_EQ(g.models().size(), 1u);
+  EXPECT_GT(g.next_variance()(0), 0.0);
+  // Volatility clustering: squared returns of one long path are autocorrelated.
+  const Scenarios long_path = g.generate(1, 20000, 4);
+  std::vector<double> sq(long_path.data.size());
+  for (std::size_t i = 0; i < sq.size(); ++i) sq[i] = long_path.data[i] * long_path.data[i];
+  EXPECT_GT(stats::acf(sq.data(), sq.size(), 1)[1], 0.05);
+  // Conditioning: after the 2008 crash the first step is far more volatile than after calm 2017.
+  auto rows_between = [&](const char* from, const char* to) {
+    const auto a = std::lower_bound(r.index.begin(), r.index.end(), *parse_date(from)) - r.index.begin();
+    const auto b = std::lower_bound(r.index.begin(), r.index.end(), *parse_date(to)) - r.index.begin();
+    return Eigen::MatrixXd(r.values.middleRows(a, b - a));
+  };
+  const Scenarios crisis = g.generate_from(rows_between("2008-09-01", "2008-11-01"), 4000, 1, 8);
+  const Scenarios calm = g.generate_from(rows_between("2017-01-01", "2017-12-01"), 4000, 1, 8);
+  const double sd_crisis = stats::moments(crisis.data).sd, sd_calm = stats::moments(calm.data).sd;
+  EXPECT_GT(sd_crisis, 4.0 * sd_calm);
+  test::expect_error([&] { g.generate_from(Eigen::MatrixXd::Zero(10, 2), 1, 1, 1); }, ErrorCategory::Usage,
+                     {"2 series"});
+}
+
+TEST(GarchGenerator, SeveralAssetsKeepTheirCorrelation) {
+  const Panel px = data::read_panel(test::bundled("eu_stock_markets.csv"));
+  Panel r;
+  r.values_kind = ValueKind::Returns;
+  r.names = px.names;
+  r.values = (px.values.bottomRows(px.values.rows() - 1).array().log() - px.values.topRows(px.values.rows() - 1).array().log()).matrix();
+  r.index.assign(px.index.begin() + 1, px.index.end());
+  GarchGenerator g(Innovation::StudentT);
+  g.fit(r);
+  EXPECT_EQ(g.correlation().rows(), 4);
+  EXPECT_GT(g.correlation()(0, 1), 0.5);  // DAX and SMI move together
+  const Scenarios s = g.generate(2000, 20, 2);
+  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 4, Eigen::RowMajor>> flat(s.data.data(), 40000, 4);
+  const Eigen::MatrixXd c = flat.rowwise() - flat.colwise().mean();
+  const double corr = c.col(0).dot(c.col(1)) / std::sqrt(c.col(0).squaredNorm() * c.col(1).squaredNorm());
+  EXPECT_NEAR(corr, g.correlation()(0, 1), 0.05);
 }
 
 }  // namespace
