@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -44,6 +45,35 @@ struct DataCleanArgs {
 };
 int run_data_clean(const DataCleanArgs& args, std::ostream& out);
 void add_data_clean(CLI::App& data, DataCleanArgs& args, int& code, std::ostream& out);
+
+struct FitArgs {
+  std::string model;
+  std::string data;
+  std::string out;
+  std::vector<std::string> series;
+  bool returns = false;
+  std::string return_kind = "log";
+  std::string start;
+  std::string end;
+  std::string innovation = "t";
+  double block_length = 0.0;
+  bool quiet = false;
+};
+int run_fit(const FitArgs& args, std::ostream& out);
+void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out);
+
+struct GenerateArgs {
+  std::string model;
+  std::size_t paths = 0;
+  std::size_t horizon = 0;
+  std::uint64_t seed = 42;
+  std::string out;
+  std::string csv;
+  int threads = 0;
+  bool quiet = false;
+};
+int run_generate(const GenerateArgs& args, std::ostream& out);
+void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& out);
 
 struct InfoArgs {
   bool json = false;

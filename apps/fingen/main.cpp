@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   add_data_inspect(*data, inspect_args, code, std::cout);
   DataCleanArgs clean_args;
   add_data_clean(*data, clean_args, code, std::cout);
+  FitArgs fit_args;
+  add_fit(app, fit_args, code, std::cout);
+  GenerateArgs generate_args;
+  add_generate(app, generate_args, code, std::cout);
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 

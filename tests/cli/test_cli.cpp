@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/scenario/scenarios.hpp"
 #include "fingen/data/readers.hpp"
 #include "test_util.hpp"
 
@@ -110,6 +111,88 @@ TEST(CliDataClean, RejectsBadOptionsBeforeReading) {
   EXPECT_EQ(run_data_clean(args, out), kUsageError);
   testing::internal::GetCapturedStderr();
   EXPECT_FALSE(std::filesystem::exists(args.out));
+}
+
+}  // namespace
+}  // namespace fingen::cli
+
+namespace fingen::cli {
+namespace {
+
+TEST(CliFitGenerate, EachBaselineFromFileToNpy) {
+  for (const std::string model : {"gbm", "garch", "bootstrap"}) {
+    test::TempDir dir;
+    FitArgs fit;
+    fit.model = model;
+    fit.data = test::bundled("dow_jones_30.csv");
+    fit.series = {"AA", "IBM"};
+    fit.end = "1999-12-31";
+    fit.out = dir.file("model");
+    fit.quiet = true;
+    std::ostringstream out;
+    ASSERT_EQ(run_fit(fit, out), kOk) << model;
+    const auto manifest = nlohmann::json::parse(read_file(fit.out + "/manifest.json"));
+    EXPECT_EQ(manifest["data"]["last"], "1999-12-31") << model;
+    EXPECT_EQ(manifest["data"]["sha256"], sha256_file(fit.data));
+    EXPECT_EQ(manifest["options"]["model"], model);
+
+    GenerateArgs gen;
+    gen.model = fit.out;
+    gen.paths = 50;
+    gen.horizon = 20;
+    gen.seed = 5;
+    gen.out = dir.file("scen.npy");
+    gen.quiet = true;
+    ASSERT_EQ(run_generate(gen, out), kOk) << model;
+    const Scenarios s = read_scenarios_npy(gen.out);
+    EXPECT_EQ(s.paths, 50u);
+    EXPECT_EQ(s.horizon, 20u);
+    EXPECT_EQ(s.assets, 2u);
+    const auto gm = nlohmann::json::parse(read_file(dir.file("scen.manifest.json")));
+    EXPECT_EQ(gm["options"]["seed"], 5);
+    EXPECT_EQ(gm["names"], (std::vector<std::string>{"AA", "IBM"}));
+    // Same seed, same file.
+    const std::string first = read_file(gen.out);
+    ASSERT_EQ(run_generate(gen, out), kOk);
+    EXPECT_EQ(read_file(gen.out), first) << model;
+  }
+}
+
+TEST(CliFitGenerate, BadOptionsAndInputs) {
+  test::TempDir dir;
+  std::ostringstream out;
+  FitArgs fit;
+  fit.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  fit.out = dir.file("m");
+  fit.model = "prophet";
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  fit.model = "garch";
+  fit.innovation = "cauchy";
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  fit.innovation = "t";
+  fit.data = test::bundled("lending_club.csv");
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  fit.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  fit.start = "2030-01-01";
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  fit.start = "01/01/2001";
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("unknown model 'prophet'"), std::string::npos) << err;
+  EXPECT_NE(err.find("labelled table"), std::string::npos) << err;
+  EXPECT_NE(err.find("'01/01/2001' is not a valid date"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(fit.out));
+
+  GenerateArgs gen;
+  gen.model = dir.path().string();  // no model.json here
+  gen.paths = 10;
+  gen.horizon = 10;
+  gen.out = dir.file("x.npy");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_generate(gen, out), kRuntimeError);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("model.json"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(gen.out));
 }
 
 }  // namespace

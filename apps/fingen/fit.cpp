@@ -1,0 +1,83 @@
+// fingen fit: fit a scenario generator on the returns of a data file and save it to a directory.
+#include <chrono>
+#include <filesystem>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "fingen/core/error.hpp"
+#include "fingen/scenario/bootstrap.hpp"
+#include "fingen/scenario/garch.hpp"
+#include "fingen/scenario/gbm.hpp"
+#include "run_support.hpp"
+
+namespace fingen::cli {
+
+namespace {
+std::unique_ptr<scenario::ScenarioGenerator> make_generator(const FitArgs& args) {
+  if (args.model == "gbm") return std::make_unique<scenario::GbmGenerator>();
+  if (args.model == "garch") return std::make_unique<scenario::GarchGenerator>(scenario::parse_innovation(args.innovation));
+  if (args.model == "bootstrap") return std::make_unique<scenario::BootstrapGenerator>(args.block_length);
+  FG_FAIL(Usage, "unknown model '{}': expected gbm, garch or bootstrap", args.model);
+}
+}  // namespace
+
+int run_fit(const FitArgs& args, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!args.out.empty(), "no output directory given (--out)");
+    FG_REQUIRE(args.block_length >= 0, "--block-length must be >= 0 (0 = automatic), got {}", args.block_length);
+    auto generator = make_generator(args);  // validates the options before reading data
+    const ReturnsSource source{args.data, args.series, args.returns, args.return_kind, args.start, args.end};
+    const Panel r = load_returns(source);
+    if (!args.quiet)
+      out << fmt::format("fitting {} on {} returns of {} series ({} .. {}) from {}\n", args.model, r.rows(), r.cols(),
+                         format_index(r.kind, r.index.front()), format_index(r.kind, r.index.back()), args.data);
+    const auto t0 = std::chrono::steady_clock::now();
+    generator->fit(r);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::error_code ec;
+    std::filesystem::create_directories(args.out, ec);
+    FG_CHECK(Io, !ec, "{}: cannot create the output directory: {}", args.out, ec.message());
+    generator->save(args.out);
+    const std::string summary = generator->summary();
+    write_manifest(args.out + "/manifest.json", "fit",
+                   {{"options",
+                     {{"model", args.model},
+                      {"innovation", args.innovation},
+                      {"block_length", args.block_length},
+                      {"start", args.start},
+                      {"end", args.end}}},
+                    {"data", describe_data(source, r)},
+                    {"fit_seconds", seconds},
+                    {"summary", summary}});
+    if (!args.quiet) out << summary << fmt::format("fitted in {:.2f} s; saved to {}/\n", seconds, args.out);
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
+  CLI::App* cmd = app.add_subcommand("fit", "Fit a scenario generator on historical returns");
+  cmd->footer(
+      "Models: gbm (correlated normal log returns), garch (GARCH(1,1) per asset, normal or Student-t\n"
+      "innovations, constant conditional correlation), bootstrap (stationary block bootstrap).\n"
+      "Prices are turned into log returns first (--returns if the file already holds returns).\n\n"
+      "Examples:\n"
+      "  fingen fit --model garch --data data/sp500_ohlcv_2000_2020.csv --end 2017-12-31 --out runs/garch\n"
+      "  fingen fit --model bootstrap --data data/dow_jones_30.csv --series AA,IBM,KO --out runs/boot\n"
+      "  fingen fit --model gbm --data data/eu_stock_markets.csv --out runs/gbm");
+  cmd->add_option("--model,-m", args.model, "gbm, garch or bootstrap")->required();
+  cmd->add_option("--data,-d", args.data, "Price (or returns) file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out,-o", args.out, "Directory for the fitted model")->required();
+  cmd->add_option("--series", args.series, "Series to use (default: OHLCV adjusted/close, panel all)")->delimiter(',');
+  cmd->add_flag("--returns", args.returns, "The file holds returns, not prices");
+  cmd->add_option("--return-kind", args.return_kind, "log or simple");
+  cmd->add_option("--start", args.start, "First date of the training window");
+  cmd->add_option("--end", args.end, "Last date of the training window");
+  cmd->add_option("--innovation", args.innovation, "garch: t or normal");
+  cmd->add_option("--block-length", args.block_length, "bootstrap: mean block length (0 = automatic)");
+  cmd->add_flag("--quiet,-q", args.quiet, "Print nothing on success");
+  cmd->callback([&] { code = run_fit(args, out); });
+}
+
+}  // namespace fingen::cli
