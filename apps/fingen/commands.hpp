@@ -57,6 +57,24 @@ struct FitArgs {
   std::string end;
   std::string innovation = "t";
   double block_length = 0.0;
+  // GANs (--model gan, gan-minimax, wgan-gp)
+  std::string generator = "lstm";
+  std::string discriminator = "mlp";
+  long window = 64;
+  long context = 0;
+  bool regime = false;
+  long steps = 1500;
+  long batch = 64;
+  long hidden = 64;
+  long layers = 2;
+  long noise_dim = 8;
+  double lr = 0.0;
+  long critic_steps = 0;
+  std::uint64_t seed = 42;
+  int threads = 0;
+  long checkpoint_every = 100;
+  long eval_every = 100;
+  bool resume = false;
   bool quiet = false;
 };
 int run_fit(const FitArgs& args, std::ostream& out);
