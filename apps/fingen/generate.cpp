@@ -13,6 +13,18 @@
 
 namespace fingen::cli {
 
+namespace {
+// The fit's manifest (data file, checksum, options) when the model directory has one.
+nlohmann::json fit_manifest(const std::string& dir) {
+  try {
+    const auto j = nlohmann::json::parse(read_file(dir + "/manifest.json"));
+    return {{"data", j.value("data", nlohmann::json())}, {"options", j.value("options", nlohmann::json())}};
+  } catch (const std::exception&) {
+    return nullptr;  // a model saved by the library, not by `fingen fit`
+  }
+}
+}  // namespace
+
 int run_generate(const GenerateArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(args.paths > 0, "--paths must be positive");
@@ -35,6 +47,7 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
                       {"seed", args.seed},
                       {"threads", args.threads}}},
                     {"model", generator->kind()},
+                    {"fit", fit_manifest(args.model)},
                     {"model_sha256", sha256_file(args.model + "/model.json")},
                     {"shape", {s.paths, s.horizon, s.assets}},
                     {"names", s.names},

@@ -9,6 +9,9 @@
 #include "fingen/core/io.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/data/readers.hpp"
+#ifdef FINGEN_HAVE_TORCH
+#include "fingen/ml/gan.hpp"
+#endif
 #include "test_util.hpp"
 
 namespace fingen::cli {
@@ -194,6 +197,55 @@ TEST(CliFitGenerate, BadOptionsAndInputs) {
   EXPECT_NE(testing::internal::GetCapturedStderr().find("model.json"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(gen.out));
 }
+
+}  // namespace
+}  // namespace fingen::cli
+
+namespace fingen::cli {
+namespace {
+
+#ifdef FINGEN_HAVE_TORCH
+TEST(CliFitGenerate, GanFromFileToNpyAndResume) {
+  ml::register_generators();
+  test::TempDir dir;
+  FitArgs fit;
+  fit.model = "wgan-gp";
+  fit.generator = "tcn";
+  fit.discriminator = "tcn";
+  fit.data = test::bundled("msft_ohlcv_2000_2001.csv");
+  fit.out = dir.file("gan");
+  fit.window = 16;
+  fit.hidden = 8;
+  fit.batch = 16;
+  fit.steps = 6;
+  fit.checkpoint_every = 3;
+  fit.eval_every = 3;
+  fit.threads = 1;
+  fit.quiet = true;
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  ASSERT_EQ(run_fit(fit, out), kOk);
+  fit.steps = 9;
+  fit.resume = true;
+  ASSERT_EQ(run_fit(fit, out), kOk);
+  testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(std::filesystem::exists(fit.out + "/checkpoints/last.pt"));
+  const auto state = nlohmann::json::parse(read_file(fit.out + "/checkpoints/train_state.json"));
+  EXPECT_EQ(state["step"], 9);
+  GenerateArgs gen;
+  gen.model = fit.out;
+  gen.paths = 20;
+  gen.horizon = 250;
+  gen.out = dir.file("gan.npy");
+  gen.quiet = true;
+  ASSERT_EQ(run_generate(gen, out), kOk);
+  const Scenarios s = read_scenarios_npy(gen.out);
+  EXPECT_EQ(s.horizon, 250u);
+  const auto gm = nlohmann::json::parse(read_file(dir.file("gan.manifest.json")));
+  EXPECT_EQ(gm["fit"]["data"]["sha256"], sha256_file(fit.data));
+  EXPECT_EQ(gm["model"], "gan");
+}
+#endif
 
 }  // namespace
 }  // namespace fingen::cli
