@@ -1,6 +1,8 @@
 // fingen fit: fit a scenario generator on the returns of a data file and save it to a directory.
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -18,6 +20,11 @@
 namespace fingen::cli {
 
 namespace {
+// 0 = every core: LibTorch's own default can be a single thread.
+int effective_threads(int requested) {
+  return requested > 0 ? requested : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 std::unique_ptr<scenario::ScenarioGenerator> make_generator(const FitArgs& args) {
   if (args.model == "gbm") return std::make_unique<scenario::GbmGenerator>();
   if (args.model == "garch") return std::make_unique<scenario::GarchGenerator>(scenario::parse_innovation(args.innovation));
@@ -41,7 +48,7 @@ std::unique_ptr<scenario::ScenarioGenerator> make_generator(const FitArgs& args)
                                                   .lr(args.lr)
                                                   .critic_steps(args.critic_steps)
                                                   .seed(args.seed)
-                                                  .threads(args.threads)
+                                                  .threads(effective_threads(args.threads))
                                                   .checkpoint_every(args.checkpoint_every)
                                                   .eval_every(args.eval_every)
                                                   .checkpoint_dir(args.out + "/checkpoints")
@@ -83,7 +90,7 @@ int run_fit(const FitArgs& args, std::ostream& out) {
                         {"context", args.context}, {"regime", args.regime}, {"steps", args.steps},
                         {"batch", args.batch}, {"hidden", args.hidden}, {"layers", args.layers},
                         {"noise_dim", args.noise_dim}, {"lr", args.lr}, {"critic_steps", args.critic_steps},
-                        {"seed", args.seed}, {"threads", args.threads}, {"resume", args.resume}}},
+                        {"seed", args.seed}, {"threads", effective_threads(args.threads)}, {"resume", args.resume}}},
                       {"start", args.start},
                       {"end", args.end}}},
                     {"data", describe_data(source, r)},
@@ -134,7 +141,7 @@ void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
   cmd->add_option("--lr", args.lr, "GAN: Adam learning rate (0 = 2e-4, or 1e-4 for wgan-gp)");
   cmd->add_option("--critic-steps", args.critic_steps, "GAN: discriminator updates per generator update (0 = 5 for wgan-gp, else 1)");
   cmd->add_option("--seed", args.seed, "GAN: random seed");
-  cmd->add_option("--threads", args.threads, "GAN: LibTorch threads (0 = default); same seed and threads give the same model");
+  cmd->add_option("--threads", args.threads, "GAN: threads (0 = all cores); the same seed and thread count give the same model");
   cmd->add_option("--checkpoint-every", args.checkpoint_every, "GAN: steps between checkpoints");
   cmd->add_option("--eval-every", args.eval_every, "GAN: steps between validation checks");
   cmd->add_flag("--resume", args.resume, "GAN: continue from OUT/checkpoints/last.pt");
