@@ -93,6 +93,36 @@ struct GenerateArgs {
 int run_generate(const GenerateArgs& args, std::ostream& out);
 void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& out);
 
+struct RiskVarArgs {
+  std::string scenarios;
+  std::vector<double> weights;
+  std::vector<double> levels = {0.95, 0.99};
+  std::size_t horizon = 1;
+  bool simple = false;
+  double confidence = 0.95;
+  std::size_t bootstrap = 500;
+  std::uint64_t seed = 1;
+  std::string json;
+};
+int run_risk_var(const RiskVarArgs& args, std::ostream& out);
+
+struct RiskBacktestArgs {
+  std::string data;
+  std::vector<std::string> series;
+  bool returns = false;
+  std::vector<double> weights;
+  std::vector<std::string> models = {"historical", "garch"};
+  std::size_t window = 500;
+  std::size_t refit = 20;
+  double level = 0.99;
+  std::size_t scenarios = 2000;
+  std::string start, end;
+  std::uint64_t seed = 1;
+  std::string json, csv;
+};
+int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out);
+void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code, std::ostream& out);
+
 struct InfoArgs {
   bool json = false;
 };

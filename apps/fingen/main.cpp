@@ -41,6 +41,9 @@ int main(int argc, char** argv) {
   add_fit(app, fit_args, code, std::cout);
   GenerateArgs generate_args;
   add_generate(app, generate_args, code, std::cout);
+  RiskVarArgs risk_var_args;
+  RiskBacktestArgs risk_backtest_args;
+  add_risk(app, risk_var_args, risk_backtest_args, code, std::cout);
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 

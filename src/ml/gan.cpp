@@ -201,7 +201,9 @@ struct GanGenerator::Impl {
         while (made < horizon) {
           const torch::Tensor z = torch::randn({kChunk, opt.window(), opt.noise_dim()}, gen);
           torch::Tensor cond;
-          if (conditional()) {
+          if (conditional() && made == 0) {
+            cond = condition_from(start).unsqueeze(0).expand({kChunk, cond_dim()});  // one shared history
+          } else if (conditional()) {
             std::vector<torch::Tensor> rows;
             for (int64_t i = 0; i < kChunk; ++i) rows.push_back(condition_from(hist[i]));
             cond = torch::stack(rows);

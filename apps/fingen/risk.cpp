@@ -1,0 +1,196 @@
+// fingen risk var | backtest: VaR and ES from scenarios, and rolling backtests on real history.
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/risk/backtest.hpp"
+#include "fingen/risk/measures.hpp"
+#include "fingen/scenario/bootstrap.hpp"
+#include "fingen/scenario/garch.hpp"
+#include "fingen/scenario/gbm.hpp"
+#include "run_support.hpp"
+#ifdef FINGEN_HAVE_TORCH
+#include "fingen/ml/gan.hpp"
+#endif
+
+namespace fingen::cli {
+
+namespace {
+std::vector<double> weights_or_equal(const std::vector<double>& w, std::size_t assets) {
+  if (w.empty()) return std::vector<double>(assets, 1.0 / static_cast<double>(assets));
+  FG_REQUIRE(w.size() == assets, "{} weights given for {} series", w.size(), assets);
+  for (double v : w) FG_REQUIRE(std::isfinite(v), "weights must be finite numbers");
+  return w;
+}
+nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+}  // namespace
+
+int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!args.levels.empty(), "no --level given");
+    const Scenarios s = read_scenarios_npy(args.scenarios);
+    const std::vector<double> w = weights_or_equal(args.weights, s.assets);
+    const std::vector<double> losses = risk::scenario_losses(s, w, args.horizon, !args.simple);
+    nlohmann::json rows = nlohmann::json::array();
+    out << fmt::format("{} scenarios, horizon {} step(s), weights {}; losses are positive fractions of value\n",
+                       s.paths, args.horizon, fmt::join(w, ","));
+    out << fmt::format("{:>7} {:>10} {:>23} {:>10} {:>23}\n", "level", "VaR", fmt::format("VaR {:.0f}% CI", 100 * args.confidence),
+                       "ES", fmt::format("ES {:.0f}% CI", 100 * args.confidence));
+    for (double level : args.levels) {
+      const risk::VarEsInterval v = risk::empirical_var_es_interval(losses, level, args.confidence, args.bootstrap, args.seed);
+      out << fmt::format("{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} [{:>10.6f}, {:>10.6f}]\n", level,
+                         v.estimate.var, v.var_lo, v.var_hi, v.estimate.es, v.es_lo, v.es_hi);
+      rows.push_back({{"level", level}, {"var", v.estimate.var}, {"es", v.estimate.es}, {"var_ci", {v.var_lo, v.var_hi}},
+                      {"es_ci", {v.es_lo, v.es_hi}}});
+    }
+    if (!args.json.empty())
+      write_manifest(args.json, "risk var",
+                     {{"scenarios", args.scenarios}, {"scenarios_sha256", sha256_file(args.scenarios)},
+                      {"paths", s.paths}, {"horizon", args.horizon}, {"weights", w}, {"confidence", args.confidence},
+                      {"loss_convention", "loss = -(portfolio simple return over the horizon)"}, {"results", rows}});
+    return static_cast<int>(kOk);
+  });
+}
+
+namespace {
+risk::GeneratorFactory factory_for(const std::string& model, std::uint64_t seed) {
+  if (model == "gbm") return [] { return std::make_unique<scenario::GbmGenerator>(); };
+  if (model == "bootstrap") return [] { return std::make_unique<scenario::BootstrapGenerator>(); };
+  if (model == "garch-sim") return [] { return std::make_unique<scenario::GarchGenerator>(scenario::Innovation::StudentT); };
+#ifdef FINGEN_HAVE_TORCH
+  if (model == "gan")
+    return [seed] {
+      return std::make_unique<ml::GanGenerator>(ml::GanOptions().context(20).generator("mlp").window(5).steps(600).lr(1e-3).seed(seed).quiet(true));
+    };
+#endif
+  (void)seed;
+  return {};
+}
+}  // namespace
+
+int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!args.models.empty(), "no --model given");
+    for (const auto& m : args.models) {
+      const bool known = m == "historical" || m == "normal" || m == "t" || m == "garch" || m == "fhs" ||
+                         static_cast<bool>(factory_for(m, args.seed));
+      FG_REQUIRE(known, "unknown risk model '{}': expected historical, normal, t, garch, fhs, gbm, bootstrap, "
+                 "garch-sim or gan (with LibTorch)", m);
+    }
+    const ReturnsSource source{args.data, args.series, args.returns, "log", args.start, args.end};
+    const Panel r = load_returns(source);
+    const std::vector<double> w = weights_or_equal(args.weights, r.cols());
+    const auto options = risk::BacktestOptions()
+                             .window(args.window)
+                             .refit(args.refit)
+                             .level(args.level)
+                             .scenarios(args.scenarios)
+                             .seed(args.seed);
+    out << fmt::format("rolling {:.4g} VaR/ES backtest of {} ({} days {} .. {}), window {}, refit every {} days\n",
+                       args.level, fmt::join(r.names, "+"), r.rows() - args.window,
+                       format_index(r.kind, r.index[std::min(args.window, r.rows() - 1)]),
+                       format_index(r.kind, r.index.back()), args.window, args.refit);
+    out << fmt::format("{:<11} {:>5} {:>6} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8}  {}\n", "model", "exc",
+                       "expect", "rate%", "p_Kupiec", "p_indep", "p_cc", "zone", "p_McNF", "Z2", "seconds",
+                       "verdict (5%)");
+    nlohmann::json results = nlohmann::json::array();
+    std::string csv = "model,date,loss,var,es,sigma,exception\n";
+    for (const auto& m : args.models) {
+      const risk::BacktestResult b = risk::rolling_backtest(r, w, m, options, factory_for(m, args.seed));
+      const auto& t = b.tests;
+      const bool pass = t.p_pof >= 0.05 && t.p_ind >= 0.05 && t.p_cc >= 0.05;
+      out << fmt::format("{:<11} {:>5} {:>6.1f} {:>7.3f} {:>8.4f} {:>8.4f} {:>8.4f} {:>7} {:>8.4f} {:>7.3f} {:>8.1f}  {}\n", m,
+                         t.exceptions, static_cast<double>(t.n) * (1 - args.level),
+                         100.0 * static_cast<double>(t.exceptions) / static_cast<double>(t.n), t.p_pof, t.p_ind, t.p_cc,
+                         t.zone, b.es.mf_p, b.es.z2, b.seconds, pass ? "passes" : "rejected");
+      results.push_back({{"model", m},
+                         {"days", t.n},
+                         {"exceptions", t.exceptions},
+                         {"expected", static_cast<double>(t.n) * (1 - args.level)},
+                         {"kupiec", {{"lr", t.lr_pof}, {"p_value", t.p_pof}}},
+                         {"christoffersen_independence",
+                          {{"lr", t.lr_ind}, {"p_value", t.p_ind}, {"n00", t.n00}, {"n01", t.n01}, {"n10", t.n10}, {"n11", t.n11}}},
+                         {"conditional_coverage", {{"lr", t.lr_cc}, {"p_value", t.p_cc}}},
+                         {"traffic_light", {{"zone", t.zone}, {"binomial_cdf", t.binomial_cdf}}},
+                         {"mcneil_frey", {{"exceptions", b.es.exceptions}, {"t", json_number(b.es.mf_t)}, {"p_value", json_number(b.es.mf_p)}}},
+                         {"acerbi_szekely_z2", b.es.z2},
+                         {"passes_at_5pct", pass},
+                         {"seconds", b.seconds}});
+      for (const auto& d : b.days)
+        csv += fmt::format("{},{},{},{},{},{},{}\n", m, format_index(r.kind, d.index), d.loss, d.var, d.es, d.sigma,
+                           d.exception ? 1 : 0);
+    }
+    if (!args.csv.empty()) write_file_atomic(args.csv, csv);
+    if (!args.json.empty())
+      write_manifest(args.json, "risk backtest",
+                     {{"data", describe_data(source, r)},
+                      {"options",
+                       {{"weights", w}, {"window", args.window}, {"refit", args.refit}, {"level", args.level},
+                        {"scenarios", args.scenarios}, {"seed", args.seed}}},
+                      {"loss_convention", "loss = -(portfolio simple return); exception when loss > VaR"},
+                      {"results", results}});
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code, std::ostream& out) {
+  CLI::App* risk = app.add_subcommand("risk", "Value-at-Risk and Expected Shortfall: from scenarios, and backtested");
+  risk->require_subcommand(1);
+  CLI::App* var = risk->add_subcommand("var", "VaR and ES of a portfolio from scenarios (.npy)");
+  var->footer(
+      "Losses are positive: loss = -(portfolio simple return over the horizon), from per-step log\n"
+      "returns (--simple if the scenarios hold simple returns). VaR is the level-quantile of the loss,\n"
+      "ES the mean loss beyond it; intervals: order statistics (VaR), bootstrap (ES).\n\n"
+      "Examples:\n"
+      "  fingen risk var --scenarios runs/demo/garch_scenarios.npy --level 0.99 --horizon 10\n"
+      "  fingen risk var --scenarios eu.npy --weights 0.4,0.3,0.2,0.1 --level 0.95,0.99 --json var.json");
+  var->add_option("--scenarios,-s", var_args.scenarios, "Scenario file (.npy)")->required()->check(CLI::ExistingFile);
+  var->add_option("--weights,-w", var_args.weights, "Portfolio weights (default: equal)")->delimiter(',');
+  var->add_option("--level,-l", var_args.levels, "Confidence level(s)")->delimiter(',');
+  var->add_option("--horizon,-H", var_args.horizon, "Horizon in steps");
+  var->add_flag("--simple", var_args.simple, "Scenarios hold simple, not log, returns");
+  var->add_option("--confidence", var_args.confidence, "Confidence of the intervals");
+  var->add_option("--bootstrap", var_args.bootstrap, "Bootstrap resamples for the ES interval");
+  var->add_option("--seed", var_args.seed, "Seed of the bootstrap");
+  var->add_option("--json", var_args.json, "Write the results as JSON");
+  var->callback([&] { code = run_risk_var(var_args, out); });
+
+  CLI::App* bt = risk->add_subcommand("backtest", "Rolling out-of-sample VaR/ES backtest on real data");
+  bt->footer(
+      "Each day's VaR/ES is forecast from the --window days before it; models are refitted every\n"
+      "--refit days (0 = once). Models: historical, normal, t, garch (GARCH(1,1)-t), fhs (filtered\n"
+      "historical simulation), and scenario generators gbm, bootstrap, garch-sim"
+#ifdef FINGEN_HAVE_TORCH
+      ", gan (a conditional GAN;\nslow: use --refit 0 or a large --refit)"
+#endif
+      ".\nTests: Kupiec, Christoffersen independence and conditional coverage, Basel traffic light,\n"
+      "McNeil-Frey and Acerbi-Szekely Z2 for ES.\n\n"
+      "Examples:\n"
+      "  fingen risk backtest --data data/sp500_ohlcv_2000_2020.csv --model historical,garch,fhs --level 0.99\n"
+      "  fingen risk backtest --data data/dow_jones_30.csv --series AA,IBM,KO --model normal,bootstrap \\\n"
+      "      --window 500 --refit 20 --json bt.json --csv bt_days.csv");
+  bt->add_option("--data,-d", bt_args.data, "Price (or returns) file")->required()->check(CLI::ExistingFile);
+  bt->add_option("--series", bt_args.series, "Series (default: OHLCV adjusted/close, panel all)")->delimiter(',');
+  bt->add_flag("--returns", bt_args.returns, "The file holds log returns, not prices");
+  bt->add_option("--weights,-w", bt_args.weights, "Portfolio weights (default: equal)")->delimiter(',');
+  bt->add_option("--model,-m", bt_args.models, "Model(s), comma separated")->delimiter(',');
+  bt->add_option("--window", bt_args.window, "Estimation window in days");
+  bt->add_option("--refit", bt_args.refit, "Days between refits (0 = fit once)");
+  bt->add_option("--level,-l", bt_args.level, "VaR/ES level");
+  bt->add_option("--scenarios", bt_args.scenarios, "Scenarios per day for generator models");
+  bt->add_option("--start", bt_args.start, "First date of data to use");
+  bt->add_option("--end", bt_args.end, "Last date of data to use");
+  bt->add_option("--seed", bt_args.seed, "Seed for generator models");
+  bt->add_option("--json", bt_args.json, "Write the test results as JSON");
+  bt->add_option("--csv", bt_args.csv, "Write every day's loss, VaR, ES and exception as CSV");
+  bt->callback([&] { code = run_risk_backtest(bt_args, out); });
+}
+
+}  // namespace fingen::cli

@@ -1,0 +1,65 @@
+/// @file measures.hpp
+/// @brief Value-at-Risk and Expected Shortfall from scenarios, history or a parametric model.
+///
+/// Sign convention, used everywhere in fingen: a loss is a positive number, L = -R, where R is the
+/// portfolio's simple return over the horizon. VaR_a is the a-quantile of L (a = 0.99 means "a loss
+/// exceeded on 1% of days"), ES_a = E[L | L >= VaR_a]. Both are reported as positive fractions of
+/// the portfolio value.
+/// Empirical estimates from n losses (Acerbi & Tasche 2002): VaR = L_(k), the k-th smallest loss with
+/// k = ceil(n a) (R's quantile type 1), ES = mean(L_(k), ..., L_(n)). The VaR confidence interval is
+/// distribution-free from order statistics: the count of losses below the true VaR is
+/// Binomial(n, a), so [L_(j), L_(m)] with j, m = n a -/+ z sqrt(n a (1 - a)) covers it with the
+/// stated probability (normal approximation; David & Nagaraja 2003, 7.1).
+/// Parametric (Jorion 2007; McNeil, Frey & Embrechts 2015, 2.2): over h days with daily mean mu and
+/// volatility sigma, normal VaR = -mu h + sigma sqrt(h) z_a, ES = -mu h + sigma sqrt(h) phi(z_a)/(1-a);
+/// Student-t scaled to unit variance with nu degrees of freedom, s = sqrt((nu-2)/nu), q = t_nu^{-1}(a):
+/// VaR = -mu h + sigma sqrt(h) s q, ES = -mu h + sigma sqrt(h) s g_nu(q)/(1-a) (nu + q^2)/(nu - 1).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "fingen/core/panel.hpp"
+#include "fingen/scenario/scenarios.hpp"
+
+namespace fingen::risk {
+
+struct VarEs {
+  double level = 0;
+  double var = 0;
+  double es = 0;
+  std::size_t n = 0;  ///< number of losses behind an empirical estimate (0 for parametric)
+};
+
+struct VarEsInterval {
+  VarEs estimate;
+  double confidence = 0;       ///< e.g. 0.95
+  double var_lo = 0, var_hi = 0;  ///< order-statistic interval for VaR
+  double es_lo = 0, es_hi = 0;    ///< bootstrap percentile interval for ES
+};
+
+/// Empirical VaR and ES of a sample of losses (reordered in place; linear time: selection, not a
+/// full sort).
+VarEs empirical_var_es(std::vector<double>& losses, double level);
+
+/// Empirical VaR/ES with a `confidence` interval: order statistics for VaR, `bootstrap` resamples
+/// (seeded) for ES.
+VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level, double confidence = 0.95,
+                                        std::size_t bootstrap = 500, std::uint64_t seed = 1);
+
+VarEs normal_var_es(double mu, double sigma, double level, double horizon = 1);
+VarEs student_t_var_es(double mu, double sigma, double nu, double level, double horizon = 1);
+
+/// Portfolio losses over `horizon` steps from scenarios of per-step log returns (or simple returns
+/// with log_returns = false): asset i's horizon return R_i = exp(sum r) - 1, the portfolio's
+/// R = sum_i w_i R_i (weights on values, need not sum to 1), loss = -R. Uses the first `horizon`
+/// steps of each path.
+std::vector<double> scenario_losses(const Scenarios& scenarios, const std::vector<double>& weights,
+                                    std::size_t horizon, bool log_returns = true);
+
+/// Historical portfolio losses over `horizon` days (overlapping windows) from a returns panel.
+std::vector<double> historical_losses(const Panel& returns, const std::vector<double>& weights,
+                                      std::size_t horizon, bool log_returns = true);
+
+}  // namespace fingen::risk
