@@ -4,7 +4,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -44,6 +47,44 @@ inline std::string bundled(const std::string& name) {
 }
 inline std::string test_data(const std::string& name) {
   return std::string(FINGEN_TEST_DATA_DIR) + "/" + name;
+}
+
+/// Rows of a golden CSV file (plain: no quotes, no embedded separators) as column -> text maps.
+inline std::vector<std::map<std::string, std::string>> read_golden_csv(const std::string& name) {
+  std::ifstream in(test_data(name));
+  if (!in) throw std::runtime_error("cannot open golden file " + name);
+  std::vector<std::map<std::string, std::string>> rows;
+  std::string line;
+  std::vector<std::string> header;
+  auto split = [](const std::string& l) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= l.size(); ++i)
+      if (i == l.size() || l[i] == ',') {
+        out.push_back(l.substr(start, i - start));
+        start = i + 1;
+      }
+    return out;
+  };
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (header.empty()) {
+      header = split(line);
+      continue;
+    }
+    const auto f = split(line);
+    std::map<std::string, std::string> row;
+    for (std::size_t j = 0; j < header.size() && j < f.size(); ++j) row[header[j]] = f[j];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+/// A golden number; "NA" reads as NaN.
+inline double golden_number(const std::map<std::string, std::string>& row, const std::string& key) {
+  const std::string& v = row.at(key);
+  return v == "NA" ? std::numeric_limits<double>::quiet_NaN() : std::stod(v);
 }
 
 /// Runs `body`, expects a fingen::Error of `category` whose message contains every `needle`.

@@ -63,13 +63,22 @@ EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var
   EsTests out;
   std::vector<double> r;
   long double z = 0;
+  bool valid = true;  // the tests need positive ES and volatility forecasts on exception days
   for (std::size_t t = 0; t < n; ++t) {
     if (!(loss[t] > var[t])) continue;
-    FG_CHECK(Numeric, es[t] > 0 && sigma[t] > 0, "ES test: ES and volatility forecasts must be positive (day {})", t);
+    ++out.exceptions;
+    if (!(es[t] > 0 && sigma[t] > 0)) {
+      valid = false;
+      continue;
+    }
     r.push_back((loss[t] - es[t]) / sigma[t]);
     z += loss[t] / es[t];
   }
-  out.exceptions = r.size();
+  out.valid = valid;
+  if (!valid) {
+    out.mf_t = out.mf_p = out.z2 = kNaN;
+    return out;
+  }
   out.z2 = static_cast<double>(z / (static_cast<long double>(n) * (1 - level))) - 1.0;
   if (r.size() >= 2) {
     const stats::Moments m = stats::moments(r);

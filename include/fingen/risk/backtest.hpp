@@ -50,6 +50,7 @@ struct EsTests {
   std::size_t exceptions = 0;
   double mf_t = 0, mf_p = 0;  ///< McNeil-Frey t statistic and one-sided p-value (NaN if < 2 exceptions)
   double z2 = 0;              ///< Acerbi-Szekely Z2
+  bool valid = true;          ///< false if an exception day had ES <= 0 or volatility <= 0 (all NaN then)
 };
 
 /// ES tests from each day's loss, VaR, ES and volatility forecast.

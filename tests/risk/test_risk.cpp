@@ -1,0 +1,162 @@
+// Risk measures and backtests against golden values from tests/data/golden/make_risk_golden.R
+// (base R 4.2: pbinom, pchisq, qnorm/dnorm, qt/dt, t.test, quantile type 1), plus known answers.
+#include <cmath>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "fingen/core/rng.hpp"
+#include "fingen/risk/backtest.hpp"
+#include "fingen/risk/measures.hpp"
+#include "fingen/scenario/gbm.hpp"
+#include "test_util.hpp"
+
+namespace fingen::risk {
+namespace {
+
+void expect_close(double got, double want, const std::string& what, double rel = 1e-9, double abs = 1e-12) {
+  if (std::isnan(want)) {
+    EXPECT_TRUE(std::isnan(got)) << what << ": got " << got << ", want NA";
+    return;
+  }
+  EXPECT_LE(std::abs(got - want), std::max(abs, rel * std::abs(want))) << what << ": got " << got << ", want " << want;
+}
+
+TEST(RiskGolden, ExceptionAndEsTestsMatchR) {
+  const auto hits_rows = test::read_golden_csv("golden/risk_hits.csv");
+  std::map<std::string, std::vector<std::map<std::string, std::string>>> by_case;
+  for (const auto& r : hits_rows) by_case[r.at("case")].push_back(r);
+  const auto tests = test::read_golden_csv("golden/risk_tests.csv");
+  ASSERT_EQ(tests.size(), 5u);
+  for (const auto& g : tests) {
+    const std::string c = g.at("case");
+    const auto& days = by_case.at(c);
+    std::vector<int> hits;
+    std::vector<double> loss, var, es, sigma;
+    for (const auto& d : days) {
+      hits.push_back(std::stoi(d.at("hit")));
+      loss.push_back(test::golden_number(d, "loss"));
+      var.push_back(test::golden_number(d, "var"));
+      es.push_back(test::golden_number(d, "es"));
+      sigma.push_back(test::golden_number(d, "sigma"));
+    }
+    const double level = test::golden_number(g, "level");
+    const ExceptionTests t = exception_tests(hits, level);
+    EXPECT_EQ(t.n, static_cast<std::size_t>(std::stoi(g.at("n")))) << c;
+    EXPECT_EQ(t.exceptions, static_cast<std::size_t>(std::stoi(g.at("exceptions")))) << c;
+    EXPECT_EQ(t.n00, static_cast<std::size_t>(std::stoi(g.at("n00")))) << c;
+    EXPECT_EQ(t.n01, static_cast<std::size_t>(std::stoi(g.at("n01")))) << c;
+    EXPECT_EQ(t.n10, static_cast<std::size_t>(std::stoi(g.at("n10")))) << c;
+    EXPECT_EQ(t.n11, static_cast<std::size_t>(std::stoi(g.at("n11")))) << c;
+    // Likelihood ratios near 0 are differences of close numbers: relative 1e-9 or absolute 1e-10.
+    expect_close(t.lr_pof, test::golden_number(g, "lr_pof"), c + " lr_pof", 1e-9, 1e-10);
+    expect_close(t.p_pof, test::golden_number(g, "p_pof"), c + " p_pof", 1e-8, 1e-10);
+    expect_close(t.lr_ind, test::golden_number(g, "lr_ind"), c + " lr_ind", 1e-9, 1e-10);
+    expect_close(t.p_ind, test::golden_number(g, "p_ind"), c + " p_ind", 1e-8, 1e-10);
+    expect_close(t.lr_cc, test::golden_number(g, "lr_cc"), c + " lr_cc", 1e-9, 1e-10);
+    expect_close(t.p_cc, test::golden_number(g, "p_cc"), c + " p_cc", 1e-8, 1e-10);
+    expect_close(t.binomial_cdf, test::golden_number(g, "binom_cdf"), c + " binom_cdf");
+    EXPECT_EQ(t.zone, g.at("zone")) << c;
+    const EsTests e = es_tests(loss, var, es, sigma, level);
+    EXPECT_EQ(e.exceptions, static_cast<std::size_t>(std::stoi(g.at("mf_n")))) << c;
+    expect_close(e.mf_t, test::golden_number(g, "mf_t"), c + " mf_t");
+    expect_close(e.mf_p, test::golden_number(g, "mf_p"), c + " mf_p", 1e-8, 1e-12);
+    expect_close(e.z2, test::golden_number(g, "z2"), c + " z2");
+  }
+}
+
+TEST(RiskGolden, ParametricVarEsMatchR) {
+  const auto rows = test::read_golden_csv("golden/risk_measures.csv");
+  ASSERT_EQ(rows.size(), 10u);
+  for (const auto& g : rows) {
+    const double level = test::golden_number(g, "level"), h = test::golden_number(g, "horizon");
+    const double mu = test::golden_number(g, "mu"), sigma = test::golden_number(g, "sigma");
+    const VarEs v = g.at("case") == "normal" ? normal_var_es(mu, sigma, level, h)
+                                             : student_t_var_es(mu, sigma, test::golden_number(g, "nu"), level, h);
+    const std::string tag = g.at("case") + " " + g.at("level") + " h" + g.at("horizon");
+    expect_close(v.var, test::golden_number(g, "var"), tag + " var", 1e-10);
+    expect_close(v.es, test::golden_number(g, "es"), tag + " es", 1e-10);
+  }
+}
+
+TEST(RiskGolden, EmpiricalVarEsAndIntervalMatchR) {
+  std::vector<double> losses;
+  for (const auto& r : test::read_golden_csv("golden/risk_losses.csv")) losses.push_back(test::golden_number(r, "loss"));
+  ASSERT_EQ(losses.size(), 1000u);
+  for (const auto& g : test::read_golden_csv("golden/risk_empirical.csv")) {
+    const double level = test::golden_number(g, "level");
+    const VarEsInterval v = empirical_var_es_interval(losses, level, 0.95, 200, 3);
+    expect_close(v.estimate.var, test::golden_number(g, "var"), "var", 1e-15);
+    expect_close(v.estimate.es, test::golden_number(g, "es"), "es", 1e-14);
+    expect_close(v.var_lo, test::golden_number(g, "var_lo"), "var_lo", 1e-15);
+    expect_close(v.var_hi, test::golden_number(g, "var_hi"), "var_hi", 1e-15);
+    EXPECT_LE(v.es_lo, v.estimate.es);
+    EXPECT_GE(v.es_hi, v.estimate.es);
+  }
+}
+
+TEST(Risk, ScenarioLossesAggregateLogReturnsAndWeights) {
+  Scenarios s(2, 2, 2);
+  // path 0: asset A +10% then -10% in log terms, asset B flat; path 1: both lose ln(2) once.
+  s.at(0, 0, 0) = 0.1;
+  s.at(0, 1, 0) = -0.1;
+  s.at(1, 0, 0) = -std::log(2.0);
+  s.at(1, 0, 1) = -std::log(2.0);
+  const std::vector<double> one = scenario_losses(s, {0.5, 0.5}, 1);
+  EXPECT_NEAR(one[0], -0.5 * (std::exp(0.1) - 1), 1e-15);
+  EXPECT_NEAR(one[1], 0.5, 1e-15);
+  const std::vector<double> two = scenario_losses(s, {0.5, 0.5}, 2);
+  EXPECT_NEAR(two[0], 0.0, 1e-15);  // +0.1 - 0.1 = 0 in log terms
+  test::expect_error([&] { scenario_losses(s, {1.0}, 1); }, ErrorCategory::Usage, {"1 weights", "2 assets"});
+  test::expect_error([&] { scenario_losses(s, {0.5, 0.5}, 3); }, ErrorCategory::Usage, {"horizon 3"});
+  std::vector<double> empty;
+  test::expect_error([&] { empirical_var_es(empty, 0.99); }, ErrorCategory::Usage, {"empty"});
+  std::vector<double> some = {1, 2, 3};
+  test::expect_error([&] { empirical_var_es(some, 1.5); }, ErrorCategory::Usage, {"(0.5, 1)"});
+}
+
+Panel iid_normal_returns(std::size_t n, double sd, std::uint64_t seed) {
+  Rng rng(seed);
+  Panel p;
+  p.values_kind = ValueKind::Returns;
+  p.kind = IndexKind::Observation;
+  p.names = {"x"};
+  p.values.resize(static_cast<Eigen::Index>(n), 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    p.index.push_back(static_cast<std::int64_t>(i + 1));
+    p.values(static_cast<Eigen::Index>(i), 0) = sd * rng.normal();
+  }
+  return p;
+}
+
+// On i.i.d. normal returns every model is (nearly) right, so the exception rate must be close to
+// 1 - level: within 5 standard errors of the binomial count, widened by the estimation error of a
+// 250-day window (about 10% of p, Jorion 2007, 6.3).
+TEST(Risk, RollingBacktestHasTheRightExceptionRateWhenTheModelIsRight) {
+  const Panel r = iid_normal_returns(3250, 0.01, 8);
+  const auto o = BacktestOptions().window(250).refit(100).level(0.95).scenarios(1000);
+  const GeneratorFactory gbm = [] { return std::make_unique<scenario::GbmGenerator>(); };
+  for (const std::string model : {"historical", "normal", "t", "garch", "fhs", "gbm"}) {
+    const BacktestResult b = rolling_backtest(r, {1.0}, model, o, model == "gbm" ? gbm : GeneratorFactory());
+    ASSERT_EQ(b.days.size(), 3000u) << model;
+    const double rate = static_cast<double>(b.tests.exceptions) / 3000.0;
+    EXPECT_NEAR(rate, 0.05, 5 * std::sqrt(0.05 * 0.95 / 3000) + 0.005) << model;
+    for (const auto& d : b.days) {
+      ASSERT_GT(d.es, d.var) << model;
+      ASSERT_EQ(d.exception, d.loss > d.var);
+    }
+  }
+}
+
+TEST(Risk, RollingBacktestRejectsBadInput) {
+  const Panel r = iid_normal_returns(400, 0.01, 8);
+  test::expect_error([&] { rolling_backtest(r, {1.0}, "oracle", BacktestOptions().window(100)); }, ErrorCategory::Usage,
+                     {"unknown risk model 'oracle'"});
+  test::expect_error([&] { rolling_backtest(r, {1.0}, "historical", BacktestOptions().window(500)); },
+                     ErrorCategory::Usage, {"nothing to backtest"});
+  test::expect_error([&] { rolling_backtest(r, {0.5, 0.5}, "historical", BacktestOptions().window(100)); },
+                     ErrorCategory::Usage, {"2 weights", "1 series"});
+}
+
+}  // namespace
+}  // namespace fingen::risk
