@@ -123,6 +123,29 @@ struct RiskBacktestArgs {
 int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out);
 void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code, std::ostream& out);
 
+struct RiskStressArgs {
+  std::string data;
+  std::vector<std::string> series;
+  bool returns = false;
+  std::vector<double> weights;
+  std::size_t days = 10;
+  std::size_t worst = 5;
+  std::string model;
+  std::size_t paths = 10000;
+  std::size_t horizon = 0;
+  double level = 0.99;
+  std::vector<double> vol_multipliers = {2.0};
+  std::size_t context_days = 60;
+  std::string crisis_end;
+  std::vector<double> shocks;
+  std::string start, end;
+  std::uint64_t seed = 1;
+  std::string json;
+};
+int run_risk_stress(const RiskStressArgs& args, std::ostream& out);
+/// Adds `risk stress` under the `risk` subcommand (call after add_risk).
+void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostream& out);
+
 struct InfoArgs {
   bool json = false;
 };

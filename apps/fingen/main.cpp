@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   RiskVarArgs risk_var_args;
   RiskBacktestArgs risk_backtest_args;
   add_risk(app, risk_var_args, risk_backtest_args, code, std::cout);
+  RiskStressArgs risk_stress_args;
+  add_risk_stress(app, risk_stress_args, code, std::cout);
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 

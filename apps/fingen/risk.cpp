@@ -12,6 +12,7 @@
 #include "fingen/core/io.hpp"
 #include "fingen/risk/backtest.hpp"
 #include "fingen/risk/measures.hpp"
+#include "fingen/risk/stress.hpp"
 #include "fingen/scenario/bootstrap.hpp"
 #include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/gbm.hpp"
@@ -191,6 +192,114 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
   bt->add_option("--json", bt_args.json, "Write the test results as JSON");
   bt->add_option("--csv", bt_args.csv, "Write every day's loss, VaR, ES and exception as CSV");
   bt->callback([&] { code = run_risk_backtest(bt_args, out); });
+}
+
+}  // namespace fingen::cli
+
+namespace fingen::cli {
+
+int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
+  return guarded([&] {
+    const ReturnsSource source{args.data, args.series, args.returns, "log", args.start, args.end};
+    const Panel r = load_returns(source);
+    const std::vector<double> w = weights_or_equal(args.weights, r.cols());
+    nlohmann::json report{{"data", describe_data(source, r)}, {"weights", w}, {"level", args.level}};
+
+    // (a) The worst historical periods.
+    const auto worst = risk::worst_windows(r, w, args.days, args.worst);
+    out << fmt::format("worst {}-day periods of {} (portfolio return, max drawdown):\n", args.days, fmt::join(r.names, "+"));
+    nlohmann::json hist = nlohmann::json::array();
+    for (const auto& s : worst) {
+      out << fmt::format("  {} .. {}  {:>8.2f}%  drawdown {:>6.2f}%\n", format_index(r.kind, s.first),
+                         format_index(r.kind, s.last), 100 * s.portfolio_return, 100 * s.max_drawdown);
+      hist.push_back({{"first", format_index(r.kind, s.first)}, {"last", format_index(r.kind, s.last)},
+                      {"portfolio_return", s.portfolio_return}, {"max_drawdown", s.max_drawdown}});
+    }
+    report["historical"] = hist;
+
+    // (c) User shocks.
+    if (!args.shocks.empty()) {
+      const double loss = risk::shock_loss(w, args.shocks);
+      out << fmt::format("shock {} -> portfolio loss {:.2f}%\n", fmt::join(args.shocks, ","), 100 * loss);
+      report["shock"] = {{"shocks", args.shocks}, {"loss", loss}};
+    }
+
+    // (b) Model scenarios: unconditional, conditioned on the crisis context, and with scaled volatility.
+    if (!args.model.empty()) {
+      const auto gen = scenario::load_generator(args.model);
+      FG_REQUIRE(gen->names().size() == r.cols(), "the model has {} series, the data {}", gen->names().size(), r.cols());
+      const std::size_t horizon = args.horizon > 0 ? args.horizon : args.days;
+      auto measure = [&](const Scenarios& s, const std::string& label) {
+        std::vector<double> losses = risk::scenario_losses(s, w, horizon);
+        std::vector<double> sorted = losses;
+        const risk::VarEs v = risk::empirical_var_es(losses, args.level);
+        std::sort(sorted.begin(), sorted.end());
+        out << fmt::format("  {:<34} VaR {:>7.2f}%  ES {:>7.2f}%  worst path {:>7.2f}%\n", label, 100 * v.var, 100 * v.es,
+                           100 * sorted.back());
+        return nlohmann::json{{"scenario", label}, {"var", v.var}, {"es", v.es}, {"worst_path_loss", sorted.back()}};
+      };
+      out << fmt::format("{} model '{}': {:.4g} VaR/ES over {} days from {} paths:\n", gen->kind(), args.model, args.level,
+                         horizon, args.paths);
+      nlohmann::json rows = nlohmann::json::array();
+      const Scenarios base = gen->generate(args.paths, horizon, args.seed);
+      rows.push_back(measure(base, "from the end of the training data"));
+      for (double y : args.vol_multipliers)
+        rows.push_back(measure(risk::scale_volatility(base, y), fmt::format("volatility x {}", y)));
+      // Crisis context: the `context_days` rows before the worst historical window (or ending at --crisis-end).
+      std::size_t end_row = worst.front().first_row;
+      if (!args.crisis_end.empty()) {
+        const auto e = parse_index(r.kind, args.crisis_end);
+        FG_REQUIRE(e.has_value(), "--crisis-end '{}' is not a valid {}", args.crisis_end, to_string(r.kind));
+        end_row = static_cast<std::size_t>(std::upper_bound(r.index.begin(), r.index.end(), *e) - r.index.begin());
+      }
+      FG_REQUIRE(end_row >= args.context_days, "not enough history before the crisis for a {}-day context", args.context_days);
+      const Panel ctx = r.slice_rows(end_row - args.context_days, end_row);
+      const std::string label = fmt::format("after {} .. {}", format_index(r.kind, ctx.index.front()),
+                                            format_index(r.kind, ctx.index.back()));
+      try {
+        rows.push_back(measure(gen->generate_from(ctx.values, args.paths, horizon, args.seed), label));
+      } catch (const Error& e) {
+        if (e.category() != ErrorCategory::Usage) throw;
+        out << fmt::format("  {:<34} skipped: {}\n", label, e.what());
+      }
+      report["model"] = {{"dir", args.model}, {"kind", gen->kind()}, {"horizon", horizon}, {"paths", args.paths},
+                         {"seed", args.seed}, {"results", rows}};
+    }
+    if (!args.json.empty()) write_manifest(args.json, "risk stress", report);
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostream& out) {
+  CLI::App* risk = app.get_subcommand("risk");
+  CLI::App* cmd = risk->add_subcommand("stress", "Stress tests: worst historical periods, crisis-conditioned scenarios, shocks");
+  cmd->footer(
+      "Lists the worst historical periods of the portfolio; with --model, measures VaR/ES of the\n"
+      "model's scenarios as fitted, with volatility multiplied (--vol), and started from the crisis\n"
+      "context (the --context-days before the worst period, or ending at --crisis-end): a GARCH starts at\n"
+      "crisis volatility, a conditional GAN is conditioned on the crisis; --shock applies instant moves.\n\n"
+      "Examples:\n"
+      "  fingen risk stress --data data/sp500_ohlcv_2000_2020.csv --days 10 --model runs/demo/garch\n"
+      "  fingen risk stress --data data/eu_stock_markets.csv --shock -0.2,-0.15,-0.2,-0.1 --days 20");
+  cmd->add_option("--data,-d", args.data, "Price (or returns) file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--series", args.series, "Series")->delimiter(',');
+  cmd->add_flag("--returns", args.returns, "The file holds log returns");
+  cmd->add_option("--weights,-w", args.weights, "Portfolio weights (default: equal)")->delimiter(',');
+  cmd->add_option("--days", args.days, "Length of the stress periods in days");
+  cmd->add_option("--worst", args.worst, "How many worst periods to list");
+  cmd->add_option("--model,-m", args.model, "Fitted model directory")->check(CLI::ExistingDirectory);
+  cmd->add_option("--paths", args.paths, "Scenarios to generate");
+  cmd->add_option("--horizon,-H", args.horizon, "Scenario horizon in days (default: --days)");
+  cmd->add_option("--level,-l", args.level, "VaR/ES level");
+  cmd->add_option("--vol", args.vol_multipliers, "Volatility multipliers")->delimiter(',');
+  cmd->add_option("--context-days", args.context_days, "Days of crisis context for conditional scenarios");
+  cmd->add_option("--crisis-end", args.crisis_end, "Last date of the crisis context (default: before the worst period)");
+  cmd->add_option("--shock", args.shocks, "Instant simple-return shock per series")->delimiter(',');
+  cmd->add_option("--start", args.start, "First date of data to use");
+  cmd->add_option("--end", args.end, "Last date of data to use");
+  cmd->add_option("--seed", args.seed, "Seed");
+  cmd->add_option("--json", args.json, "Write the results as JSON");
+  cmd->callback([&] { code = run_risk_stress(args, out); });
 }
 
 }  // namespace fingen::cli

@@ -249,3 +249,72 @@ TEST(CliFitGenerate, GanFromFileToNpyAndResume) {
 
 }  // namespace
 }  // namespace fingen::cli
+
+namespace fingen::cli {
+namespace {
+
+TEST(CliRisk, VarBacktestAndStressFromBundledData) {
+  test::TempDir dir;
+  std::ostringstream out;
+  FitArgs fit;
+  fit.model = "gbm";
+  fit.data = test::bundled("eu_stock_markets.csv");
+  fit.out = dir.file("gbm");
+  fit.quiet = true;
+  ASSERT_EQ(run_fit(fit, out), kOk);
+  GenerateArgs gen;
+  gen.model = fit.out;
+  gen.paths = 2000;
+  gen.horizon = 10;
+  gen.out = dir.file("scen.npy");
+  gen.quiet = true;
+  ASSERT_EQ(run_generate(gen, out), kOk);
+
+  RiskVarArgs var;
+  var.scenarios = gen.out;
+  var.weights = {0.4, 0.3, 0.2, 0.1};
+  var.levels = {0.95, 0.99};
+  var.horizon = 10;
+  var.bootstrap = 50;
+  var.json = dir.file("var.json");
+  ASSERT_EQ(run_risk_var(var, out), kOk);
+  const auto vj = nlohmann::json::parse(read_file(var.json));
+  ASSERT_EQ(vj["results"].size(), 2u);
+  EXPECT_GT(vj["results"][1]["var"].get<double>(), vj["results"][0]["var"].get<double>());
+  EXPECT_GT(vj["results"][1]["es"].get<double>(), vj["results"][1]["var"].get<double>());
+
+  RiskBacktestArgs bt;
+  bt.data = test::bundled("eu_stock_markets.csv");
+  bt.models = {"historical", "garch"};
+  bt.window = 250;
+  bt.refit = 100;
+  bt.json = dir.file("bt.json");
+  bt.csv = dir.file("bt.csv");
+  ASSERT_EQ(run_risk_backtest(bt, out), kOk);
+  const auto bj = nlohmann::json::parse(read_file(bt.json));
+  ASSERT_EQ(bj["results"].size(), 2u);
+  EXPECT_EQ(bj["results"][0]["days"], 1859 - 250);
+  EXPECT_TRUE(bj["results"][1]["kupiec"]["p_value"].is_number());
+  EXPECT_NE(out.str().find("garch"), std::string::npos);
+
+  RiskStressArgs st;
+  st.data = test::bundled("eu_stock_markets.csv");
+  st.model = fit.out;
+  st.paths = 500;
+  st.shocks = {-0.2, -0.1, -0.2, -0.1};
+  st.json = dir.file("stress.json");
+  ASSERT_EQ(run_risk_stress(st, out), kOk);
+  const auto sj = nlohmann::json::parse(read_file(st.json));
+  EXPECT_EQ(sj["historical"].size(), 5u);
+  EXPECT_NEAR(sj["shock"]["loss"].get<double>(), 0.15, 1e-12);
+  EXPECT_EQ(sj["model"]["results"].size(), 2u);  // base and vol x 2; gbm has no memory for the crisis
+  EXPECT_NE(out.str().find("skipped"), std::string::npos);
+
+  bt.models = {"oracle"};
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_risk_backtest(bt, out), kUsageError);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown risk model 'oracle'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fingen::cli

@@ -9,6 +9,7 @@
 #include "fingen/risk/backtest.hpp"
 #include "fingen/risk/measures.hpp"
 #include "fingen/scenario/gbm.hpp"
+#include "fingen/stats/descriptive.hpp"
 #include "test_util.hpp"
 
 namespace fingen::risk {
@@ -156,6 +157,61 @@ TEST(Risk, RollingBacktestRejectsBadInput) {
                      ErrorCategory::Usage, {"nothing to backtest"});
   test::expect_error([&] { rolling_backtest(r, {0.5, 0.5}, "historical", BacktestOptions().window(100)); },
                      ErrorCategory::Usage, {"2 weights", "1 series"});
+}
+
+}  // namespace
+}  // namespace fingen::risk
+
+#include "fingen/risk/stress.hpp"
+
+namespace fingen::risk {
+namespace {
+
+TEST(Stress, WorstWindowsByHand) {
+  Panel p;
+  p.values_kind = ValueKind::Returns;
+  p.kind = IndexKind::Observation;
+  p.names = {"a"};
+  const std::vector<double> r = {0.01, -0.1, -0.2, 0.05, 0.0, -0.05, 0.1, -0.3, 0.0, 0.0};
+  p.values = Eigen::Map<const Eigen::VectorXd>(r.data(), static_cast<Eigen::Index>(r.size()));
+  for (std::size_t i = 0; i < r.size(); ++i) p.index.push_back(static_cast<std::int64_t>(i + 1));
+  const auto w = worst_windows(p, {1.0}, 2, 3);
+  ASSERT_EQ(w.size(), 3u);
+  EXPECT_EQ(w[0].first_row, 1u);  // -0.1 - 0.2 = -0.3 in log terms
+  EXPECT_NEAR(w[0].portfolio_return, std::expm1(-0.3), 1e-15);
+  EXPECT_NEAR(w[0].max_drawdown, -std::expm1(-0.3), 1e-15);
+  EXPECT_EQ(w[1].first_row, 7u);  // -0.3 + 0 (rows 7-8), not overlapping the first
+  EXPECT_EQ(w[2].first_row, 4u);  // 0 - 0.05 (rows 4-5): rows 5-6 sum to +0.05, rows 6-7 overlap row 7
+  // Three days: rows 7-9 lose 0.3; rows 0-2 lose 0.29 after first rising 0.01, so their drawdown
+  // from that peak is 0.3 in log terms.
+  const auto two = worst_windows(p, {1.0}, 3, 2);
+  EXPECT_EQ(two[0].first_row, 7u);
+  EXPECT_EQ(two[1].first_row, 0u);
+  EXPECT_NEAR(two[1].portfolio_return, std::expm1(-0.29), 1e-15);
+  EXPECT_NEAR(two[1].max_drawdown, -std::expm1(-0.3), 1e-15);
+}
+
+TEST(Stress, ShocksAndVolatilityScaling) {
+  EXPECT_NEAR(shock_loss({0.5, 0.5}, {-0.2, -0.1}), 0.15, 1e-15);
+  test::expect_error([] { shock_loss({1.0}, {-1.5}); }, ErrorCategory::Usage, {">= -1"});
+  Scenarios s(1000, 2, 2);
+  Rng rng(3);
+  for (std::size_t i = 0; i < s.data.size(); i += 2) {
+    const double z = rng.normal(), u = rng.normal();
+    s.data[i] = 0.001 + 0.01 * z;
+    s.data[i + 1] = -0.002 + 0.02 * (0.5 * z + std::sqrt(0.75) * u);
+  }
+  const Scenarios x = scale_volatility(s, 3.0);
+  auto column = [](const Scenarios& sc, std::size_t a) {
+    std::vector<double> v;
+    for (std::size_t i = a; i < sc.data.size(); i += 2) v.push_back(sc.data[i]);
+    return v;
+  };
+  for (std::size_t a = 0; a < 2; ++a) {
+    const auto m0 = stats::moments(column(s, a)), m1 = stats::moments(column(x, a));
+    EXPECT_NEAR(m1.mean, m0.mean, 1e-15);
+    EXPECT_NEAR(m1.sd / m0.sd, 3.0, 1e-12);
+  }
 }
 
 }  // namespace
