@@ -106,17 +106,22 @@ struct RiskVarArgs {
 };
 int run_risk_var(const RiskVarArgs& args, std::ostream& out);
 
-struct RiskBacktestArgs {
+/// A portfolio of series from a data file: shared by the risk subcommands.
+struct PortfolioDataArgs {
   std::string data;
   std::vector<std::string> series;
   bool returns = false;
   std::vector<double> weights;
+  std::string start, end;
+};
+
+struct RiskBacktestArgs {
+  PortfolioDataArgs portfolio;
   std::vector<std::string> models = {"historical", "garch"};
   std::size_t window = 500;
   std::size_t refit = 20;
   double level = 0.99;
   std::size_t scenarios = 2000;
-  std::string start, end;
   std::uint64_t seed = 1;
   std::string json, csv;
 };
@@ -124,10 +129,7 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out);
 void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code, std::ostream& out);
 
 struct RiskStressArgs {
-  std::string data;
-  std::vector<std::string> series;
-  bool returns = false;
-  std::vector<double> weights;
+  PortfolioDataArgs portfolio;
   std::size_t days = 10;
   std::size_t worst = 5;
   std::string model;
@@ -138,7 +140,6 @@ struct RiskStressArgs {
   std::size_t context_days = 60;
   std::string crisis_end;
   std::vector<double> shocks;
-  std::string start, end;
   std::uint64_t seed = 1;
   std::string json;
 };

@@ -31,6 +31,17 @@ std::vector<double> weights_or_equal(const std::vector<double>& w, std::size_t a
   return w;
 }
 nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+ReturnsSource source_of(const PortfolioDataArgs& p) { return {p.data, p.series, p.returns, "log", p.start, p.end}; }
+
+void add_portfolio_options(CLI::App* cmd, PortfolioDataArgs& p) {
+  cmd->add_option("--data,-d", p.data, "Price (or log returns) file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--series", p.series, "Series (default: OHLCV adjusted/close, panel all)")->delimiter(',');
+  cmd->add_flag("--returns", p.returns, "The file holds log returns, not prices");
+  cmd->add_option("--weights,-w", p.weights, "Portfolio weights (default: equal)")->delimiter(',');
+  cmd->add_option("--start", p.start, "First date of data to use");
+  cmd->add_option("--end", p.end, "Last date of data to use");
+}
 }  // namespace
 
 int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
@@ -85,9 +96,9 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
       FG_REQUIRE(known, "unknown risk model '{}': expected historical, normal, t, garch, fhs, gbm, bootstrap, "
                  "garch-sim or gan (with LibTorch)", m);
     }
-    const ReturnsSource source{args.data, args.series, args.returns, "log", args.start, args.end};
+    const ReturnsSource source = source_of(args.portfolio);
     const Panel r = load_returns(source);
-    const std::vector<double> w = weights_or_equal(args.weights, r.cols());
+    const std::vector<double> w = weights_or_equal(args.portfolio.weights, r.cols());
     const auto options = risk::BacktestOptions()
                              .window(args.window)
                              .refit(args.refit)
@@ -177,17 +188,12 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
       "  fingen risk backtest --data data/sp500_ohlcv_2000_2020.csv --model historical,garch,fhs --level 0.99\n"
       "  fingen risk backtest --data data/dow_jones_30.csv --series AA,IBM,KO --model normal,bootstrap \\\n"
       "      --window 500 --refit 20 --json bt.json --csv bt_days.csv");
-  bt->add_option("--data,-d", bt_args.data, "Price (or returns) file")->required()->check(CLI::ExistingFile);
-  bt->add_option("--series", bt_args.series, "Series (default: OHLCV adjusted/close, panel all)")->delimiter(',');
-  bt->add_flag("--returns", bt_args.returns, "The file holds log returns, not prices");
-  bt->add_option("--weights,-w", bt_args.weights, "Portfolio weights (default: equal)")->delimiter(',');
+  add_portfolio_options(bt, bt_args.portfolio);
   bt->add_option("--model,-m", bt_args.models, "Model(s), comma separated")->delimiter(',');
   bt->add_option("--window", bt_args.window, "Estimation window in days");
   bt->add_option("--refit", bt_args.refit, "Days between refits (0 = fit once)");
   bt->add_option("--level,-l", bt_args.level, "VaR/ES level");
   bt->add_option("--scenarios", bt_args.scenarios, "Scenarios per day for generator models");
-  bt->add_option("--start", bt_args.start, "First date of data to use");
-  bt->add_option("--end", bt_args.end, "Last date of data to use");
   bt->add_option("--seed", bt_args.seed, "Seed for generator models");
   bt->add_option("--json", bt_args.json, "Write the test results as JSON");
   bt->add_option("--csv", bt_args.csv, "Write every day's loss, VaR, ES and exception as CSV");
@@ -200,9 +206,9 @@ namespace fingen::cli {
 
 int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
   return guarded([&] {
-    const ReturnsSource source{args.data, args.series, args.returns, "log", args.start, args.end};
+    const ReturnsSource source = source_of(args.portfolio);
     const Panel r = load_returns(source);
-    const std::vector<double> w = weights_or_equal(args.weights, r.cols());
+    const std::vector<double> w = weights_or_equal(args.portfolio.weights, r.cols());
     nlohmann::json report{{"data", describe_data(source, r)}, {"weights", w}, {"level", args.level}};
 
     // (a) The worst historical periods.
@@ -281,10 +287,7 @@ void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostrea
       "Examples:\n"
       "  fingen risk stress --data data/sp500_ohlcv_2000_2020.csv --days 10 --model runs/demo/garch\n"
       "  fingen risk stress --data data/eu_stock_markets.csv --shock -0.2,-0.15,-0.2,-0.1 --days 20");
-  cmd->add_option("--data,-d", args.data, "Price (or returns) file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--series", args.series, "Series")->delimiter(',');
-  cmd->add_flag("--returns", args.returns, "The file holds log returns");
-  cmd->add_option("--weights,-w", args.weights, "Portfolio weights (default: equal)")->delimiter(',');
+  add_portfolio_options(cmd, args.portfolio);
   cmd->add_option("--days", args.days, "Length of the stress periods in days");
   cmd->add_option("--worst", args.worst, "How many worst periods to list");
   cmd->add_option("--model,-m", args.model, "Fitted model directory")->check(CLI::ExistingDirectory);
@@ -295,8 +298,6 @@ void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostrea
   cmd->add_option("--context-days", args.context_days, "Days of crisis context for conditional scenarios");
   cmd->add_option("--crisis-end", args.crisis_end, "Last date of the crisis context (default: before the worst period)");
   cmd->add_option("--shock", args.shocks, "Instant simple-return shock per series")->delimiter(',');
-  cmd->add_option("--start", args.start, "First date of data to use");
-  cmd->add_option("--end", args.end, "Last date of data to use");
   cmd->add_option("--seed", args.seed, "Seed");
   cmd->add_option("--json", args.json, "Write the results as JSON");
   cmd->callback([&] { code = run_risk_stress(args, out); });

@@ -284,7 +284,7 @@ TEST(CliRisk, VarBacktestAndStressFromBundledData) {
   EXPECT_GT(vj["results"][1]["es"].get<double>(), vj["results"][1]["var"].get<double>());
 
   RiskBacktestArgs bt;
-  bt.data = test::bundled("eu_stock_markets.csv");
+  bt.portfolio.data = test::bundled("eu_stock_markets.csv");
   bt.models = {"historical", "garch"};
   bt.window = 250;
   bt.refit = 100;
@@ -298,7 +298,7 @@ TEST(CliRisk, VarBacktestAndStressFromBundledData) {
   EXPECT_NE(out.str().find("garch"), std::string::npos);
 
   RiskStressArgs st;
-  st.data = test::bundled("eu_stock_markets.csv");
+  st.portfolio.data = test::bundled("eu_stock_markets.csv");
   st.model = fit.out;
   st.paths = 500;
   st.shocks = {-0.2, -0.1, -0.2, -0.1};
