@@ -333,8 +333,12 @@ void GanGenerator::fit(const Panel& returns) {
   const double lr = o.effective_lr();
   const bool wgan = o.loss() == "wgan-gp";
   const double b1 = wgan ? 0.0 : 0.5, b2 = wgan ? 0.9 : 0.999;
-  torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
-  m.build();
+  const bool warm = o.warm_start() && m.fitted && m.G && m.assets == static_cast<int64_t>(returns.cols());
+  if (!warm) {
+    torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
+    m.build();
+  }
+  const int64_t total_steps = warm && o.warm_steps() > 0 ? o.warm_steps() : o.steps();
   torch::optim::Adam opt_g(m.G->parameters(), torch::optim::AdamOptions(lr).betas({b1, b2}));
   torch::optim::Adam opt_d(m.D->parameters(), torch::optim::AdamOptions(lr).betas({b1, b2}));
   at::Generator gen = make_torch_generator(o.seed());
@@ -354,6 +358,7 @@ void GanGenerator::fit(const Panel& returns) {
 
   if (o.resume()) {
     FG_REQUIRE(!ckpt_dir.empty(), "--resume needs a checkpoint directory");
+    FG_REQUIRE(!warm, "resume and warm start cannot be combined");
     const json state = [&] {
       try {
         return json::parse(read_file(state_path));
@@ -459,7 +464,7 @@ void GanGenerator::fit(const Panel& returns) {
 
   m.G->train();
   m.D->train();
-  while (step < o.steps()) {
+  while (step < total_steps) {
     if (g_stop.load()) {
       write_checkpoint();
       g_stop.store(false);
@@ -499,7 +504,7 @@ void GanGenerator::fit(const Panel& returns) {
               ckpt_dir.empty() ? std::string() : fmt::format("; the last good checkpoint is kept in {}", last_path));
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     TrainLogRow row{step, dl, gl, w_est, -1.0, seconds};
-    if (step % o.eval_every() == 0 || step == o.steps()) {
+    if (step % o.eval_every() == 0 || step == total_steps) {
       row.validation = m.validation_score(z_all, train_end);
       m.G->train();
       if (row.validation < m.best_score) {
@@ -509,15 +514,15 @@ void GanGenerator::fit(const Panel& returns) {
       }
     }
     m.log.push_back(row);
-    if (!o.quiet() && (step % o.log_every() == 0 || step == o.steps())) {
+    if (!o.quiet() && (step % o.log_every() == 0 || step == total_steps)) {
       const double rate = static_cast<double>(step - first_step) / std::max(seconds, 1e-9);
-      std::string line = fmt::format("step {:>6}/{}  D {:8.4f}  G {:8.4f}", step, o.steps(), dl, gl);
+      std::string line = fmt::format("step {:>6}/{}  D {:8.4f}  G {:8.4f}", step, total_steps, dl, gl);
       if (wgan) line += fmt::format("  W {:7.4f}", w_est);
       if (m.best_step > 0) line += fmt::format("  val best {:.4f} @{}", m.best_score, m.best_step);
-      line += fmt::format("  {:.1f} steps/s  ETA {}", rate, duration_text(static_cast<double>(o.steps() - step) / rate));
+      line += fmt::format("  {:.1f} steps/s  ETA {}", rate, duration_text(static_cast<double>(total_steps - step) / rate));
       std::cerr << line << '\n';
     }
-    if (step % o.checkpoint_every() == 0 || step == o.steps()) write_checkpoint();
+    if (step % o.checkpoint_every() == 0 || step == total_steps) write_checkpoint();
   }
   if (m.best_step > 0) m.set_generator_state(best_state);
   m.G->eval();

@@ -185,7 +185,7 @@ BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>&
     } else {
       const Panel window_panel = returns.slice_rows(t - w, t);
       if (refit) {
-        gen = factory();
+        if (!gen || !o.warm_start()) gen = factory();
         gen->fit(window_panel);
       }
       Scenarios s;

@@ -228,3 +228,36 @@ TEST(GanNetworks, ParametersAreUnique) {
 }
 }  // namespace
 }  // namespace fingen::ml
+
+namespace fingen::ml {
+namespace {
+
+TEST(Gan, WarmStartContinuesFromTheFittedWeights) {
+  const std::vector<double> x = student_t_sample(1200, 4.0, 5);
+  const GanOptions o = small_options().steps(20).eval_every(5).warm_start(true).warm_steps(5);
+  GanGenerator warm(o);
+  warm.fit(as_returns(x));
+  const std::vector<float> before = warm.generator_parameters();
+  warm.fit(as_returns(std::vector<double>(x.begin() + 100, x.end())));
+  EXPECT_EQ(warm.log().size(), 5u);
+  GanGenerator fresh(GanOptions(o).warm_start(false).steps(5));
+  fresh.fit(as_returns(std::vector<double>(x.begin() + 100, x.end())));
+  EXPECT_NE(warm.generator_parameters(), fresh.generator_parameters());
+  EXPECT_NE(warm.generator_parameters(), before);
+}
+
+TEST(Gan, SeveralAssetsAtOnce) {
+  const Panel px = data::read_panel(test::bundled("eu_stock_markets.csv"));
+  const Panel r = data::to_returns(px, data::ReturnKind::Log);
+  for (const std::string net : {"lstm", "tcn"}) {
+    GanGenerator gan(GanOptions().generator(net).discriminator("mlp").window(16).hidden(16).batch_size(16).steps(5).eval_every(5).threads(1).quiet(true));
+    gan.fit(r);
+    const Scenarios s = gan.generate(30, 40, 2);
+    EXPECT_EQ(s.assets, 4u);
+    EXPECT_EQ(s.names, r.names);
+    for (double v : s.data) ASSERT_TRUE(std::isfinite(v));
+  }
+}
+
+}  // namespace
+}  // namespace fingen::ml

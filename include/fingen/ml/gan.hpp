@@ -58,6 +58,10 @@ struct GanOptions {
   FG_ARG(bool, resume) = false;               ///< continue from checkpoint_dir/last.pt
   FG_ARG(int64_t, log_every) = 50;
   FG_ARG(bool, quiet) = false;
+  /// Refitting an already fitted generator continues from its weights (rolling backtests) for
+  /// `warm_steps` steps (0: `steps`), instead of starting from new random weights.
+  FG_ARG(bool, warm_start) = false;
+  FG_ARG(int64_t, warm_steps) = 0;
 
  public:
   /// Throws Error(Usage) naming the first invalid option.

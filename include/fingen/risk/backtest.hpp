@@ -63,6 +63,9 @@ struct BacktestOptions {
   FG_ARG(double, level) = 0.99;
   FG_ARG(std::size_t, scenarios) = 2000;  ///< per-day scenarios for generator models
   FG_ARG(std::uint64_t, seed) = 1;
+  /// Generator models: refit the same generator (a GAN with warm start continues training) instead
+  /// of a fresh one from the factory.
+  FG_ARG(bool, warm_start) = true;
 };
 
 struct BacktestDay {
