@@ -16,9 +16,11 @@
 int main(int argc, char** argv) {
   using namespace fingen;
   auto arg = [&](int i, long def) { return argc > i ? std::atol(argv[i]) : def; };
-  const long steps = arg(1, 64), batch = arg(2, 64), window = arg(3, 64), hidden = arg(4, 64), threads = arg(5, 1);
+  const long steps = arg(1, 64), batch = arg(2, 64), window = arg(3, 64), hidden = arg(4, 64),
+             threads = arg(5, 1);
   try {
-    const Panel px = data::read_ohlcv(std::string(FINGEN_BUNDLED_DATA_DIR) + "/sp500_ohlcv_2000_2020.csv");
+    const Panel px =
+        data::read_ohlcv(std::string(FINGEN_BUNDLED_DATA_DIR) + "/sp500_ohlcv_2000_2020.csv");
     const Panel r = data::to_returns(px.select({px.column("close")}), data::ReturnKind::Log);
     ml::GanGenerator gan(ml::GanOptions()
                              .loss("ns")
@@ -36,11 +38,13 @@ int main(int argc, char** argv) {
     gan.fit(r);
     const auto& log = gan.log();
     const std::size_t warm = std::min<std::size_t>(5, log.size() - 1);
-    const double per_step = (log.back().seconds - log[warm - 1].seconds) / static_cast<double>(log.size() - warm);
+    const double per_step =
+        (log.back().seconds - log[warm - 1].seconds) / static_cast<double>(log.size() - warm);
     const std::size_t paths = 10000, horizon = 250;
     const auto t0 = std::chrono::steady_clock::now();
     const Scenarios s = gan.generate(paths, horizon, 1);
-    const double gen_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double gen_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << nlohmann::json{{"steps", steps},
                                 {"batch", batch},
                                 {"window", window},

@@ -126,7 +126,8 @@ struct RiskBacktestArgs {
   std::string json, csv;
 };
 int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out);
-void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code, std::ostream& out);
+void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code,
+              std::ostream& out);
 
 struct RiskStressArgs {
   PortfolioDataArgs portfolio;

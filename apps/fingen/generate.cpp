@@ -1,9 +1,9 @@
 // fingen generate: scenarios from a fitted model, written as .npy (and optionally CSV).
 #include <chrono>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <omp.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
@@ -18,7 +18,8 @@ namespace {
 nlohmann::json fit_manifest(const std::string& dir) {
   try {
     const auto j = nlohmann::json::parse(read_file(dir + "/manifest.json"));
-    return {{"data", j.value("data", nlohmann::json())}, {"options", j.value("options", nlohmann::json())}};
+    return {{"data", j.value("data", nlohmann::json())},
+            {"options", j.value("options", nlohmann::json())}};
   } catch (const std::exception&) {
     return nullptr;  // a model saved by the library, not by `fingen fit`
   }
@@ -29,14 +30,15 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(args.paths > 0, "--paths must be positive");
     FG_REQUIRE(args.horizon > 0, "--horizon must be positive");
-    FG_REQUIRE(args.paths * args.horizon <= 2'000'000'000ULL, "{} paths x {} steps is too many values", args.paths,
-               args.horizon);
+    FG_REQUIRE(args.paths * args.horizon <= 2'000'000'000ULL,
+               "{} paths x {} steps is too many values", args.paths, args.horizon);
     FG_REQUIRE(args.threads >= 0, "--threads must be >= 0");
     if (args.threads > 0) omp_set_num_threads(args.threads);
     const auto generator = scenario::load_generator(args.model);
     const auto t0 = std::chrono::steady_clock::now();
     const Scenarios s = generator->generate(args.paths, args.horizon, args.seed);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     write_npy(args.out, s);
     if (!args.csv.empty()) write_scenarios_csv(args.csv, s);
     write_manifest(manifest_path_for(args.out), "generate",
@@ -54,24 +56,31 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
                     {"values", "per-period returns of the kind the model was fitted on"},
                     {"generate_seconds", seconds}});
     if (!args.quiet)
-      out << fmt::format("{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s); wrote {}{}\n",
-                         generator->kind(), s.paths, s.horizon, s.assets, seconds,
-                         static_cast<double>(s.paths) / std::max(seconds, 1e-9), args.out,
-                         args.csv.empty() ? "" : " and " + args.csv);
+      out << fmt::format(
+          "{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s); wrote "
+          "{}{}\n",
+          generator->kind(), s.paths, s.horizon, s.assets, seconds,
+          static_cast<double>(s.paths) / std::max(seconds, 1e-9), args.out,
+          args.csv.empty() ? "" : " and " + args.csv);
     return static_cast<int>(kOk);
   });
 }
 
 void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& out) {
-  CLI::App* cmd = app.add_subcommand("generate", "Generate scenarios (return paths) from a fitted model");
+  CLI::App* cmd =
+      app.add_subcommand("generate", "Generate scenarios (return paths) from a fitted model");
   cmd->footer(
       "Writes a float64 .npy of shape (paths, horizon, series) that NumPy reads with np.load, and\n"
-      "beside it NAME.manifest.json with the options, seed and model checksum. Path p depends only on\n"
+      "beside it NAME.manifest.json with the options, seed and model checksum. Path p depends only "
+      "on\n"
       "the seed and p, so results are the same for any --threads.\n\n"
       "Examples:\n"
-      "  fingen generate --model runs/garch --paths 10000 --horizon 250 --seed 7 --out runs/garch_scen.npy\n"
+      "  fingen generate --model runs/garch --paths 10000 --horizon 250 --seed 7 --out "
+      "runs/garch_scen.npy\n"
       "  fingen generate --model runs/boot --paths 100 --horizon 20 --out boot.npy --csv boot.csv");
-  cmd->add_option("--model,-m", args.model, "Directory of a fitted model")->required()->check(CLI::ExistingDirectory);
+  cmd->add_option("--model,-m", args.model, "Directory of a fitted model")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--paths,-n", args.paths, "Number of paths")->required();
   cmd->add_option("--horizon,-H", args.horizon, "Steps per path")->required();
   cmd->add_option("--seed,-s", args.seed, "Random seed");

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -30,13 +30,20 @@ std::vector<double> weights_or_equal(const std::vector<double>& w, std::size_t a
   for (double v : w) FG_REQUIRE(std::isfinite(v), "weights must be finite numbers");
   return w;
 }
-nlohmann::json json_number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+nlohmann::json json_number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+}
 
-ReturnsSource source_of(const PortfolioDataArgs& p) { return {p.data, p.series, p.returns, "log", p.start, p.end}; }
+ReturnsSource source_of(const PortfolioDataArgs& p) {
+  return {p.data, p.series, p.returns, "log", p.start, p.end};
+}
 
 void add_portfolio_options(CLI::App* cmd, PortfolioDataArgs& p) {
-  cmd->add_option("--data,-d", p.data, "Price (or log returns) file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--series", p.series, "Series (default: OHLCV adjusted/close, panel all)")->delimiter(',');
+  cmd->add_option("--data,-d", p.data, "Price (or log returns) file")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--series", p.series, "Series (default: OHLCV adjusted/close, panel all)")
+      ->delimiter(',');
   cmd->add_flag("--returns", p.returns, "The file holds log returns, not prices");
   cmd->add_option("--weights,-w", p.weights, "Portfolio weights (default: equal)")->delimiter(',');
   cmd->add_option("--start", p.start, "First date of data to use");
@@ -51,22 +58,34 @@ int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
     const std::vector<double> w = weights_or_equal(args.weights, s.assets);
     const std::vector<double> losses = risk::scenario_losses(s, w, args.horizon, !args.simple);
     nlohmann::json rows = nlohmann::json::array();
-    out << fmt::format("{} scenarios, horizon {} step(s), weights {}; losses are positive fractions of value\n",
-                       s.paths, args.horizon, fmt::join(w, ","));
-    out << fmt::format("{:>7} {:>10} {:>23} {:>10} {:>23}\n", "level", "VaR", fmt::format("VaR {:.0f}% CI", 100 * args.confidence),
-                       "ES", fmt::format("ES {:.0f}% CI", 100 * args.confidence));
+    out << fmt::format(
+        "{} scenarios, horizon {} step(s), weights {}; losses are positive fractions of value\n",
+        s.paths, args.horizon, fmt::join(w, ","));
+    out << fmt::format("{:>7} {:>10} {:>23} {:>10} {:>23}\n", "level", "VaR",
+                       fmt::format("VaR {:.0f}% CI", 100 * args.confidence), "ES",
+                       fmt::format("ES {:.0f}% CI", 100 * args.confidence));
     for (double level : args.levels) {
-      const risk::VarEsInterval v = risk::empirical_var_es_interval(losses, level, args.confidence, args.bootstrap, args.seed);
-      out << fmt::format("{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} [{:>10.6f}, {:>10.6f}]\n", level,
-                         v.estimate.var, v.var_lo, v.var_hi, v.estimate.es, v.es_lo, v.es_hi);
-      rows.push_back({{"level", level}, {"var", v.estimate.var}, {"es", v.estimate.es}, {"var_ci", {v.var_lo, v.var_hi}},
+      const risk::VarEsInterval v = risk::empirical_var_es_interval(losses, level, args.confidence,
+                                                                    args.bootstrap, args.seed);
+      out << fmt::format(
+          "{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} [{:>10.6f}, {:>10.6f}]\n", level,
+          v.estimate.var, v.var_lo, v.var_hi, v.estimate.es, v.es_lo, v.es_hi);
+      rows.push_back({{"level", level},
+                      {"var", v.estimate.var},
+                      {"es", v.estimate.es},
+                      {"var_ci", {v.var_lo, v.var_hi}},
                       {"es_ci", {v.es_lo, v.es_hi}}});
     }
     if (!args.json.empty())
       write_manifest(args.json, "risk var",
-                     {{"scenarios", args.scenarios}, {"scenarios_sha256", sha256_file(args.scenarios)},
-                      {"paths", s.paths}, {"horizon", args.horizon}, {"weights", w}, {"confidence", args.confidence},
-                      {"loss_convention", "loss = -(portfolio simple return over the horizon)"}, {"results", rows}});
+                     {{"scenarios", args.scenarios},
+                      {"scenarios_sha256", sha256_file(args.scenarios)},
+                      {"paths", s.paths},
+                      {"horizon", args.horizon},
+                      {"weights", w},
+                      {"confidence", args.confidence},
+                      {"loss_convention", "loss = -(portfolio simple return over the horizon)"},
+                      {"results", rows}});
     return static_cast<int>(kOk);
   });
 }
@@ -75,7 +94,9 @@ namespace {
 risk::GeneratorFactory factory_for(const std::string& model, std::uint64_t seed) {
   if (model == "gbm") return [] { return std::make_unique<scenario::GbmGenerator>(); };
   if (model == "bootstrap") return [] { return std::make_unique<scenario::BootstrapGenerator>(); };
-  if (model == "garch-sim") return [] { return std::make_unique<scenario::GarchGenerator>(scenario::Innovation::StudentT); };
+  if (model == "garch-sim")
+    return
+        [] { return std::make_unique<scenario::GarchGenerator>(scenario::Innovation::StudentT); };
 #ifdef FINGEN_HAVE_TORCH
   if (model == "gan")
     return [seed] {
@@ -100,10 +121,13 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.models.empty(), "no --model given");
     for (const auto& m : args.models) {
-      const bool known = m == "historical" || m == "normal" || m == "t" || m == "garch" || m == "fhs" ||
-                         static_cast<bool>(factory_for(m, args.seed));
-      FG_REQUIRE(known, "unknown risk model '{}': expected historical, normal, t, garch, fhs, gbm, bootstrap, "
-                 "garch-sim or gan (with LibTorch)", m);
+      const bool known = m == "historical" || m == "normal" || m == "t" || m == "garch" ||
+                         m == "fhs" || static_cast<bool>(factory_for(m, args.seed));
+      FG_REQUIRE(
+          known,
+          "unknown risk model '{}': expected historical, normal, t, garch, fhs, gbm, bootstrap, "
+          "garch-sim or gan (with LibTorch)",
+          m);
     }
     const ReturnsSource source = source_of(args.portfolio);
     const Panel r = load_returns(source);
@@ -114,66 +138,90 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
                              .level(args.level)
                              .scenarios(args.scenarios)
                              .seed(args.seed);
-    out << fmt::format("rolling {:.4g} VaR/ES backtest of {} ({} days {} .. {}), window {}, refit every {} days\n",
-                       args.level, fmt::join(r.names, "+"), r.rows() - args.window,
-                       format_index(r.kind, r.index[std::min(args.window, r.rows() - 1)]),
-                       format_index(r.kind, r.index.back()), args.window, args.refit);
-    out << fmt::format("{:<11} {:>5} {:>6} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8}  {}\n", "model", "exc",
-                       "expect", "rate%", "p_Kupiec", "p_indep", "p_cc", "zone", "p_McNF", "Z2", "seconds",
-                       "verdict (5%)");
+    out << fmt::format(
+        "rolling {:.4g} VaR/ES backtest of {} ({} days {} .. {}), window {}, refit every {} days\n",
+        args.level, fmt::join(r.names, "+"), r.rows() - args.window,
+        format_index(r.kind, r.index[std::min(args.window, r.rows() - 1)]),
+        format_index(r.kind, r.index.back()), args.window, args.refit);
+    out << fmt::format("{:<11} {:>5} {:>6} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8}  {}\n",
+                       "model", "exc", "expect", "rate%", "p_Kupiec", "p_indep", "p_cc", "zone",
+                       "p_McNF", "Z2", "seconds", "verdict (5%)");
     nlohmann::json results = nlohmann::json::array();
     std::string csv = "model,date,loss,var,es,sigma,exception\n";
     for (const auto& m : args.models) {
-      const risk::BacktestResult b = risk::rolling_backtest(r, w, m, options, factory_for(m, args.seed));
+      const risk::BacktestResult b =
+          risk::rolling_backtest(r, w, m, options, factory_for(m, args.seed));
       const auto& t = b.tests;
       const bool pass = t.p_pof >= 0.05 && t.p_ind >= 0.05 && t.p_cc >= 0.05;
-      out << fmt::format("{:<11} {:>5} {:>6.1f} {:>7.3f} {:>8.4f} {:>8.4f} {:>8.4f} {:>7} {:>8.4f} {:>7.3f} {:>8.1f}  {}\n", m,
-                         t.exceptions, static_cast<double>(t.n) * (1 - args.level),
-                         100.0 * static_cast<double>(t.exceptions) / static_cast<double>(t.n), t.p_pof, t.p_ind, t.p_cc,
-                         t.zone, b.es.mf_p, b.es.z2, b.seconds, pass ? "passes" : "rejected");
+      out << fmt::format(
+          "{:<11} {:>5} {:>6.1f} {:>7.3f} {:>8.4f} {:>8.4f} {:>8.4f} {:>7} {:>8.4f} {:>7.3f} "
+          "{:>8.1f}  {}\n",
+          m, t.exceptions, static_cast<double>(t.n) * (1 - args.level),
+          100.0 * static_cast<double>(t.exceptions) / static_cast<double>(t.n), t.p_pof, t.p_ind,
+          t.p_cc, t.zone, b.es.mf_p, b.es.z2, b.seconds, pass ? "passes" : "rejected");
       results.push_back({{"model", m},
                          {"days", t.n},
                          {"exceptions", t.exceptions},
                          {"expected", static_cast<double>(t.n) * (1 - args.level)},
                          {"kupiec", {{"lr", t.lr_pof}, {"p_value", t.p_pof}}},
                          {"christoffersen_independence",
-                          {{"lr", t.lr_ind}, {"p_value", t.p_ind}, {"n00", t.n00}, {"n01", t.n01}, {"n10", t.n10}, {"n11", t.n11}}},
+                          {{"lr", t.lr_ind},
+                           {"p_value", t.p_ind},
+                           {"n00", t.n00},
+                           {"n01", t.n01},
+                           {"n10", t.n10},
+                           {"n11", t.n11}}},
                          {"conditional_coverage", {{"lr", t.lr_cc}, {"p_value", t.p_cc}}},
                          {"traffic_light", {{"zone", t.zone}, {"binomial_cdf", t.binomial_cdf}}},
-                         {"mcneil_frey", {{"exceptions", b.es.exceptions}, {"t", json_number(b.es.mf_t)}, {"p_value", json_number(b.es.mf_p)}}},
+                         {"mcneil_frey",
+                          {{"exceptions", b.es.exceptions},
+                           {"t", json_number(b.es.mf_t)},
+                           {"p_value", json_number(b.es.mf_p)}}},
                          {"acerbi_szekely_z2", b.es.z2},
                          {"passes_at_5pct", pass},
                          {"seconds", b.seconds}});
       for (const auto& d : b.days)
-        csv += fmt::format("{},{},{},{},{},{},{}\n", m, format_index(r.kind, d.index), d.loss, d.var, d.es, d.sigma,
-                           d.exception ? 1 : 0);
+        csv += fmt::format("{},{},{},{},{},{},{}\n", m, format_index(r.kind, d.index), d.loss,
+                           d.var, d.es, d.sigma, d.exception ? 1 : 0);
     }
     if (!args.csv.empty()) write_file_atomic(args.csv, csv);
     if (!args.json.empty())
-      write_manifest(args.json, "risk backtest",
-                     {{"data", describe_data(source, r)},
-                      {"options",
-                       {{"weights", w}, {"window", args.window}, {"refit", args.refit}, {"level", args.level},
-                        {"scenarios", args.scenarios}, {"seed", args.seed}}},
-                      {"loss_convention", "loss = -(portfolio simple return); exception when loss > VaR"},
-                      {"results", results}});
+      write_manifest(
+          args.json, "risk backtest",
+          {{"data", describe_data(source, r)},
+           {"options",
+            {{"weights", w},
+             {"window", args.window},
+             {"refit", args.refit},
+             {"level", args.level},
+             {"scenarios", args.scenarios},
+             {"seed", args.seed}}},
+           {"loss_convention", "loss = -(portfolio simple return); exception when loss > VaR"},
+           {"results", results}});
     return static_cast<int>(kOk);
   });
 }
 
-void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code, std::ostream& out) {
-  CLI::App* risk = app.add_subcommand("risk", "Value-at-Risk and Expected Shortfall: from scenarios, and backtested");
+void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code,
+              std::ostream& out) {
+  CLI::App* risk = app.add_subcommand(
+      "risk", "Value-at-Risk and Expected Shortfall: from scenarios, and backtested");
   risk->require_subcommand(1);
   CLI::App* var = risk->add_subcommand("var", "VaR and ES of a portfolio from scenarios (.npy)");
   var->footer(
       "Losses are positive: loss = -(portfolio simple return over the horizon), from per-step log\n"
-      "returns (--simple if the scenarios hold simple returns). VaR is the level-quantile of the loss,\n"
+      "returns (--simple if the scenarios hold simple returns). VaR is the level-quantile of the "
+      "loss,\n"
       "ES the mean loss beyond it; intervals: order statistics (VaR), bootstrap (ES).\n\n"
       "Examples:\n"
       "  fingen risk var --scenarios runs/demo/garch_scenarios.npy --level 0.99 --horizon 10\n"
-      "  fingen risk var --scenarios eu.npy --weights 0.4,0.3,0.2,0.1 --level 0.95,0.99 --json var.json");
-  var->add_option("--scenarios,-s", var_args.scenarios, "Scenario file (.npy)")->required()->check(CLI::ExistingFile);
-  var->add_option("--weights,-w", var_args.weights, "Portfolio weights (default: equal)")->delimiter(',');
+      "  fingen risk var --scenarios eu.npy --weights 0.4,0.3,0.2,0.1 --level 0.95,0.99 --json "
+      "var.json");
+  var->add_option("--scenarios,-s", var_args.scenarios, "Scenario file (.npy)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  var->add_option("--weights,-w", var_args.weights, "Portfolio weights (default: equal)")
+      ->delimiter(',');
   var->add_option("--level,-l", var_args.levels, "Confidence level(s)")->delimiter(',');
   var->add_option("--horizon,-H", var_args.horizon, "Horizon in steps");
   var->add_flag("--simple", var_args.simple, "Scenarios hold simple, not log, returns");
@@ -183,19 +231,25 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
   var->add_option("--json", var_args.json, "Write the results as JSON");
   var->callback([&] { code = run_risk_var(var_args, out); });
 
-  CLI::App* bt = risk->add_subcommand("backtest", "Rolling out-of-sample VaR/ES backtest on real data");
+  CLI::App* bt =
+      risk->add_subcommand("backtest", "Rolling out-of-sample VaR/ES backtest on real data");
   bt->footer(
       "Each day's VaR/ES is forecast from the --window days before it; models are refitted every\n"
-      "--refit days (0 = once). Models: historical, normal, t, garch (GARCH(1,1)-t), fhs (filtered\n"
+      "--refit days (0 = once). Models: historical, normal, t, garch (GARCH(1,1)-t), fhs "
+      "(filtered\n"
       "historical simulation), and scenario generators gbm, bootstrap, garch-sim"
 #ifdef FINGEN_HAVE_TORCH
-      ", gan (a conditional GAN,\n600 steps on the first window, then 50 warm-started steps at each refit)"
+      ", gan (a conditional GAN,\n600 steps on the first window, then 50 warm-started steps at "
+      "each refit)"
 #endif
-      ".\nTests: Kupiec, Christoffersen independence and conditional coverage, Basel traffic light,\n"
+      ".\nTests: Kupiec, Christoffersen independence and conditional coverage, Basel traffic "
+      "light,\n"
       "McNeil-Frey and Acerbi-Szekely Z2 for ES.\n\n"
       "Examples:\n"
-      "  fingen risk backtest --data data/sp500_ohlcv_2000_2020.csv --model historical,garch,fhs --level 0.99\n"
-      "  fingen risk backtest --data data/dow_jones_30.csv --series AA,IBM,KO --model normal,bootstrap \\\n"
+      "  fingen risk backtest --data data/sp500_ohlcv_2000_2020.csv --model historical,garch,fhs "
+      "--level 0.99\n"
+      "  fingen risk backtest --data data/dow_jones_30.csv --series AA,IBM,KO --model "
+      "normal,bootstrap \\\n"
       "      --window 500 --refit 20 --json bt.json --csv bt_days.csv");
   add_portfolio_options(bt, bt_args.portfolio);
   bt->add_option("--model,-m", bt_args.models, "Model(s), comma separated")->delimiter(',');
@@ -218,67 +272,82 @@ int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
     const ReturnsSource source = source_of(args.portfolio);
     const Panel r = load_returns(source);
     const std::vector<double> w = weights_or_equal(args.portfolio.weights, r.cols());
-    nlohmann::json report{{"data", describe_data(source, r)}, {"weights", w}, {"level", args.level}};
+    nlohmann::json report{
+        {"data", describe_data(source, r)}, {"weights", w}, {"level", args.level}};
 
     // (a) The worst historical periods.
     const auto worst = risk::worst_windows(r, w, args.days, args.worst);
-    out << fmt::format("worst {}-day periods of {} (portfolio return, max drawdown):\n", args.days, fmt::join(r.names, "+"));
+    out << fmt::format("worst {}-day periods of {} (portfolio return, max drawdown):\n", args.days,
+                       fmt::join(r.names, "+"));
     nlohmann::json hist = nlohmann::json::array();
     for (const auto& s : worst) {
-      out << fmt::format("  {} .. {}  {:>8.2f}%  drawdown {:>6.2f}%\n", format_index(r.kind, s.first),
-                         format_index(r.kind, s.last), 100 * s.portfolio_return, 100 * s.max_drawdown);
-      hist.push_back({{"first", format_index(r.kind, s.first)}, {"last", format_index(r.kind, s.last)},
-                      {"portfolio_return", s.portfolio_return}, {"max_drawdown", s.max_drawdown}});
+      out << fmt::format("  {} .. {}  {:>8.2f}%  drawdown {:>6.2f}%\n",
+                         format_index(r.kind, s.first), format_index(r.kind, s.last),
+                         100 * s.portfolio_return, 100 * s.max_drawdown);
+      hist.push_back({{"first", format_index(r.kind, s.first)},
+                      {"last", format_index(r.kind, s.last)},
+                      {"portfolio_return", s.portfolio_return},
+                      {"max_drawdown", s.max_drawdown}});
     }
     report["historical"] = hist;
 
     // (c) User shocks.
     if (!args.shocks.empty()) {
       const double loss = risk::shock_loss(w, args.shocks);
-      out << fmt::format("shock {} -> portfolio loss {:.2f}%\n", fmt::join(args.shocks, ","), 100 * loss);
+      out << fmt::format("shock {} -> portfolio loss {:.2f}%\n", fmt::join(args.shocks, ","),
+                         100 * loss);
       report["shock"] = {{"shocks", args.shocks}, {"loss", loss}};
     }
 
-    // (b) Model scenarios: unconditional, conditioned on the crisis context, and with scaled volatility.
+    // (b) Model scenarios: unconditional, conditioned on the crisis context, and with scaled
+    // volatility.
     if (!args.model.empty()) {
       const auto gen = scenario::load_generator(args.model);
-      FG_REQUIRE(gen->names().size() == r.cols(), "the model has {} series, the data {}", gen->names().size(), r.cols());
+      FG_REQUIRE(gen->names().size() == r.cols(), "the model has {} series, the data {}",
+                 gen->names().size(), r.cols());
       const std::size_t horizon = args.horizon > 0 ? args.horizon : args.days;
       auto measure = [&](const Scenarios& s, const std::string& label) {
         std::vector<double> losses = risk::scenario_losses(s, w, horizon);
         std::vector<double> sorted = losses;
         const risk::VarEs v = risk::empirical_var_es(losses, args.level);
         std::sort(sorted.begin(), sorted.end());
-        out << fmt::format("  {:<34} VaR {:>7.2f}%  ES {:>7.2f}%  worst path {:>7.2f}%\n", label, 100 * v.var, 100 * v.es,
-                           100 * sorted.back());
-        return nlohmann::json{{"scenario", label}, {"var", v.var}, {"es", v.es}, {"worst_path_loss", sorted.back()}};
+        out << fmt::format("  {:<34} VaR {:>7.2f}%  ES {:>7.2f}%  worst path {:>7.2f}%\n", label,
+                           100 * v.var, 100 * v.es, 100 * sorted.back());
+        return nlohmann::json{
+            {"scenario", label}, {"var", v.var}, {"es", v.es}, {"worst_path_loss", sorted.back()}};
       };
-      out << fmt::format("{} model '{}': {:.4g} VaR/ES over {} days from {} paths:\n", gen->kind(), args.model, args.level,
-                         horizon, args.paths);
+      out << fmt::format("{} model '{}': {:.4g} VaR/ES over {} days from {} paths:\n", gen->kind(),
+                         args.model, args.level, horizon, args.paths);
       nlohmann::json rows = nlohmann::json::array();
       const Scenarios base = gen->generate(args.paths, horizon, args.seed);
       rows.push_back(measure(base, "from the end of the training data"));
       for (double y : args.vol_multipliers)
         rows.push_back(measure(risk::scale_volatility(base, y), fmt::format("volatility x {}", y)));
-      // Crisis context: the `context_days` rows before the worst historical window (or ending at --crisis-end).
+      // Crisis context: the `context_days` rows before the worst historical window (or ending at
+      // --crisis-end).
       std::size_t end_row = worst.front().first_row;
       if (!args.crisis_end.empty()) {
         const auto e = parse_index(r.kind, args.crisis_end);
-        FG_REQUIRE(e.has_value(), "--crisis-end '{}' is not a valid {}", args.crisis_end, to_string(r.kind));
-        end_row = static_cast<std::size_t>(std::upper_bound(r.index.begin(), r.index.end(), *e) - r.index.begin());
+        FG_REQUIRE(e.has_value(), "--crisis-end '{}' is not a valid {}", args.crisis_end,
+                   to_string(r.kind));
+        end_row = static_cast<std::size_t>(std::upper_bound(r.index.begin(), r.index.end(), *e) -
+                                           r.index.begin());
       }
-      FG_REQUIRE(end_row >= args.context_days, "not enough history before the crisis for a {}-day context", args.context_days);
+      FG_REQUIRE(end_row >= args.context_days,
+                 "not enough history before the crisis for a {}-day context", args.context_days);
       const Panel ctx = r.slice_rows(end_row - args.context_days, end_row);
-      const std::string label = fmt::format("after {} .. {}", format_index(r.kind, ctx.index.front()),
-                                            format_index(r.kind, ctx.index.back()));
+      const std::string label =
+          fmt::format("after {} .. {}", format_index(r.kind, ctx.index.front()),
+                      format_index(r.kind, ctx.index.back()));
       try {
-        rows.push_back(measure(gen->generate_from(ctx.values, args.paths, horizon, args.seed), label));
+        rows.push_back(
+            measure(gen->generate_from(ctx.values, args.paths, horizon, args.seed), label));
       } catch (const Error& e) {
         if (e.category() != ErrorCategory::Usage) throw;
         out << fmt::format("  {:<34} skipped: {}\n", label, e.what());
       }
-      report["model"] = {{"dir", args.model}, {"kind", gen->kind()}, {"horizon", horizon}, {"paths", args.paths},
-                         {"seed", args.seed}, {"results", rows}};
+      report["model"] = {{"dir", args.model},   {"kind", gen->kind()}, {"horizon", horizon},
+                         {"paths", args.paths}, {"seed", args.seed},   {"results", rows}};
     }
     if (!args.json.empty()) write_manifest(args.json, "risk stress", report);
     return static_cast<int>(kOk);
@@ -287,25 +356,34 @@ int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
 
 void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostream& out) {
   CLI::App* risk = app.get_subcommand("risk");
-  CLI::App* cmd = risk->add_subcommand("stress", "Stress tests: worst historical periods, crisis-conditioned scenarios, shocks");
+  CLI::App* cmd = risk->add_subcommand(
+      "stress", "Stress tests: worst historical periods, crisis-conditioned scenarios, shocks");
   cmd->footer(
       "Lists the worst historical periods of the portfolio; with --model, measures VaR/ES of the\n"
-      "model's scenarios as fitted, with volatility multiplied (--vol), and started from the crisis\n"
-      "context (the --context-days before the worst period, or ending at --crisis-end): a GARCH starts at\n"
-      "crisis volatility, a conditional GAN is conditioned on the crisis; --shock applies instant moves.\n\n"
+      "model's scenarios as fitted, with volatility multiplied (--vol), and started from the "
+      "crisis\n"
+      "context (the --context-days before the worst period, or ending at --crisis-end): a GARCH "
+      "starts at\n"
+      "crisis volatility, a conditional GAN is conditioned on the crisis; --shock applies instant "
+      "moves.\n\n"
       "Examples:\n"
-      "  fingen risk stress --data data/sp500_ohlcv_2000_2020.csv --days 10 --model runs/demo/garch\n"
-      "  fingen risk stress --data data/eu_stock_markets.csv --shock -0.2,-0.15,-0.2,-0.1 --days 20");
+      "  fingen risk stress --data data/sp500_ohlcv_2000_2020.csv --days 10 --model "
+      "runs/demo/garch\n"
+      "  fingen risk stress --data data/eu_stock_markets.csv --shock -0.2,-0.15,-0.2,-0.1 --days "
+      "20");
   add_portfolio_options(cmd, args.portfolio);
   cmd->add_option("--days", args.days, "Length of the stress periods in days");
   cmd->add_option("--worst", args.worst, "How many worst periods to list");
-  cmd->add_option("--model,-m", args.model, "Fitted model directory")->check(CLI::ExistingDirectory);
+  cmd->add_option("--model,-m", args.model, "Fitted model directory")
+      ->check(CLI::ExistingDirectory);
   cmd->add_option("--paths", args.paths, "Scenarios to generate");
   cmd->add_option("--horizon,-H", args.horizon, "Scenario horizon in days (default: --days)");
   cmd->add_option("--level,-l", args.level, "VaR/ES level");
   cmd->add_option("--vol", args.vol_multipliers, "Volatility multipliers")->delimiter(',');
-  cmd->add_option("--context-days", args.context_days, "Days of crisis context for conditional scenarios");
-  cmd->add_option("--crisis-end", args.crisis_end, "Last date of the crisis context (default: before the worst period)");
+  cmd->add_option("--context-days", args.context_days,
+                  "Days of crisis context for conditional scenarios");
+  cmd->add_option("--crisis-end", args.crisis_end,
+                  "Last date of the crisis context (default: before the worst period)");
   cmd->add_option("--shock", args.shocks, "Instant simple-return shock per series")->delimiter(',');
   cmd->add_option("--seed", args.seed, "Seed");
   cmd->add_option("--json", args.json, "Write the results as JSON");

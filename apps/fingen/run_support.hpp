@@ -28,7 +28,8 @@ Panel load_returns(const ReturnsSource& source);
 nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns);
 
 /// Writes a manifest: command, fingen version, UTC time, and the given sections.
-void write_manifest(const std::string& path, const std::string& command, const nlohmann::json& sections);
+void write_manifest(const std::string& path, const std::string& command,
+                    const nlohmann::json& sections);
 
 /// "runs/x/scen.npy" -> "runs/x/scen.manifest.json".
 std::string manifest_path_for(const std::string& output);

@@ -13,7 +13,9 @@ std::uint64_t splitmix64(std::uint64_t x) noexcept {
   return x ^ (x >> 31);
 }
 
-Rng Rng::stream(std::uint64_t seed, std::uint64_t k) { return Rng(splitmix64(splitmix64(seed) ^ splitmix64(k + 1))); }
+Rng Rng::stream(std::uint64_t seed, std::uint64_t k) {
+  return Rng(splitmix64(splitmix64(seed) ^ splitmix64(k + 1)));
+}
 
 std::uint64_t Rng::below(std::uint64_t n) {
   FG_REQUIRE(n > 0, "Rng::below needs n > 0");
@@ -65,7 +67,8 @@ double Rng::gamma(double shape) {
 }
 
 double Rng::student_t(double nu) {
-  FG_REQUIRE(nu > 0 && std::isfinite(nu), "Student-t degrees of freedom must be positive, got {}", nu);
+  FG_REQUIRE(nu > 0 && std::isfinite(nu), "Student-t degrees of freedom must be positive, got {}",
+             nu);
   const double z = normal();
   const double chi2 = 2.0 * gamma(0.5 * nu);
   return z / std::sqrt(chi2 / nu);

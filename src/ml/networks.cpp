@@ -26,8 +26,8 @@ struct MlpNet : SequenceNetImpl {
     head = register_module("head", torch::nn::Linear(width, out));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond) override {
-    FG_REQUIRE(x.size(1) == config.window, "mlp network built for windows of {} steps, given {}", config.window,
-               x.size(1));
+    FG_REQUIRE(x.size(1) == config.window, "mlp network built for windows of {} steps, given {}",
+               config.window, x.size(1));
     torch::Tensor h = x.reshape({x.size(0), -1});  // [B, T * F]
     if (cond.defined() && cond.numel() > 0) h = torch::cat({h, cond}, 1);
     for (auto& m : *hidden_layers) {
@@ -35,7 +35,8 @@ struct MlpNet : SequenceNetImpl {
       h = is_generator ? torch::relu(h) : torch::leaky_relu(h, 0.2);
     }
     h = head->forward(h);
-    return is_generator ? h.reshape({x.size(0), config.window, config.out_features}) : h;  // [B,T,A] or [B,1]
+    return is_generator ? h.reshape({x.size(0), config.window, config.out_features})
+                        : h;  // [B,T,A] or [B,1]
   }
   NetConfig config;
   bool is_generator;
@@ -47,13 +48,15 @@ struct MlpNet : SequenceNetImpl {
 struct LstmNet : SequenceNetImpl {
   LstmNet(const NetConfig& c, bool generator) : is_generator(generator) {
     lstm = register_module(
-        "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(c.in_features + c.cond_dim, c.hidden).num_layers(c.layers).batch_first(true)));
+        "lstm", torch::nn::LSTM(torch::nn::LSTMOptions(c.in_features + c.cond_dim, c.hidden)
+                                    .num_layers(c.layers)
+                                    .batch_first(true)));
     head = register_module("head", torch::nn::Linear(c.hidden, c.out_features));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond) override {
     const torch::Tensor out = std::get<0>(lstm->forward(with_condition(x, cond)));  // [B, T, H]
-    if (is_generator) return head->forward(out);                                      // [B, T, A]
-    return head->forward(out.select(1, out.size(1) - 1));                              // last step -> [B, 1]
+    if (is_generator) return head->forward(out);                                    // [B, T, A]
+    return head->forward(out.select(1, out.size(1) - 1));  // last step -> [B, 1]
   }
   bool is_generator;
   torch::nn::LSTM lstm{nullptr};
@@ -65,9 +68,12 @@ struct LstmNet : SequenceNetImpl {
 // time series". Causal: output t sees inputs <= t only (left padding of dilation * (kernel - 1)).
 struct TcnBlock : torch::nn::Module {
   TcnBlock(int64_t in, int64_t out, int64_t d) : dilation(d) {
-    conv1 = register_module("conv1", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 2).dilation(d)));
-    conv2 = register_module("conv2", torch::nn::Conv1d(torch::nn::Conv1dOptions(out, out, 2).dilation(d)));
-    if (in != out) skip = register_module("skip", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 1)));
+    conv1 = register_module("conv1",
+                            torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 2).dilation(d)));
+    conv2 = register_module("conv2",
+                            torch::nn::Conv1d(torch::nn::Conv1dOptions(out, out, 2).dilation(d)));
+    if (in != out)
+      skip = register_module("skip", torch::nn::Conv1d(torch::nn::Conv1dOptions(in, out, 1)));
   }
   torch::Tensor forward(const torch::Tensor& x) {  // [B, C, T]
     namespace F = torch::nn::functional;
@@ -85,10 +91,13 @@ struct TcnNet : SequenceNetImpl {
   TcnNet(const NetConfig& c, bool generator) : is_generator(generator) {
     int64_t width = c.in_features + c.cond_dim;
     for (int64_t l = 0; l < c.layers; ++l) {
-      blocks.push_back(register_module("block" + std::to_string(l), std::make_shared<TcnBlock>(width, c.hidden, int64_t{1} << l)));
+      blocks.push_back(
+          register_module("block" + std::to_string(l),
+                          std::make_shared<TcnBlock>(width, c.hidden, int64_t{1} << l)));
       width = c.hidden;
     }
-    head = register_module("head", torch::nn::Conv1d(torch::nn::Conv1dOptions(width, c.out_features, 1)));
+    head = register_module("head",
+                           torch::nn::Conv1d(torch::nn::Conv1dOptions(width, c.out_features, 1)));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond) override {
     torch::Tensor h = with_condition(x, cond).transpose(1, 2);  // [B, F, T]
@@ -112,7 +121,11 @@ std::shared_ptr<SequenceNetImpl> make_net(const NetConfig& c, bool generator) {
 
 }  // namespace
 
-std::shared_ptr<SequenceNetImpl> make_generator_net(const NetConfig& config) { return make_net(config, true); }
-std::shared_ptr<SequenceNetImpl> make_discriminator_net(const NetConfig& config) { return make_net(config, false); }
+std::shared_ptr<SequenceNetImpl> make_generator_net(const NetConfig& config) {
+  return make_net(config, true);
+}
+std::shared_ptr<SequenceNetImpl> make_discriminator_net(const NetConfig& config) {
+  return make_net(config, false);
+}
 
 }  // namespace fingen::ml

@@ -2,7 +2,8 @@
 //
 // Shapes: a sequence is [batch, time, features]. A generator maps noise [B, T, noise_dim] (plus an
 // optional condition [B, cond_dim], repeated at every step) to returns [B, T, assets]; a
-// discriminator maps returns [B, T, assets] (plus the condition) to one logit/score per sample [B, 1].
+// discriminator maps returns [B, T, assets] (plus the condition) to one logit/score per sample [B,
+// 1].
 #pragma once
 
 #include <string>

@@ -18,7 +18,9 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // n * ln(q) with 0 * ln(0) = 0.
-double xlogy(double n, double q) { return n == 0 ? 0.0 : n * std::log(q); }
+double xlogy(double n, double q) {
+  return n == 0 ? 0.0 : n * std::log(q);
+}
 }  // namespace
 
 ExceptionTests exception_tests(const std::vector<int>& hits, double level) {
@@ -37,7 +39,8 @@ ExceptionTests exception_tests(const std::vector<int>& hits, double level) {
   }
   const double n = static_cast<double>(t.n), x = static_cast<double>(t.exceptions);
   const double phat = x / n;
-  t.lr_pof = -2 * (xlogy(n - x, 1 - p) + xlogy(x, p)) + 2 * (xlogy(n - x, 1 - phat) + xlogy(x, phat));
+  t.lr_pof =
+      -2 * (xlogy(n - x, 1 - p) + xlogy(x, p)) + 2 * (xlogy(n - x, 1 - phat) + xlogy(x, phat));
   t.p_pof = stats::chi_squared_sf(std::max(t.lr_pof, 0.0), 1);
   const double n00 = static_cast<double>(t.n00), n01 = static_cast<double>(t.n01);
   const double n10 = static_cast<double>(t.n10), n11 = static_cast<double>(t.n11);
@@ -45,7 +48,8 @@ ExceptionTests exception_tests(const std::vector<int>& hits, double level) {
   const double pi01 = n00 + n01 > 0 ? n01 / (n00 + n01) : 0.0;
   const double pi11 = n10 + n11 > 0 ? n11 / (n10 + n11) : 0.0;
   const double l0 = xlogy(n00 + n10, 1 - pi) + xlogy(n01 + n11, pi);
-  const double l1 = xlogy(n00, 1 - pi01) + xlogy(n01, pi01) + xlogy(n10, 1 - pi11) + xlogy(n11, pi11);
+  const double l1 =
+      xlogy(n00, 1 - pi01) + xlogy(n01, pi01) + xlogy(n10, 1 - pi11) + xlogy(n11, pi11);
   t.lr_ind = std::max(-2 * (l0 - l1), 0.0);
   t.p_ind = stats::chi_squared_sf(t.lr_ind, 1);
   t.lr_cc = t.lr_pof + t.lr_ind;
@@ -55,8 +59,8 @@ ExceptionTests exception_tests(const std::vector<int>& hits, double level) {
   return t;
 }
 
-EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var, const std::vector<double>& es,
-                 const std::vector<double>& sigma, double level) {
+EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var,
+                 const std::vector<double>& es, const std::vector<double>& sigma, double level) {
   const std::size_t n = loss.size();
   FG_REQUIRE(n > 0 && var.size() == n && es.size() == n && sigma.size() == n,
              "ES tests need equally long loss, VaR, ES and volatility series");
@@ -85,7 +89,8 @@ EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var
     if (m.sd > 0) {
       out.mf_t = m.mean / (m.sd / std::sqrt(static_cast<double>(r.size())));
       out.mf_p = boost::math::cdf(boost::math::complement(
-          boost::math::students_t_distribution<double>(static_cast<double>(r.size() - 1)), out.mf_t));
+          boost::math::students_t_distribution<double>(static_cast<double>(r.size() - 1)),
+          out.mf_t));
     } else {
       out.mf_t = kNaN;
       out.mf_p = kNaN;
@@ -106,19 +111,26 @@ double moment_nu(const stats::Moments& m) {
 
 }  // namespace
 
-BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>& weights, const std::string& model,
-                                const BacktestOptions& o, const GeneratorFactory& factory) {
+BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>& weights,
+                                const std::string& model, const BacktestOptions& o,
+                                const GeneratorFactory& factory) {
   returns.validate();
-  FG_REQUIRE(weights.size() == returns.cols(), "{} weights given for {} series", weights.size(), returns.cols());
+  FG_REQUIRE(weights.size() == returns.cols(), "{} weights given for {} series", weights.size(),
+             returns.cols());
   FG_REQUIRE(o.level() > 0.5 && o.level() < 1, "level must be in (0.5, 1), got {}", o.level());
-  FG_REQUIRE(o.window() >= 50, "the estimation window must be at least 50 days, got {}", o.window());
-  FG_REQUIRE(returns.rows() > o.window() + 1, "{} days of data leave nothing to backtest with a {}-day window",
-             returns.rows(), o.window());
-  const bool builtin = model == "historical" || model == "normal" || model == "t" || model == "garch" || model == "fhs";
-  FG_REQUIRE(builtin || factory, "unknown risk model '{}': expected historical, normal, t, garch, fhs or a generator",
+  FG_REQUIRE(o.window() >= 50, "the estimation window must be at least 50 days, got {}",
+             o.window());
+  FG_REQUIRE(returns.rows() > o.window() + 1,
+             "{} days of data leave nothing to backtest with a {}-day window", returns.rows(),
+             o.window());
+  const bool builtin = model == "historical" || model == "normal" || model == "t" ||
+                       model == "garch" || model == "fhs";
+  FG_REQUIRE(builtin || factory,
+             "unknown risk model '{}': expected historical, normal, t, garch, fhs or a generator",
              model);
   for (Eigen::Index i = 0; i < returns.values.size(); ++i)
-    FG_CHECK(Input, std::isfinite(returns.values.data()[i]), "the returns have missing values: clean them first");
+    FG_CHECK(Input, std::isfinite(returns.values.data()[i]),
+             "the returns have missing values: clean them first");
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = returns.rows(), w = o.window();
@@ -126,15 +138,16 @@ BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>&
   std::vector<double> port(n, 0.0);
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t a = 0; a < weights.size(); ++a)
-      port[t] += weights[a] * std::expm1(returns.values(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a)));
+      port[t] += weights[a] * std::expm1(returns.values(static_cast<Eigen::Index>(t),
+                                                        static_cast<Eigen::Index>(a)));
 
   BacktestResult result;
   result.model = model;
   result.level = o.level();
-  scenario::Garch11 g;               // garch / fhs parameters of the last refit
-  double h = 0;                      // their conditional variance for the day being forecast
-  std::vector<double> z_window;      // fhs: standardized residuals of the last refit window
-  double nu = 0;                     // t: degrees of freedom of the last refit
+  scenario::Garch11 g;           // garch / fhs parameters of the last refit
+  double h = 0;                  // their conditional variance for the day being forecast
+  std::vector<double> z_window;  // fhs: standardized residuals of the last refit window
+  double nu = 0;                 // t: degrees of freedom of the last refit
   std::unique_ptr<scenario::ScenarioGenerator> gen;
   bool gen_has_memory = true;
 
@@ -154,18 +167,21 @@ BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>&
     } else if (model == "normal" || model == "t") {
       const stats::Moments m = stats::moments(hist, w);
       if (refit) nu = moment_nu(m);
-      const VarEs v = model == "normal" ? normal_var_es(m.mean, m.sd, o.level()) : student_t_var_es(m.mean, m.sd, nu, o.level());
+      const VarEs v = model == "normal" ? normal_var_es(m.mean, m.sd, o.level())
+                                        : student_t_var_es(m.mean, m.sd, nu, o.level());
       day.var = v.var;
       day.es = v.es;
       day.sigma = m.sd;
     } else if (model == "garch" || model == "fhs") {
       if (refit) {
-        const scenario::GarchFit fit = scenario::fit_garch11(hist, w, scenario::Innovation::StudentT);
+        const scenario::GarchFit fit =
+            scenario::fit_garch11(hist, w, scenario::Innovation::StudentT);
         g = fit.model;
         const double e_last = hist[w - 1] - g.mu;
         h = g.omega + g.alpha * e_last * e_last + g.beta * fit.variance.back();
         z_window.resize(w);
-        for (std::size_t i = 0; i < w; ++i) z_window[i] = (hist[i] - g.mu) / std::sqrt(fit.variance[i]);
+        for (std::size_t i = 0; i < w; ++i)
+          z_window[i] = (hist[i] - g.mu) / std::sqrt(fit.variance[i]);
       } else {
         const double e_prev = port[t - 1] - g.mu;
         h = g.omega + g.alpha * e_prev * e_prev + g.beta * h;

@@ -12,7 +12,8 @@
 namespace fingen::risk {
 namespace {
 void check_level(double level) {
-  FG_REQUIRE(level > 0.5 && level < 1.0, "risk level must be in (0.5, 1), e.g. 0.99; got {}", level);
+  FG_REQUIRE(level > 0.5 && level < 1.0, "risk level must be in (0.5, 1), e.g. 0.99; got {}",
+             level);
 }
 }  // namespace
 
@@ -21,7 +22,8 @@ VarEs empirical_var_es(std::vector<double>& losses, double level) {
   const std::size_t n = losses.size();
   FG_REQUIRE(n >= 1, "VaR/ES of an empty sample");
   for (double v : losses) FG_CHECK(Numeric, std::isfinite(v), "VaR/ES: a loss is not finite");
-  const auto k = static_cast<std::size_t>(std::ceil(static_cast<double>(n) * level - 1e-9));  // 1-based
+  const auto k =
+      static_cast<std::size_t>(std::ceil(static_cast<double>(n) * level - 1e-9));  // 1-based
   const std::size_t idx = std::clamp<std::size_t>(k, 1, n) - 1;
   std::nth_element(losses.begin(), losses.begin() + static_cast<std::ptrdiff_t>(idx), losses.end());
   VarEs out;
@@ -43,7 +45,8 @@ VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level
   out.confidence = confidence;
   std::sort(losses.begin(), losses.end());
   const double n = static_cast<double>(losses.size());
-  const double z = boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2);
+  const double z =
+      boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2);
   const double half = z * std::sqrt(n * level * (1 - level));
   auto at = [&](double pos1) {  // 1-based position, clamped
     const auto i = static_cast<std::size_t>(std::clamp(pos1, 1.0, n));
@@ -62,8 +65,10 @@ VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level
     }
     std::sort(es.begin(), es.end());
     const double nb = static_cast<double>(bootstrap);
-    out.es_lo = es[static_cast<std::size_t>(std::clamp(std::floor(nb * (1 - confidence) / 2), 0.0, nb - 1))];
-    out.es_hi = es[static_cast<std::size_t>(std::clamp(std::ceil(nb * (1 + confidence) / 2) - 1, 0.0, nb - 1))];
+    out.es_lo = es[static_cast<std::size_t>(
+        std::clamp(std::floor(nb * (1 - confidence) / 2), 0.0, nb - 1))];
+    out.es_hi = es[static_cast<std::size_t>(
+        std::clamp(std::ceil(nb * (1 + confidence) / 2) - 1, 0.0, nb - 1))];
   }
   return out;
 }
@@ -74,7 +79,8 @@ VarEs normal_var_es(double mu, double sigma, double level, double horizon) {
   const boost::math::normal_distribution<double> nd;
   const double z = boost::math::quantile(nd, level);
   const double s = sigma * std::sqrt(horizon);
-  return {level, -mu * horizon + s * z, -mu * horizon + s * boost::math::pdf(nd, z) / (1 - level), 0};
+  return {level, -mu * horizon + s * z, -mu * horizon + s * boost::math::pdf(nd, z) / (1 - level),
+          0};
 }
 
 VarEs student_t_var_es(double mu, double sigma, double nu, double level, double horizon) {
@@ -88,10 +94,12 @@ VarEs student_t_var_es(double mu, double sigma, double nu, double level, double 
   return {level, -mu * horizon + s * q, -mu * horizon + s * es_std, 0};
 }
 
-std::vector<double> scenario_losses(const Scenarios& s, const std::vector<double>& weights, std::size_t horizon,
-                                    bool log_returns) {
-  FG_REQUIRE(weights.size() == s.assets, "{} weights given for {} assets", weights.size(), s.assets);
-  FG_REQUIRE(horizon >= 1 && horizon <= s.horizon, "horizon {} outside the scenarios' 1..{} steps", horizon, s.horizon);
+std::vector<double> scenario_losses(const Scenarios& s, const std::vector<double>& weights,
+                                    std::size_t horizon, bool log_returns) {
+  FG_REQUIRE(weights.size() == s.assets, "{} weights given for {} assets", weights.size(),
+             s.assets);
+  FG_REQUIRE(horizon >= 1 && horizon <= s.horizon, "horizon {} outside the scenarios' 1..{} steps",
+             horizon, s.horizon);
   std::vector<double> losses(s.paths);
   std::vector<double> acc(s.assets);
   for (std::size_t p = 0; p < s.paths; ++p) {
@@ -100,27 +108,32 @@ std::vector<double> scenario_losses(const Scenarios& s, const std::vector<double
     for (std::size_t t = 0; t < horizon; ++t)
       for (std::size_t a = 0; a < s.assets; ++a) {
         const double r = path[t * s.assets + a];
-        if (log_returns) acc[a] += r;
-        else acc[a] *= 1.0 + r;
+        if (log_returns)
+          acc[a] += r;
+        else
+          acc[a] *= 1.0 + r;
       }
     double ret = 0;
-    for (std::size_t a = 0; a < s.assets; ++a) ret += weights[a] * ((log_returns ? std::exp(acc[a]) : acc[a]) - 1.0);
+    for (std::size_t a = 0; a < s.assets; ++a)
+      ret += weights[a] * ((log_returns ? std::exp(acc[a]) : acc[a]) - 1.0);
     losses[p] = -ret;
   }
   return losses;
 }
 
-std::vector<double> historical_losses(const Panel& returns, const std::vector<double>& weights, std::size_t horizon,
-                                      bool log_returns) {
+std::vector<double> historical_losses(const Panel& returns, const std::vector<double>& weights,
+                                      std::size_t horizon, bool log_returns) {
   returns.validate();
-  FG_REQUIRE(weights.size() == returns.cols(), "{} weights given for {} series", weights.size(), returns.cols());
-  FG_REQUIRE(horizon >= 1 && horizon <= returns.rows(), "horizon {} needs at least as many rows ({})", horizon,
-             returns.rows());
+  FG_REQUIRE(weights.size() == returns.cols(), "{} weights given for {} series", weights.size(),
+             returns.cols());
+  FG_REQUIRE(horizon >= 1 && horizon <= returns.rows(),
+             "horizon {} needs at least as many rows ({})", horizon, returns.rows());
   Scenarios s(returns.rows() - horizon + 1, horizon, returns.cols());
   for (std::size_t p = 0; p < s.paths; ++p)
     for (std::size_t t = 0; t < horizon; ++t)
       for (std::size_t a = 0; a < s.assets; ++a)
-        s.at(p, t, a) = returns.values(static_cast<Eigen::Index>(p + t), static_cast<Eigen::Index>(a));
+        s.at(p, t, a) =
+            returns.values(static_cast<Eigen::Index>(p + t), static_cast<Eigen::Index>(a));
   return scenario_losses(s, weights, horizon, log_returns);
 }
 

@@ -14,7 +14,8 @@ double optimal_block_length(const double* x, std::size_t n) {
   FG_REQUIRE(n >= 16, "automatic block length needs at least 16 observations, got {}", n);
   const double nn = static_cast<double>(n);
   const auto kn = static_cast<std::size_t>(std::max(5.0, std::ceil(std::sqrt(std::log10(nn)))));
-  const std::size_t mmax = std::min<std::size_t>(static_cast<std::size_t>(std::ceil(std::sqrt(nn))) + kn, n - 1);
+  const std::size_t mmax =
+      std::min<std::size_t>(static_cast<std::size_t>(std::ceil(std::sqrt(nn))) + kn, n - 1);
   const std::vector<double> rho = stats::acf(x, n, mmax);  // rho[k], k = 0..mmax
   const double crit = 2.0 * std::sqrt(std::log10(nn) / nn);
   // m-hat: the first lag j that starts a run of kn insignificant autocorrelations (j = 1.. as in
@@ -67,11 +68,13 @@ void BootstrapGenerator::fit(const Panel& returns) {
   const auto n = static_cast<std::size_t>(history_.rows());
   const auto assets = static_cast<std::size_t>(history_.cols());
   if (requested_ > 0) {
-    FG_REQUIRE(requested_ <= static_cast<double>(n), "block length {} exceeds the {} observations", requested_, n);
+    FG_REQUIRE(requested_ <= static_cast<double>(n), "block length {} exceeds the {} observations",
+               requested_, n);
     block_length_ = requested_;
   } else {
     double sum = 0;
-    for (Eigen::Index a = 0; a < history_.cols(); ++a) sum += optimal_block_length(history_.col(a).data(), n);
+    for (Eigen::Index a = 0; a < history_.cols(); ++a)
+      sum += optimal_block_length(history_.col(a).data(), n);
     block_length_ = sum / static_cast<double>(assets);
   }
   rows_.resize(n * assets);
@@ -80,9 +83,11 @@ void BootstrapGenerator::fit(const Panel& returns) {
       rows_[t * assets + a] = history_(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a));
 }
 
-Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const {
+Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
+                                       std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "bootstrap: generate() before fit()");
-  FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths, horizon);
+  FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
+             horizon);
   const auto n = static_cast<std::size_t>(history_.rows());
   const auto assets = static_cast<std::size_t>(history_.cols());
   const double p_new = 1.0 / block_length_;
@@ -121,9 +126,11 @@ std::unique_ptr<BootstrapGenerator> BootstrapGenerator::load(const std::string& 
   const std::vector<std::size_t> shape = read_npy(file, data);
   const std::size_t assets = m.names().size();
   if (shape.size() != 2 || shape[0] != n || shape[1] != assets)
-    throw_input_error({file, 0, {}}, fmt::format("expected a ({}, {}) array as model.json says", n, assets));
+    throw_input_error({file, 0, {}},
+                      fmt::format("expected a ({}, {}) array as model.json says", n, assets));
   if (!(block >= 1.0 && block <= static_cast<double>(n)))
-    throw_input_error({dir + "/model.json", 0, {}}, fmt::format("block_length {} outside [1, {}]", block, n));
+    throw_input_error({dir + "/model.json", 0, {}},
+                      fmt::format("block_length {} outside [1, {}]", block, n));
   auto g = std::make_unique<BootstrapGenerator>(block);
   g->names_ = m.names();
   g->block_length_ = block;
@@ -131,14 +138,16 @@ std::unique_ptr<BootstrapGenerator> BootstrapGenerator::load(const std::string& 
   g->history_.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(assets));
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t a = 0; a < assets; ++a)
-      g->history_(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a)) = data[t * assets + a];
+      g->history_(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a)) =
+          data[t * assets + a];
   return g;
 }
 
 std::string BootstrapGenerator::summary() const {
-  return fmt::format("Stationary block bootstrap: {} observations of {} series, mean block length {:.2f}{}\n",
-                     history_.rows(), history_.cols(), block_length_,
-                     requested_ > 0 ? "" : " (Politis-White automatic)");
+  return fmt::format(
+      "Stationary block bootstrap: {} observations of {} series, mean block length {:.2f}{}\n",
+      history_.rows(), history_.cols(), block_length_,
+      requested_ > 0 ? "" : " (Politis-White automatic)");
 }
 
 }  // namespace fingen::scenario

@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include <Eigen/Cholesky>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multimin.h>
+#include <Eigen/Cholesky>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/rng.hpp"
@@ -31,7 +31,8 @@ double Garch11::unconditional_variance() const noexcept {
   return p < 1.0 ? omega / (1.0 - p) : std::numeric_limits<double>::infinity();
 }
 
-double garch11_loglik(const double* x, std::size_t n, const Garch11& m, std::vector<double>* h_out) {
+double garch11_loglik(const double* x, std::size_t n, const Garch11& m,
+                      std::vector<double>* h_out) {
   FG_REQUIRE(n >= 2, "GARCH likelihood needs at least 2 observations");
   const bool t_dist = m.innovation == Innovation::StudentT;
   if (t_dist) FG_REQUIRE(m.shape > 2.0, "Student-t shape must exceed 2, got {}", m.shape);
@@ -40,8 +41,9 @@ double garch11_loglik(const double* x, std::size_t n, const Garch11& m, std::vec
   mean_e2 /= static_cast<long double>(n);
   const double log2pi = std::log(2.0 * M_PI);
   const double nu = m.shape;
-  const double t_const =
-      t_dist ? std::lgamma((nu + 1.0) / 2.0) - std::lgamma(nu / 2.0) - 0.5 * std::log(M_PI * (nu - 2.0)) : 0.0;
+  const double t_const = t_dist ? std::lgamma((nu + 1.0) / 2.0) - std::lgamma(nu / 2.0) -
+                                      0.5 * std::log(M_PI * (nu - 2.0))
+                                : 0.0;
   if (h_out) h_out->resize(n);
   double h = m.omega + m.persistence() * static_cast<double>(mean_e2);
   double e_prev = 0.0;
@@ -62,8 +64,12 @@ double garch11_loglik(const double* x, std::size_t n, const Garch11& m, std::vec
 namespace {
 
 // Unconstrained coordinates: mu, log omega, logit alpha, logit beta[, log(nu - 2)].
-double logistic(double v) { return 1.0 / (1.0 + std::exp(-v)); }
-double logit(double p) { return std::log(p / (1.0 - p)); }
+double logistic(double v) {
+  return 1.0 / (1.0 + std::exp(-v));
+}
+double logit(double p) {
+  return std::log(p / (1.0 - p));
+}
 
 struct Problem {
   const std::vector<double>* y;  // data divided by its sd
@@ -84,7 +90,8 @@ Garch11 unpack(const gsl_vector* v, Innovation innovation) {
 double objective(const gsl_vector* v, void* params) {
   const auto* p = static_cast<const Problem*>(params);
   const Garch11 m = unpack(v, p->innovation);
-  if (m.innovation == Innovation::StudentT && !(m.shape > 2.0 && std::isfinite(m.shape))) return GSL_POSINF;
+  if (m.innovation == Innovation::StudentT && !(m.shape > 2.0 && std::isfinite(m.shape)))
+    return GSL_POSINF;
   const double ll = garch11_loglik(p->y->data(), p->y->size(), m);
   return std::isfinite(ll) ? -ll / static_cast<double>(p->y->size()) : GSL_POSINF;
 }
@@ -113,7 +120,8 @@ void value_and_gradient(const gsl_vector* v, void* params, double* f, gsl_vector
 
 }  // namespace
 
-GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation, const GarchFitOptions& options) {
+GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation,
+                     const GarchFitOptions& options) {
   FG_REQUIRE(n >= 50, "GARCH(1,1) needs at least 50 observations, got {}", n);
   const stats::Moments mom = stats::moments(x, n);
   FG_CHECK(Numeric, mom.sd > 0, "GARCH(1,1): the series is constant");
@@ -138,12 +146,15 @@ GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation, cons
   fdf.fdf = value_and_gradient;
   fdf.params = &problem;
   gsl_set_error_handler_off();
-  gsl_multimin_fdfminimizer* solver = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, dim);
+  gsl_multimin_fdfminimizer* solver =
+      gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, dim);
   gsl_multimin_fdfminimizer_set(solver, &fdf, start, 0.01, 0.1);
   GarchFit fit;
   int status = GSL_CONTINUE;
-  for (fit.iterations = 0; fit.iterations < options.max_iterations() && status == GSL_CONTINUE; ++fit.iterations) {
-    if (gsl_multimin_fdfminimizer_iterate(solver) != GSL_SUCCESS) break;  // no further progress possible
+  for (fit.iterations = 0; fit.iterations < options.max_iterations() && status == GSL_CONTINUE;
+       ++fit.iterations) {
+    if (gsl_multimin_fdfminimizer_iterate(solver) != GSL_SUCCESS)
+      break;  // no further progress possible
     status = gsl_multimin_test_gradient(solver->gradient, options.gradient_tolerance());
   }
   // A line search that cannot improve further at a tiny gradient is a converged fit too.
@@ -156,7 +167,8 @@ GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation, cons
   fit.model = m;
   fit.n = n;
   fit.loglik = garch11_loglik(x, n, m, &fit.variance);
-  FG_CHECK(Numeric, std::isfinite(fit.loglik), "GARCH(1,1) fit failed: the likelihood is not finite");
+  FG_CHECK(Numeric, std::isfinite(fit.loglik),
+           "GARCH(1,1) fit failed: the likelihood is not finite");
   return fit;
 }
 
@@ -187,7 +199,8 @@ void GarchGenerator::fit(const Panel& returns) {
     const double e_last = x[n - 1] - m.mu;
     next(col) = m.omega + m.alpha * e_last * e_last + m.beta * fits[a].variance[n - 1];
   }
-  Eigen::MatrixXd corr = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(assets), static_cast<Eigen::Index>(assets));
+  Eigen::MatrixXd corr = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(assets),
+                                                   static_cast<Eigen::Index>(assets));
   if (assets > 1) {
     const Eigen::MatrixXd c = z.rowwise() - z.colwise().mean();
     const Eigen::MatrixXd cov = c.transpose() * c / static_cast<double>(n - 1);
@@ -202,10 +215,11 @@ void GarchGenerator::fit(const Panel& returns) {
   next_variance_ = next;
 }
 
-Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::size_t paths, std::size_t horizon,
-                                   std::uint64_t seed) const {
+Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::size_t paths,
+                                   std::size_t horizon, std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "garch: generate() before fit()");
-  FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths, horizon);
+  FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
+             horizon);
   const std::size_t assets = models_.size();
   Scenarios s(paths, horizon, assets);
   s.names = names_;
@@ -218,7 +232,8 @@ Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::s
     double* out = s.path(p);
     for (std::size_t t = 0; t < horizon; ++t) {
       if (assets == 1) {
-        u(0) = innovation_ == Innovation::StudentT ? rng.standardized_t(models_[0].shape) : rng.normal();
+        u(0) = innovation_ == Innovation::StudentT ? rng.standardized_t(models_[0].shape)
+                                                   : rng.normal();
       } else {
         for (auto& v : u) v = rng.normal();
         u = chol_ * u;  // correlated standard normals
@@ -226,7 +241,8 @@ Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::s
           // Gaussian copula: keep the correlation, give each asset its own unit-variance t margin.
           for (std::size_t a = 0; a < assets; ++a) {
             const double nu = models_[a].shape;
-            const double pr = boost::math::cdf(boost::math::normal_distribution<double>(), u(static_cast<Eigen::Index>(a)));
+            const double pr = boost::math::cdf(boost::math::normal_distribution<double>(),
+                                               u(static_cast<Eigen::Index>(a)));
             const double q = boost::math::quantile(boost::math::students_t_distribution<double>(nu),
                                                    std::clamp(pr, 1e-300, 1.0 - 1e-16));
             u(static_cast<Eigen::Index>(a)) = q * std::sqrt((nu - 2.0) / nu);
@@ -245,12 +261,13 @@ Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::s
   return s;
 }
 
-Scenarios GarchGenerator::generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const {
+Scenarios GarchGenerator::generate(std::size_t paths, std::size_t horizon,
+                                   std::uint64_t seed) const {
   return simulate(next_variance_, paths, horizon, seed);
 }
 
-Scenarios GarchGenerator::generate_from(const Eigen::MatrixXd& context, std::size_t paths, std::size_t horizon,
-                                        std::uint64_t seed) const {
+Scenarios GarchGenerator::generate_from(const Eigen::MatrixXd& context, std::size_t paths,
+                                        std::size_t horizon, std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "garch: generate_from() before fit()");
   FG_REQUIRE(static_cast<std::size_t>(context.cols()) == models_.size(),
              "garch: context has {} series, the model {}", context.cols(), models_.size());
@@ -259,7 +276,8 @@ Scenarios GarchGenerator::generate_from(const Eigen::MatrixXd& context, std::siz
   for (Eigen::Index a = 0; a < context.cols(); ++a) {
     const Eigen::VectorXd col = context.col(a);
     for (Eigen::Index i = 0; i < col.size(); ++i)
-      FG_REQUIRE(std::isfinite(col(i)), "garch: the context has a non-finite value in column {}", a);
+      FG_REQUIRE(std::isfinite(col(i)), "garch: the context has a non-finite value in column {}",
+                 a);
     std::vector<double> h;
     const Garch11& m = models_[static_cast<std::size_t>(a)];
     garch11_loglik(col.data(), static_cast<std::size_t>(col.size()), m, &h);
@@ -306,8 +324,10 @@ std::unique_ptr<GarchGenerator> GarchGenerator::load(const std::string& dir) {
     Garch11 m;
     m.innovation = innovation;
     auto num = [&](const char* key) {
-      if (!assets[a].contains(key) || !assets[a][key].is_number() || !std::isfinite(assets[a][key].get<double>()))
-        throw_input_error({where, 0, {}}, fmt::format("asset {}: missing or invalid \"{}\"", a + 1, key));
+      if (!assets[a].contains(key) || !assets[a][key].is_number() ||
+          !std::isfinite(assets[a][key].get<double>()))
+        throw_input_error({where, 0, {}},
+                          fmt::format("asset {}: missing or invalid \"{}\"", a + 1, key));
       return assets[a][key].get<double>();
     };
     m.mu = num("mu");
@@ -315,9 +335,13 @@ std::unique_ptr<GarchGenerator> GarchGenerator::load(const std::string& dir) {
     m.alpha = num("alpha");
     m.beta = num("beta");
     if (innovation == Innovation::StudentT) m.shape = num("shape");
-    if (!(m.omega > 0 && m.alpha >= 0 && m.beta >= 0) || (innovation == Innovation::StudentT && !(m.shape > 2)))
-      throw_input_error({where, 0, {}}, fmt::format("asset {}: parameters out of range (omega > 0, alpha, beta >= 0, "
-                                                    "shape > 2)", a + 1));
+    if (!(m.omega > 0 && m.alpha >= 0 && m.beta >= 0) ||
+        (innovation == Innovation::StudentT && !(m.shape > 2)))
+      throw_input_error(
+          {where, 0, {}},
+          fmt::format("asset {}: parameters out of range (omega > 0, alpha, beta >= 0, "
+                      "shape > 2)",
+                      a + 1));
     g->models_.push_back(m);
   }
   try {
@@ -327,7 +351,8 @@ std::unique_ptr<GarchGenerator> GarchGenerator::load(const std::string& dir) {
   }
   g->next_variance_ = file.vector("next_variance", n);
   for (Eigen::Index a = 0; a < g->next_variance_.size(); ++a)
-    if (!(g->next_variance_(a) > 0)) throw_input_error({where, 0, {}}, "\"next_variance\" must be positive");
+    if (!(g->next_variance_(a) > 0))
+      throw_input_error({where, 0, {}}, "\"next_variance\" must be positive");
   return g;
 }
 
@@ -336,10 +361,13 @@ std::string GarchGenerator::summary() const {
                                 models_.size() > 1 ? ", constant conditional correlation" : "");
   for (std::size_t a = 0; a < models_.size(); ++a) {
     const Garch11& m = models_[a];
-    out += fmt::format("  {:<10} mu {:.6g}  omega {:.6g}  alpha {:.4f}  beta {:.4f}  persistence {:.4f}", names_[a],
-                       m.mu, m.omega, m.alpha, m.beta, m.persistence());
+    out += fmt::format(
+        "  {:<10} mu {:.6g}  omega {:.6g}  alpha {:.4f}  beta {:.4f}  persistence {:.4f}",
+        names_[a], m.mu, m.omega, m.alpha, m.beta, m.persistence());
     if (innovation_ == Innovation::StudentT) out += fmt::format("  nu {:.3f}", m.shape);
-    if (a < fits_.size()) out += fmt::format("  loglik {:.3f}{}", fits_[a].loglik, fits_[a].converged ? "" : " (NOT converged)");
+    if (a < fits_.size())
+      out += fmt::format("  loglik {:.3f}{}", fits_[a].loglik,
+                         fits_[a].converged ? "" : " (NOT converged)");
     out += '\n';
   }
   return out;

@@ -11,7 +11,8 @@ namespace fingen::scenario {
 void GbmGenerator::set(Eigen::VectorXd mean, Eigen::MatrixXd cov) {
   Eigen::LLT<Eigen::MatrixXd> llt(cov);
   FG_CHECK(Numeric, llt.info() == Eigen::Success,
-           "gbm: the return covariance matrix is not positive definite (a series is constant or a linear "
+           "gbm: the return covariance matrix is not positive definite (a series is constant or a "
+           "linear "
            "combination of others); drop it or use more data");
   mean_ = std::move(mean);
   cov_ = std::move(cov);
@@ -30,7 +31,8 @@ void GbmGenerator::fit(const Panel& returns) {
 
 Scenarios GbmGenerator::generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "gbm: generate() before fit()");
-  FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths, horizon);
+  FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
+             horizon);
   const auto assets = static_cast<std::size_t>(mean_.size());
   Scenarios s(paths, horizon, assets);
   s.names = names_;
@@ -42,7 +44,8 @@ Scenarios GbmGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
     for (std::size_t t = 0; t < horizon; ++t) {
       for (auto& v : z) v = rng.normal();
       const Eigen::VectorXd r = mean_ + chol_ * z;
-      for (std::size_t a = 0; a < assets; ++a) out[t * assets + a] = r(static_cast<Eigen::Index>(a));
+      for (std::size_t a = 0; a < assets; ++a)
+        out[t * assets + a] = r(static_cast<Eigen::Index>(a));
     }
   }
   return s;
@@ -72,9 +75,10 @@ std::unique_ptr<GbmGenerator> GbmGenerator::load(const std::string& dir) {
 std::string GbmGenerator::summary() const {
   std::string out = "GBM (i.i.d. multivariate normal log returns)\n";
   for (Eigen::Index a = 0; a < mean_.size(); ++a)
-    out += fmt::format("  {:<10} mean {:>11.6f}  sd {:>10.6f}  (annualised x252: drift {:.4f}, vol {:.4f})\n",
-                       names_[static_cast<std::size_t>(a)], mean_(a), std::sqrt(cov_(a, a)), 252 * mean_(a),
-                       std::sqrt(252 * cov_(a, a)));
+    out += fmt::format(
+        "  {:<10} mean {:>11.6f}  sd {:>10.6f}  (annualised x252: drift {:.4f}, vol {:.4f})\n",
+        names_[static_cast<std::size_t>(a)], mean_(a), std::sqrt(cov_(a, a)), 252 * mean_(a),
+        std::sqrt(252 * cov_(a, a)));
   return out;
 }
 

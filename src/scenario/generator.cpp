@@ -12,9 +12,11 @@
 
 namespace fingen::scenario {
 
-Scenarios ScenarioGenerator::generate_from(const Eigen::MatrixXd& /*context*/, std::size_t /*paths*/,
-                                           std::size_t /*horizon*/, std::uint64_t /*seed*/) const {
-  FG_FAIL(Usage, "the '{}' model has no memory and cannot be conditioned on recent history", kind());
+Scenarios ScenarioGenerator::generate_from(const Eigen::MatrixXd& /*context*/,
+                                           std::size_t /*paths*/, std::size_t /*horizon*/,
+                                           std::uint64_t /*seed*/) const {
+  FG_FAIL(Usage, "the '{}' model has no memory and cannot be conditioned on recent history",
+          kind());
 }
 
 namespace {
@@ -24,10 +26,18 @@ std::mutex& registry_mutex() {
 }
 std::map<std::string, GeneratorLoader>& registry() {
   static std::map<std::string, GeneratorLoader> loaders = {
-      {"gbm", [](const std::string& dir) { return std::unique_ptr<ScenarioGenerator>(GbmGenerator::load(dir)); }},
-      {"garch", [](const std::string& dir) { return std::unique_ptr<ScenarioGenerator>(GarchGenerator::load(dir)); }},
+      {"gbm",
+       [](const std::string& dir) {
+         return std::unique_ptr<ScenarioGenerator>(GbmGenerator::load(dir));
+       }},
+      {"garch",
+       [](const std::string& dir) {
+         return std::unique_ptr<ScenarioGenerator>(GarchGenerator::load(dir));
+       }},
       {"bootstrap",
-       [](const std::string& dir) { return std::unique_ptr<ScenarioGenerator>(BootstrapGenerator::load(dir)); }},
+       [](const std::string& dir) {
+         return std::unique_ptr<ScenarioGenerator>(BootstrapGenerator::load(dir));
+       }},
   };
   return loaders;
 }
@@ -48,7 +58,8 @@ std::unique_ptr<ScenarioGenerator> load_generator(const std::string& dir) {
       throw_input_error({dir + "/model.json", 0, {}},
                         fmt::format("unknown model kind '{}' (this build knows: {})", kind, [] {
                           std::string names;
-                          for (const auto& [k, v] : registry()) names += (names.empty() ? "" : ", ") + k;
+                          for (const auto& [k, v] : registry())
+                            names += (names.empty() ? "" : ", ") + k;
                           return names;
                         }()));
     loader = it->second;
@@ -58,16 +69,16 @@ std::unique_ptr<ScenarioGenerator> load_generator(const std::string& dir) {
 
 void check_fit_input(const Panel& returns, std::size_t min_rows, const std::string& model) {
   returns.validate();
-  FG_REQUIRE(returns.values_kind == ValueKind::Returns, "{}: fit on returns, not prices (convert with to_returns)",
-             model);
+  FG_REQUIRE(returns.values_kind == ValueKind::Returns,
+             "{}: fit on returns, not prices (convert with to_returns)", model);
   FG_REQUIRE(returns.cols() >= 1, "{}: no series to fit", model);
-  FG_REQUIRE(returns.rows() >= min_rows, "{}: needs at least {} observations, got {}", model, min_rows,
-             returns.rows());
+  FG_REQUIRE(returns.rows() >= min_rows, "{}: needs at least {} observations, got {}", model,
+             min_rows, returns.rows());
   for (Eigen::Index j = 0; j < returns.values.cols(); ++j)
     for (Eigen::Index i = 0; i < returns.values.rows(); ++i)
       FG_CHECK(Input, std::isfinite(returns.values(i, j)),
-               "{}: series '{}' has a missing or non-finite value at {} (clean the data first)", model,
-               returns.names[static_cast<std::size_t>(j)],
+               "{}: series '{}' has a missing or non-finite value at {} (clean the data first)",
+               model, returns.names[static_cast<std::size_t>(j)],
                format_index(returns.kind, returns.index[static_cast<std::size_t>(i)]));
 }
 

@@ -20,9 +20,12 @@ void write_npy(const std::string& file, const double* data, const std::vector<st
     count *= d;
     dims += fmt::format("{}, ", d);
   }
-  if (shape.size() > 1) dims.erase(dims.size() - 2);  // (3,) for one dimension, (2, 3) otherwise
-  else dims.erase(dims.size() - 1);
-  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}", dims);
+  if (shape.size() > 1)
+    dims.erase(dims.size() - 2);  // (3,) for one dimension, (2, 3) otherwise
+  else
+    dims.erase(dims.size() - 1);
+  std::string header =
+      fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}), }}", dims);
   // Pad with spaces so magic (6) + version (2) + length (2) + header + '\n' is a multiple of 64.
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
@@ -42,25 +45,32 @@ void write_npy(const std::string& file, const double* data, const std::vector<st
 
 std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& data) {
   const std::string bytes = read_file(file);
-  auto bad = [&](const std::string& why) { throw_input_error({file, 0, {}}, "not a float64 .npy file: " + why); };
-  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0) bad("missing the \\x93NUMPY magic");
+  auto bad = [&](const std::string& why) {
+    throw_input_error({file, 0, {}}, "not a float64 .npy file: " + why);
+  };
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0)
+    bad("missing the \\x93NUMPY magic");
   const auto major = static_cast<unsigned char>(bytes[6]);
   std::size_t header_len = 0, offset = 0;
   if (major == 1) {
-    header_len = static_cast<unsigned char>(bytes[8]) | (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
+    header_len = static_cast<unsigned char>(bytes[8]) |
+                 (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     offset = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) bad("truncated header");
     header_len = 0;
-    for (int i = 3; i >= 0; --i) header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
+    for (int i = 3; i >= 0; --i)
+      header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
     offset = 12;
   } else {
     bad(fmt::format("unsupported format version {}", major));
   }
   if (bytes.size() < offset + header_len) bad("truncated header");
   const std::string header = bytes.substr(offset, header_len);
-  if (header.find("'descr': '<f8'") == std::string::npos) bad("dtype is not little-endian float64 ('<f8'): " + header);
-  if (header.find("'fortran_order': False") == std::string::npos) bad("Fortran order is not supported");
+  if (header.find("'descr': '<f8'") == std::string::npos)
+    bad("dtype is not little-endian float64 ('<f8'): " + header);
+  if (header.find("'fortran_order': False") == std::string::npos)
+    bad("Fortran order is not supported");
   const std::size_t sp = header.find("'shape': (");
   if (sp == std::string::npos) bad("no shape in header");
   std::vector<std::size_t> shape;
@@ -83,15 +93,17 @@ std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& 
   }
   const std::size_t start = offset + header_len;
   if (bytes.size() - start != count * 8)
-    bad(fmt::format("shape needs {} bytes of data, the file has {}", count * 8, bytes.size() - start));
+    bad(fmt::format("shape needs {} bytes of data, the file has {}", count * 8,
+                    bytes.size() - start));
   data.resize(count);
   if (count > 0) std::memcpy(data.data(), bytes.data() + start, count * 8);
   return shape;
 }
 
 void write_npy(const std::string& file, const Scenarios& s) {
-  FG_REQUIRE(s.data.size() == s.paths * s.horizon * s.assets, "scenarios: {} values for shape ({}, {}, {})",
-             s.data.size(), s.paths, s.horizon, s.assets);
+  FG_REQUIRE(s.data.size() == s.paths * s.horizon * s.assets,
+             "scenarios: {} values for shape ({}, {}, {})", s.data.size(), s.paths, s.horizon,
+             s.assets);
   write_npy(file, s.data.data(), {s.paths, s.horizon, s.assets});
 }
 
@@ -107,8 +119,10 @@ Scenarios read_scenarios_npy(const std::string& file) {
     s.horizon = shape[1];
     s.assets = shape[2];
   } else {
-    throw_input_error({file, 0, {}}, fmt::format("scenarios need a (paths, horizon[, assets]) array, found {} dimensions",
-                                                 shape.size()));
+    throw_input_error(
+        {file, 0, {}},
+        fmt::format("scenarios need a (paths, horizon[, assets]) array, found {} dimensions",
+                    shape.size()));
   }
   for (std::size_t a = 0; a < s.assets; ++a) s.names.push_back(fmt::format("asset{}", a + 1));
   return s;

@@ -34,7 +34,8 @@ double wasserstein1(std::vector<double> x, std::vector<double> y) {
   prepare(x, "wasserstein1");
   prepare(y, "wasserstein1");
   long double total = 0;
-  sweep(x, y, [&](double fx, double fy, double a, double b) { total += std::abs(fx - fy) * (b - a); });
+  sweep(x, y,
+        [&](double fx, double fy, double a, double b) { total += std::abs(fx - fy) * (b - a); });
   return static_cast<double>(total);
 }
 

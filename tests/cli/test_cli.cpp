@@ -7,8 +7,8 @@
 
 #include "commands.hpp"
 #include "fingen/core/io.hpp"
-#include "fingen/scenario/scenarios.hpp"
 #include "fingen/data/readers.hpp"
+#include "fingen/scenario/scenarios.hpp"
 #ifdef FINGEN_HAVE_TORCH
 #include "fingen/ml/gan.hpp"
 #endif
@@ -307,13 +307,15 @@ TEST(CliRisk, VarBacktestAndStressFromBundledData) {
   const auto sj = nlohmann::json::parse(read_file(st.json));
   EXPECT_EQ(sj["historical"].size(), 5u);
   EXPECT_NEAR(sj["shock"]["loss"].get<double>(), 0.15, 1e-12);
-  EXPECT_EQ(sj["model"]["results"].size(), 2u);  // base and vol x 2; gbm has no memory for the crisis
+  EXPECT_EQ(sj["model"]["results"].size(),
+            2u);  // base and vol x 2; gbm has no memory for the crisis
   EXPECT_NE(out.str().find("skipped"), std::string::npos);
 
   bt.models = {"oracle"};
   testing::internal::CaptureStderr();
   EXPECT_EQ(run_risk_backtest(bt, out), kUsageError);
-  EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown risk model 'oracle'"), std::string::npos);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown risk model 'oracle'"),
+            std::string::npos);
 }
 
 }  // namespace

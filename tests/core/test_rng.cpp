@@ -24,7 +24,8 @@ TEST(Rng, SameSeedSameNumbers) {
 }
 
 TEST(Rng, MtEngineIsTheStandardOne) {
-  // C++ [rand.predef]: the 10000th output of a default-constructed mt19937_64 is 9981545732273789042.
+  // C++ [rand.predef]: the 10000th output of a default-constructed mt19937_64 is
+  // 9981545732273789042.
   std::mt19937_64 ref;
   ref.discard(9999);
   EXPECT_EQ(ref(), 9981545732273789042ULL);

@@ -26,17 +26,22 @@ TEST(GanLosses, MatchTheirDefinitions) {
   const torch::Tensor fake = torch::tensor({-0.3, 1.2, 0.0}, torch::kFloat64);
   auto sig = [](const torch::Tensor& l) { return torch::sigmoid(l); };
   // D: -(E log D(x) + E log(1 - D(G(z))))
-  const double d_expected = -(torch::log(sig(real)).mean() + torch::log(1 - sig(fake)).mean()).item<double>();
+  const double d_expected =
+      -(torch::log(sig(real)).mean() + torch::log(1 - sig(fake)).mean()).item<double>();
   EXPECT_NEAR(discriminator_loss("minimax", real, fake).item<double>(), d_expected, 1e-12);
   EXPECT_NEAR(discriminator_loss("ns", real, fake).item<double>(), d_expected, 1e-12);
   // G minimax: E log(1 - D(G(z))) (minimised); non-saturating: -E log D(G(z)).
-  EXPECT_NEAR(generator_loss("minimax", fake).item<double>(), torch::log(1 - sig(fake)).mean().item<double>(), 1e-12);
-  EXPECT_NEAR(generator_loss("ns", fake).item<double>(), -torch::log(sig(fake)).mean().item<double>(), 1e-12);
+  EXPECT_NEAR(generator_loss("minimax", fake).item<double>(),
+              torch::log(1 - sig(fake)).mean().item<double>(), 1e-12);
+  EXPECT_NEAR(generator_loss("ns", fake).item<double>(),
+              -torch::log(sig(fake)).mean().item<double>(), 1e-12);
   // WGAN: critic E D(G(z)) - E D(x); generator -E D(G(z)).
-  EXPECT_NEAR(discriminator_loss("wgan-gp", real, fake).item<double>(), (fake.mean() - real.mean()).item<double>(), 1e-12);
+  EXPECT_NEAR(discriminator_loss("wgan-gp", real, fake).item<double>(),
+              (fake.mean() - real.mean()).item<double>(), 1e-12);
   EXPECT_NEAR(generator_loss("wgan-gp", fake).item<double>(), -fake.mean().item<double>(), 1e-12);
   // Stable far out, where log(sigmoid) would underflow.
-  EXPECT_TRUE(std::isfinite(generator_loss("ns", torch::tensor({-200.0}, torch::kFloat64)).item<double>()));
+  EXPECT_TRUE(
+      std::isfinite(generator_loss("ns", torch::tensor({-200.0}, torch::kFloat64)).item<double>()));
 }
 
 Panel as_returns(const std::vector<double>& x) {
@@ -86,9 +91,12 @@ TEST(Gan, LearnsAFatTailedDistribution) {
   const std::vector<double> g = s.data;
   // Unit-variance t(3) quantiles: t_3(p) * sqrt(1/3); t_3(0.99) = 4.5407, t_3(0.95) = 2.3534.
   const double scale = 0.01 * std::sqrt((nu - 2.0) / nu);
-  const std::vector<std::pair<double, double>> q = {
-      {0.01, -4.540703 * scale}, {0.05, -2.353363 * scale}, {0.95, 2.353363 * scale}, {0.99, 4.540703 * scale}};
-  for (const auto& [p, want] : q) EXPECT_NEAR(stats::quantile(g, p) / want, 1.0, 0.35) << "quantile " << p;
+  const std::vector<std::pair<double, double>> q = {{0.01, -4.540703 * scale},
+                                                    {0.05, -2.353363 * scale},
+                                                    {0.95, 2.353363 * scale},
+                                                    {0.99, 4.540703 * scale}};
+  for (const auto& [p, want] : q)
+    EXPECT_NEAR(stats::quantile(g, p) / want, 1.0, 0.35) << "quantile " << p;
   EXPECT_NEAR(stats::median(g), 0.0, 0.15 * 0.01);
   EXPECT_GT(stats::moments(g).excess_kurtosis, 0.5);
   EXPECT_GT(stats::quantile(g, 0.99) / stats::quantile(g, 0.95), 1.41);
@@ -99,7 +107,14 @@ TEST(Gan, ResumedRunEqualsUninterruptedRun) {
   const std::vector<double> x = student_t_sample(1500, 4.0, 5);
   for (const std::string loss : {"ns", "wgan-gp"}) {
     test::TempDir a, b;
-    const GanOptions base = small_options().loss(loss).generator("lstm").window(8).hidden(16).batch_size(32).eval_every(10).checkpoint_every(10);
+    const GanOptions base = small_options()
+                                .loss(loss)
+                                .generator("lstm")
+                                .window(8)
+                                .hidden(16)
+                                .batch_size(32)
+                                .eval_every(10)
+                                .checkpoint_every(10);
     GanGenerator straight(GanOptions(base).steps(30).checkpoint_dir(a.path().string()));
     straight.fit(as_returns(x));
     GanGenerator first(GanOptions(base).steps(20).checkpoint_dir(b.path().string()));
@@ -162,49 +177,72 @@ TEST(Gan, SaveLoadGenerateIsIdenticalForEachNetwork) {
 
 TEST(Gan, ConditionalGenerationUsesTheContext) {
   const Panel r = sp500_returns();
-  GanGenerator gan(GanOptions().generator("mlp").discriminator("mlp").window(10).context(20).regime(true).hidden(16).batch_size(32).steps(40).eval_every(20).threads(1).quiet(true));
+  GanGenerator gan(GanOptions()
+                       .generator("mlp")
+                       .discriminator("mlp")
+                       .window(10)
+                       .context(20)
+                       .regime(true)
+                       .hidden(16)
+                       .batch_size(32)
+                       .steps(40)
+                       .eval_every(20)
+                       .threads(1)
+                       .quiet(true));
   gan.fit(r);
   auto rows_from = [&](const char* date, int64_t n) {
-    const auto a = std::lower_bound(r.index.begin(), r.index.end(), *parse_date(date)) - r.index.begin();
+    const auto a =
+        std::lower_bound(r.index.begin(), r.index.end(), *parse_date(date)) - r.index.begin();
     return Eigen::MatrixXd(r.values.middleRows(a, n));
   };
-  const Scenarios crisis = gan.generate_from(rows_from("2008-10-01", 30), 200, 35, 5);  // rolls 4 windows
+  const Scenarios crisis =
+      gan.generate_from(rows_from("2008-10-01", 30), 200, 35, 5);  // rolls 4 windows
   const Scenarios calm = gan.generate_from(rows_from("2017-05-01", 30), 200, 35, 5);
   EXPECT_EQ(crisis.horizon, 35u);
   EXPECT_NE(crisis.data, calm.data);
-  test::expect_error([&] { gan.generate_from(rows_from("2017-05-01", 5), 10, 5, 1); }, ErrorCategory::Usage, {"at least 20 rows"});
+  test::expect_error([&] { gan.generate_from(rows_from("2017-05-01", 5), 10, 5, 1); },
+                     ErrorCategory::Usage, {"at least 20 rows"});
   GanGenerator plain(GanOptions().generator("mlp").window(8).steps(2).quiet(true));
   plain.fit(r.slice_rows(0, 500));
-  test::expect_error([&] { plain.generate(5, 50, 1); }, ErrorCategory::Usage, {"unconditional mlp"});
-  test::expect_error([&] { plain.generate_from(r.values.topRows(30), 5, 5, 1); }, ErrorCategory::Usage, {"unconditional"});
+  test::expect_error([&] { plain.generate(5, 50, 1); }, ErrorCategory::Usage,
+                     {"unconditional mlp"});
+  test::expect_error([&] { plain.generate_from(r.values.topRows(30), 5, 5, 1); },
+                     ErrorCategory::Usage, {"unconditional"});
 }
 
 TEST(Gan, BadOptionsAndCorruptFiles) {
-  test::expect_error([] { GanGenerator(GanOptions().loss("lsgan")); }, ErrorCategory::Usage, {"unknown GAN loss 'lsgan'"});
-  test::expect_error([] { GanGenerator(GanOptions().generator("transformer")); }, ErrorCategory::Usage, {"'transformer'"});
-  test::expect_error([] { GanGenerator(GanOptions().window(1)); }, ErrorCategory::Usage, {"window"});
+  test::expect_error([] { GanGenerator(GanOptions().loss("lsgan")); }, ErrorCategory::Usage,
+                     {"unknown GAN loss 'lsgan'"});
+  test::expect_error([] { GanGenerator(GanOptions().generator("transformer")); },
+                     ErrorCategory::Usage, {"'transformer'"});
+  test::expect_error([] { GanGenerator(GanOptions().window(1)); }, ErrorCategory::Usage,
+                     {"window"});
   const std::vector<double> x = student_t_sample(800, 4.0, 5);
   test::TempDir dir;
   const std::string d = dir.path().string();
   const GanOptions o = small_options().steps(10).checkpoint_every(5).checkpoint_dir(d);
   GanGenerator(o).fit(as_returns(x));
   // Different options than the checkpoint.
-  test::expect_error([&] { GanGenerator(GanOptions(o).hidden(8).resume(true)).fit(as_returns(x)); }, ErrorCategory::Input,
-                     {"train_state.json", "hidden = 32"});
+  test::expect_error([&] { GanGenerator(GanOptions(o).hidden(8).resume(true)).fit(as_returns(x)); },
+                     ErrorCategory::Input, {"train_state.json", "hidden = 32"});
   // Different data.
-  test::expect_error([&] { GanGenerator(GanOptions(o).resume(true)).fit(as_returns(student_t_sample(800, 4.0, 6))); },
-                     ErrorCategory::Input, {"different data"});
+  test::expect_error(
+      [&] {
+        GanGenerator(GanOptions(o).resume(true)).fit(as_returns(student_t_sample(800, 4.0, 6)));
+      },
+      ErrorCategory::Input, {"different data"});
   // A corrupt archive.
   write_file_atomic(d + "/last.pt", "not a zip archive");
-  test::expect_error([&] { GanGenerator(GanOptions(o).resume(true)).fit(as_returns(x)); }, ErrorCategory::Input,
-                     {"last.pt", "not a readable"});
+  test::expect_error([&] { GanGenerator(GanOptions(o).resume(true)).fit(as_returns(x)); },
+                     ErrorCategory::Input, {"last.pt", "not a readable"});
   // A saved model whose weights file is garbage.
   GanGenerator g(small_options().steps(2));
   g.fit(as_returns(x));
   test::TempDir saved;
   g.save(saved.path().string());
   write_file_atomic(saved.file("generator.pt"), "garbage");
-  test::expect_error([&] { GanGenerator::load(saved.path().string()); }, ErrorCategory::Input, {"generator.pt"});
+  test::expect_error([&] { GanGenerator::load(saved.path().string()); }, ErrorCategory::Input,
+                     {"generator.pt"});
 }
 
 }  // namespace
@@ -219,7 +257,8 @@ TEST(GanNetworks, ParametersAreUnique) {
     NetConfig c{kind, 3, 2, 4, 8, 2, 6};
     for (const auto& net : {make_generator_net(c), make_discriminator_net(c)}) {
       std::set<const void*> seen;
-      for (const auto& p : net->parameters()) EXPECT_TRUE(seen.insert(p.unsafeGetTensorImpl()).second) << kind;
+      for (const auto& p : net->parameters())
+        EXPECT_TRUE(seen.insert(p.unsafeGetTensorImpl()).second) << kind;
       const torch::Tensor x = torch::randn({5, 6, 3});
       const torch::Tensor out = net->forward(x, torch::randn({5, 4}));
       EXPECT_EQ(out.size(0), 5);
@@ -250,7 +289,16 @@ TEST(Gan, SeveralAssetsAtOnce) {
   const Panel px = data::read_panel(test::bundled("eu_stock_markets.csv"));
   const Panel r = data::to_returns(px, data::ReturnKind::Log);
   for (const std::string net : {"lstm", "tcn"}) {
-    GanGenerator gan(GanOptions().generator(net).discriminator("mlp").window(16).hidden(16).batch_size(16).steps(5).eval_every(5).threads(1).quiet(true));
+    GanGenerator gan(GanOptions()
+                         .generator(net)
+                         .discriminator("mlp")
+                         .window(16)
+                         .hidden(16)
+                         .batch_size(16)
+                         .steps(5)
+                         .eval_every(5)
+                         .threads(1)
+                         .quiet(true));
     gan.fit(r);
     const Scenarios s = gan.generate(30, 40, 2);
     EXPECT_EQ(s.assets, 4u);

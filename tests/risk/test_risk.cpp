@@ -15,12 +15,14 @@
 namespace fingen::risk {
 namespace {
 
-void expect_close(double got, double want, const std::string& what, double rel = 1e-9, double abs = 1e-12) {
+void expect_close(double got, double want, const std::string& what, double rel = 1e-9,
+                  double abs = 1e-12) {
   if (std::isnan(want)) {
     EXPECT_TRUE(std::isnan(got)) << what << ": got " << got << ", want NA";
     return;
   }
-  EXPECT_LE(std::abs(got - want), std::max(abs, rel * std::abs(want))) << what << ": got " << got << ", want " << want;
+  EXPECT_LE(std::abs(got - want), std::max(abs, rel * std::abs(want)))
+      << what << ": got " << got << ", want " << want;
 }
 
 TEST(RiskGolden, ExceptionAndEsTestsMatchR) {
@@ -72,8 +74,9 @@ TEST(RiskGolden, ParametricVarEsMatchR) {
   for (const auto& g : rows) {
     const double level = test::golden_number(g, "level"), h = test::golden_number(g, "horizon");
     const double mu = test::golden_number(g, "mu"), sigma = test::golden_number(g, "sigma");
-    const VarEs v = g.at("case") == "normal" ? normal_var_es(mu, sigma, level, h)
-                                             : student_t_var_es(mu, sigma, test::golden_number(g, "nu"), level, h);
+    const VarEs v = g.at("case") == "normal"
+                        ? normal_var_es(mu, sigma, level, h)
+                        : student_t_var_es(mu, sigma, test::golden_number(g, "nu"), level, h);
     const std::string tag = g.at("case") + " " + g.at("level") + " h" + g.at("horizon");
     expect_close(v.var, test::golden_number(g, "var"), tag + " var", 1e-10);
     expect_close(v.es, test::golden_number(g, "es"), tag + " es", 1e-10);
@@ -82,7 +85,8 @@ TEST(RiskGolden, ParametricVarEsMatchR) {
 
 TEST(RiskGolden, EmpiricalVarEsAndIntervalMatchR) {
   std::vector<double> losses;
-  for (const auto& r : test::read_golden_csv("golden/risk_losses.csv")) losses.push_back(test::golden_number(r, "loss"));
+  for (const auto& r : test::read_golden_csv("golden/risk_losses.csv"))
+    losses.push_back(test::golden_number(r, "loss"));
   ASSERT_EQ(losses.size(), 1000u);
   for (const auto& g : test::read_golden_csv("golden/risk_empirical.csv")) {
     const double level = test::golden_number(g, "level");
@@ -108,8 +112,13 @@ TEST(Risk, ScenarioLossesAggregateLogReturnsAndWeights) {
   EXPECT_NEAR(one[1], 0.5, 1e-15);
   const std::vector<double> two = scenario_losses(s, {0.5, 0.5}, 2);
   EXPECT_NEAR(two[0], 0.0, 1e-15);  // +0.1 - 0.1 = 0 in log terms
-  test::expect_error([&] { scenario_losses(s, {1.0}, 1); }, ErrorCategory::Usage, {"1 weights", "2 assets"});
-  test::expect_error([&] { scenario_losses(s, {0.5, 0.5}, 3); }, ErrorCategory::Usage, {"horizon 3"});
+  test::expect_error([&] { scenario_losses(s, {1.0}, 1); }, ErrorCategory::Usage,
+                     {"1 weights", "2 assets"});
+  test::expect_error(
+      [&] {
+        scenario_losses(s, {0.5, 0.5}, 3);
+      },
+      ErrorCategory::Usage, {"horizon 3"});
   std::vector<double> empty;
   test::expect_error([&] { empirical_var_es(empty, 0.99); }, ErrorCategory::Usage, {"empty"});
   std::vector<double> some = {1, 2, 3};
@@ -138,7 +147,8 @@ TEST(Risk, RollingBacktestHasTheRightExceptionRateWhenTheModelIsRight) {
   const auto o = BacktestOptions().window(250).refit(100).level(0.95).scenarios(1000);
   const GeneratorFactory gbm = [] { return std::make_unique<scenario::GbmGenerator>(); };
   for (const std::string model : {"historical", "normal", "t", "garch", "fhs", "gbm"}) {
-    const BacktestResult b = rolling_backtest(r, {1.0}, model, o, model == "gbm" ? gbm : GeneratorFactory());
+    const BacktestResult b =
+        rolling_backtest(r, {1.0}, model, o, model == "gbm" ? gbm : GeneratorFactory());
     ASSERT_EQ(b.days.size(), 3000u) << model;
     const double rate = static_cast<double>(b.tests.exceptions) / 3000.0;
     EXPECT_NEAR(rate, 0.05, 5 * std::sqrt(0.05 * 0.95 / 3000) + 0.005) << model;
@@ -151,12 +161,16 @@ TEST(Risk, RollingBacktestHasTheRightExceptionRateWhenTheModelIsRight) {
 
 TEST(Risk, RollingBacktestRejectsBadInput) {
   const Panel r = iid_normal_returns(400, 0.01, 8);
-  test::expect_error([&] { rolling_backtest(r, {1.0}, "oracle", BacktestOptions().window(100)); }, ErrorCategory::Usage,
-                     {"unknown risk model 'oracle'"});
-  test::expect_error([&] { rolling_backtest(r, {1.0}, "historical", BacktestOptions().window(500)); },
-                     ErrorCategory::Usage, {"nothing to backtest"});
-  test::expect_error([&] { rolling_backtest(r, {0.5, 0.5}, "historical", BacktestOptions().window(100)); },
-                     ErrorCategory::Usage, {"2 weights", "1 series"});
+  test::expect_error([&] { rolling_backtest(r, {1.0}, "oracle", BacktestOptions().window(100)); },
+                     ErrorCategory::Usage, {"unknown risk model 'oracle'"});
+  test::expect_error(
+      [&] { rolling_backtest(r, {1.0}, "historical", BacktestOptions().window(500)); },
+      ErrorCategory::Usage, {"nothing to backtest"});
+  test::expect_error(
+      [&] {
+        rolling_backtest(r, {0.5, 0.5}, "historical", BacktestOptions().window(100));
+      },
+      ErrorCategory::Usage, {"2 weights", "1 series"});
 }
 
 }  // namespace
@@ -181,7 +195,8 @@ TEST(Stress, WorstWindowsByHand) {
   EXPECT_NEAR(w[0].portfolio_return, std::expm1(-0.3), 1e-15);
   EXPECT_NEAR(w[0].max_drawdown, -std::expm1(-0.3), 1e-15);
   EXPECT_EQ(w[1].first_row, 7u);  // -0.3 + 0 (rows 7-8), not overlapping the first
-  EXPECT_EQ(w[2].first_row, 4u);  // 0 - 0.05 (rows 4-5): rows 5-6 sum to +0.05, rows 6-7 overlap row 7
+  EXPECT_EQ(w[2].first_row,
+            4u);  // 0 - 0.05 (rows 4-5): rows 5-6 sum to +0.05, rows 6-7 overlap row 7
   // Three days: rows 7-9 lose 0.3; rows 0-2 lose 0.29 after first rising 0.01, so their drawdown
   // from that peak is 0.3 in log terms.
   const auto two = worst_windows(p, {1.0}, 3, 2);

@@ -58,9 +58,11 @@ std::vector<GoldenFit> golden() {
 std::vector<double> percent_returns(const std::string& series) {
   Panel p = series == "sp500" ? data::read_ohlcv(test::bundled("sp500_ohlcv_2000_2020.csv"))
                               : data::read_panel(test::bundled("eu_stock_markets.csv"));
-  const Eigen::VectorXd px = p.values.col(static_cast<Eigen::Index>(p.column(series == "sp500" ? "close" : "DAX")));
+  const Eigen::VectorXd px =
+      p.values.col(static_cast<Eigen::Index>(p.column(series == "sp500" ? "close" : "DAX")));
   std::vector<double> r;
-  for (Eigen::Index i = 1; i < px.size(); ++i) r.push_back(100.0 * (std::log(px(i)) - std::log(px(i - 1))));
+  for (Eigen::Index i = 1; i < px.size(); ++i)
+    r.push_back(100.0 * (std::log(px(i)) - std::log(px(i - 1))));
   return r;
 }
 
@@ -96,7 +98,6 @@ TEST(GarchGolden, FittedParametersMatchFGarch) {
   }
   EXPECT_EQ(checked, 4);
 }
-
 
 // Simulated GARCH(1,1)-t data with known parameters (percent-return scale). The tolerances are five
 // times the approximate asymptotic standard errors at n = 20,000 (about 0.012 for mu, 0.006 for
@@ -149,16 +150,18 @@ TEST(GarchGenerator, PathsClusterAndStartFromTheContext) {
   EXPECT_GT(stats::acf(sq.data(), sq.size(), 1)[1], 0.05);
   // Conditioning: after the 2008 crash the first step is far more volatile than after calm 2017.
   auto rows_between = [&](const char* from, const char* to) {
-    const auto a = std::lower_bound(r.index.begin(), r.index.end(), *parse_date(from)) - r.index.begin();
-    const auto b = std::lower_bound(r.index.begin(), r.index.end(), *parse_date(to)) - r.index.begin();
+    const auto a =
+        std::lower_bound(r.index.begin(), r.index.end(), *parse_date(from)) - r.index.begin();
+    const auto b =
+        std::lower_bound(r.index.begin(), r.index.end(), *parse_date(to)) - r.index.begin();
     return Eigen::MatrixXd(r.values.middleRows(a, b - a));
   };
   const Scenarios crisis = g.generate_from(rows_between("2008-09-01", "2008-11-01"), 4000, 1, 8);
   const Scenarios calm = g.generate_from(rows_between("2017-01-01", "2017-12-01"), 4000, 1, 8);
   const double sd_crisis = stats::moments(crisis.data).sd, sd_calm = stats::moments(calm.data).sd;
   EXPECT_GT(sd_crisis, 4.0 * sd_calm);
-  test::expect_error([&] { g.generate_from(Eigen::MatrixXd::Zero(10, 2), 1, 1, 1); }, ErrorCategory::Usage,
-                     {"2 series"});
+  test::expect_error([&] { g.generate_from(Eigen::MatrixXd::Zero(10, 2), 1, 1, 1); },
+                     ErrorCategory::Usage, {"2 series"});
 }
 
 TEST(GarchGenerator, SeveralAssetsKeepTheirCorrelation) {
@@ -166,16 +169,20 @@ TEST(GarchGenerator, SeveralAssetsKeepTheirCorrelation) {
   Panel r;
   r.values_kind = ValueKind::Returns;
   r.names = px.names;
-  r.values = (px.values.bottomRows(px.values.rows() - 1).array().log() - px.values.topRows(px.values.rows() - 1).array().log()).matrix();
+  r.values = (px.values.bottomRows(px.values.rows() - 1).array().log() -
+              px.values.topRows(px.values.rows() - 1).array().log())
+                 .matrix();
   r.index.assign(px.index.begin() + 1, px.index.end());
   GarchGenerator g(Innovation::StudentT);
   g.fit(r);
   EXPECT_EQ(g.correlation().rows(), 4);
   EXPECT_GT(g.correlation()(0, 1), 0.5);  // DAX and SMI move together
   const Scenarios s = g.generate(2000, 20, 2);
-  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 4, Eigen::RowMajor>> flat(s.data.data(), 40000, 4);
+  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 4, Eigen::RowMajor>> flat(s.data.data(),
+                                                                                   40000, 4);
   const Eigen::MatrixXd c = flat.rowwise() - flat.colwise().mean();
-  const double corr = c.col(0).dot(c.col(1)) / std::sqrt(c.col(0).squaredNorm() * c.col(1).squaredNorm());
+  const double corr =
+      c.col(0).dot(c.col(1)) / std::sqrt(c.col(0).squaredNorm() * c.col(1).squaredNorm());
   EXPECT_NEAR(corr, g.correlation()(0, 1), 0.05);
 }
 

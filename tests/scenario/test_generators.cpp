@@ -32,7 +32,8 @@ Panel returns_panel(const Eigen::MatrixXd& values, std::vector<std::string> name
 }
 
 Panel dow_returns(const std::vector<std::string>& names) {
-  const Panel px = data::read_panel(test::bundled("dow_jones_30.csv"), data::ReadOptions().columns(names));
+  const Panel px =
+      data::read_panel(test::bundled("dow_jones_30.csv"), data::ReadOptions().columns(names));
   return data::to_returns(px, data::ReturnKind::Log);
 }
 
@@ -57,11 +58,13 @@ TEST(Gbm, RecoversMeanAndCovariance) {
               5 * (1 - rho * rho) / std::sqrt(nn));
   // And the paths it generates carry the fitted moments.
   const Scenarios s = g.generate(400, 100, 3);
-  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 2, Eigen::RowMajor>> flat(s.data.data(), 40000, 2);
+  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 2, Eigen::RowMajor>> flat(s.data.data(),
+                                                                                   40000, 2);
   const Eigen::RowVector2d mean = flat.colwise().mean();
   EXPECT_NEAR(mean(1), g.mean()(1), 5 * s2 / std::sqrt(40000.0));
   const Eigen::MatrixXd c = flat.rowwise() - mean;
-  const double corr = c.col(0).dot(c.col(1)) / std::sqrt(c.col(0).squaredNorm() * c.col(1).squaredNorm());
+  const double corr =
+      c.col(0).dot(c.col(1)) / std::sqrt(c.col(0).squaredNorm() * c.col(1).squaredNorm());
   EXPECT_NEAR(corr, rho, 5 * (1 - rho * rho) / std::sqrt(40000.0));
 }
 
@@ -104,7 +107,8 @@ TEST(Bootstrap, ResamplesWholeDaysInBlocksOfTheRightMeanLength) {
     for (std::size_t t = 0; t < s.horizon; ++t) {
       long row = -1;
       for (Eigen::Index i = 0; i < r.values.rows() && row < 0; ++i)
-        if (r.values(i, 0) == s.at(p, t, 0) && r.values(i, 1) == s.at(p, t, 1) && r.values(i, 2) == s.at(p, t, 2))
+        if (r.values(i, 0) == s.at(p, t, 0) && r.values(i, 1) == s.at(p, t, 1) &&
+            r.values(i, 2) == s.at(p, t, 2))
           row = i;
       ASSERT_GE(row, 0) << "path " << p << " step " << t << " is not a historical day";
       if (prev_row >= 0) {
@@ -168,13 +172,15 @@ TEST(Generators, CorruptOrForeignModelFilesGiveClearErrors) {
   const std::string good = read_file(d + "/model.json");
   auto with = [&](const std::string& text) { write_file_atomic(d + "/model.json", text); };
   with("{ not json");
-  test::expect_error([&] { load_generator(d); }, ErrorCategory::Input, {"model.json", "invalid JSON"});
+  test::expect_error([&] { load_generator(d); }, ErrorCategory::Input,
+                     {"model.json", "invalid JSON"});
   with(R"({"hello": "world"})");
   test::expect_error([&] { load_generator(d); }, ErrorCategory::Input, {"not a fingen model file"});
   std::string other = good;
   other.replace(other.find("\"garch\""), 7, "\"quantum\"");
   with(other);
-  test::expect_error([&] { load_generator(d); }, ErrorCategory::Input, {"unknown model kind 'quantum'", "garch"});
+  test::expect_error([&] { load_generator(d); }, ErrorCategory::Input,
+                     {"unknown model kind 'quantum'", "garch"});
   std::string broken = good;
   broken.replace(broken.find("\"omega\""), 7, "\"omegb\"");
   with(broken);
@@ -192,14 +198,16 @@ TEST(Generators, CorruptOrForeignModelFilesGiveClearErrors) {
   b.save(bdir.path().string());
   const std::vector<double> junk(10, 0.0);
   write_npy(bdir.file("history.npy"), junk.data(), {5, 2});
-  test::expect_error([&] { load_generator(bdir.path().string()); }, ErrorCategory::Input, {"history.npy", "expected a"});
+  test::expect_error([&] { load_generator(bdir.path().string()); }, ErrorCategory::Input,
+                     {"history.npy", "expected a"});
 }
 
 TEST(Generators, MemorylessModelsRefuseContext) {
   const Panel r = dow_returns({"AA"});
   GbmGenerator g;
   g.fit(r);
-  test::expect_error([&] { g.generate_from(r.values.topRows(10), 5, 5, 1); }, ErrorCategory::Usage, {"gbm", "no memory"});
+  test::expect_error([&] { g.generate_from(r.values.topRows(10), 5, 5, 1); }, ErrorCategory::Usage,
+                     {"gbm", "no memory"});
 }
 
 }  // namespace

@@ -35,20 +35,24 @@ TEST(Npy, OneAndTwoDimensions) {
   EXPECT_EQ(s.paths, 1u);
   EXPECT_EQ(s.horizon, 3u);
   EXPECT_EQ(s.assets, 1u);
-  test::expect_error([&] { read_scenarios_npy(dir.file("v.npy")); }, ErrorCategory::Input, {"1 dimensions"});
+  test::expect_error([&] { read_scenarios_npy(dir.file("v.npy")); }, ErrorCategory::Input,
+                     {"1 dimensions"});
 }
 
 TEST(Npy, RejectsForeignAndTruncatedFiles) {
   test::TempDir dir;
   const std::string not_npy = dir.write("x.npy", "hello world, not numpy");
-  test::expect_error([&] { read_scenarios_npy(not_npy); }, ErrorCategory::Input, {"x.npy", "magic"});
+  test::expect_error([&] { read_scenarios_npy(not_npy); }, ErrorCategory::Input,
+                     {"x.npy", "magic"});
   std::string bytes = read_file(test::test_data("golden/numpy_2x3x4.npy"));
   const std::string cut = dir.write("cut.npy", bytes.substr(0, bytes.size() - 8));
-  test::expect_error([&] { read_scenarios_npy(cut); }, ErrorCategory::Input, {"cut.npy", "192 bytes", "184"});
+  test::expect_error([&] { read_scenarios_npy(cut); }, ErrorCategory::Input,
+                     {"cut.npy", "192 bytes", "184"});
   std::string f4 = bytes;
   f4.replace(f4.find("<f8"), 3, "<f4");
   const std::string wrong = dir.write("f4.npy", f4);
-  test::expect_error([&] { read_scenarios_npy(wrong); }, ErrorCategory::Input, {"f4.npy", "float64"});
+  test::expect_error([&] { read_scenarios_npy(wrong); }, ErrorCategory::Input,
+                     {"f4.npy", "float64"});
 }
 
 TEST(ScenariosCsv, LongFormat) {

@@ -13,7 +13,8 @@ namespace {
 TEST(Distance, Wasserstein1KnownAnswers) {
   EXPECT_DOUBLE_EQ(wasserstein1({0.0}, {1.0}), 1.0);
   EXPECT_DOUBLE_EQ(wasserstein1({0, 1, 2}, {0, 1, 2}), 0.0);
-  // Equal sizes: mean |x_(i) - y_(i)| over the sorted samples {0,1,5} and {1,2,3} = (1 + 1 + 2) / 3.
+  // Equal sizes: mean |x_(i) - y_(i)| over the sorted samples {0,1,5} and {1,2,3} = (1 + 1 + 2)
+  // / 3.
   EXPECT_NEAR(wasserstein1({5, 0, 1}, {3, 1, 2}), 4.0 / 3.0, 1e-15);
   // Unequal sizes: F = step at 0 (weight 1), G = half at 0, half at 2: W1 = 0.5 * 2 = 1.
   EXPECT_NEAR(wasserstein1({0}, {0, 2}), 1.0, 1e-15);

@@ -35,27 +35,27 @@
 namespace fingen::ml {
 
 struct GanOptions {
-  FG_ARG(std::string, loss) = "ns";           ///< minimax, ns, wgan-gp
-  FG_ARG(std::string, generator) = "lstm";    ///< mlp, lstm, tcn
-  FG_ARG(std::string, discriminator) = "mlp"; ///< mlp, lstm, tcn
-  FG_ARG(int64_t, window) = 64;               ///< steps per training sample
-  FG_ARG(int64_t, context) = 0;               ///< k previous observations to condition on (0 = none)
-  FG_ARG(bool, regime) = false;               ///< also condition on the volatility regime
+  FG_ARG(std::string, loss) = "ns";            ///< minimax, ns, wgan-gp
+  FG_ARG(std::string, generator) = "lstm";     ///< mlp, lstm, tcn
+  FG_ARG(std::string, discriminator) = "mlp";  ///< mlp, lstm, tcn
+  FG_ARG(int64_t, window) = 64;                ///< steps per training sample
+  FG_ARG(int64_t, context) = 0;  ///< k previous observations to condition on (0 = none)
+  FG_ARG(bool, regime) = false;  ///< also condition on the volatility regime
   FG_ARG(int64_t, noise_dim) = 8;
   FG_ARG(int64_t, hidden) = 64;
   FG_ARG(int64_t, layers) = 2;
   FG_ARG(int64_t, batch_size) = 64;
-  FG_ARG(int64_t, steps) = 1500;              ///< generator updates
-  FG_ARG(int64_t, critic_steps) = 0;          ///< D updates per G update (0: 5 for wgan-gp, else 1)
-  FG_ARG(double, lr) = 0.0;                   ///< 0: 1e-4 for wgan-gp, else 2e-4
+  FG_ARG(int64_t, steps) = 1500;      ///< generator updates
+  FG_ARG(int64_t, critic_steps) = 0;  ///< D updates per G update (0: 5 for wgan-gp, else 1)
+  FG_ARG(double, lr) = 0.0;           ///< 0: 1e-4 for wgan-gp, else 2e-4
   FG_ARG(double, gp_lambda) = 10.0;
   FG_ARG(uint64_t, seed) = 42;
-  FG_ARG(int, threads) = 0;                   ///< 0: LibTorch's default
+  FG_ARG(int, threads) = 0;  ///< 0: LibTorch's default
   FG_ARG(double, validation_fraction) = 0.15;
   FG_ARG(int64_t, eval_every) = 100;
   FG_ARG(int64_t, checkpoint_every) = 100;
-  FG_ARG(std::string, checkpoint_dir) = "";   ///< empty: no checkpoints
-  FG_ARG(bool, resume) = false;               ///< continue from checkpoint_dir/last.pt
+  FG_ARG(std::string, checkpoint_dir) = "";  ///< empty: no checkpoints
+  FG_ARG(bool, resume) = false;              ///< continue from checkpoint_dir/last.pt
   FG_ARG(int64_t, log_every) = 50;
   FG_ARG(bool, quiet) = false;
   /// Refitting an already fitted generator continues from its weights (rolling backtests) for
@@ -66,7 +66,9 @@ struct GanOptions {
  public:
   /// Throws Error(Usage) naming the first invalid option.
   void validate() const;
-  int64_t effective_critic_steps() const { return critic_steps_ > 0 ? critic_steps_ : (loss_ == "wgan-gp" ? 5 : 1); }
+  int64_t effective_critic_steps() const {
+    return critic_steps_ > 0 ? critic_steps_ : (loss_ == "wgan-gp" ? 5 : 1);
+  }
   double effective_lr() const { return lr_ > 0 ? lr_ : (loss_ == "wgan-gp" ? 1e-4 : 2e-4); }
 };
 
@@ -74,9 +76,9 @@ struct GanOptions {
 struct TrainLogRow {
   int64_t step = 0;
   double d_loss = 0, g_loss = 0;
-  double wasserstein = 0;       ///< critic's estimate E[D(x)] - E[D(G(z))] (wgan-gp), else NaN
-  double validation = -1;       ///< validation distance at this step, -1 if not evaluated
-  double seconds = 0;           ///< wall time since the start of this run
+  double wasserstein = 0;  ///< critic's estimate E[D(x)] - E[D(G(z))] (wgan-gp), else NaN
+  double validation = -1;  ///< validation distance at this step, -1 if not evaluated
+  double seconds = 0;      ///< wall time since the start of this run
 };
 
 class GanGenerator final : public scenario::ScenarioGenerator {

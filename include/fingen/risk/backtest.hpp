@@ -6,13 +6,15 @@
 ///   LR_pof = -2 ln[(1-p)^(n-x) p^x] + 2 ln[(1-x/n)^(n-x) (x/n)^x] ~ chi^2(1).
 /// - Christoffersen (1998) independence: with n_ij the number of days in state j after a day in
 ///   state i (1 = exception), pi_01 = n01/(n00+n01), pi_11 = n11/(n10+n11), pi = (n01+n11)/(n-1),
-///   LR_ind = -2 ln[(1-pi)^(n00+n10) pi^(n01+n11)] + 2 ln[(1-pi01)^n00 pi01^n01 (1-pi11)^n10 pi11^n11]
-///   ~ chi^2(1); conditional coverage LR_cc = LR_pof + LR_ind ~ chi^2(2). 0^0 = 1 throughout.
+///   LR_ind = -2 ln[(1-pi)^(n00+n10) pi^(n01+n11)] + 2 ln[(1-pi01)^n00 pi01^n01 (1-pi11)^n10
+///   pi11^n11] ~ chi^2(1); conditional coverage LR_cc = LR_pof + LR_ind ~ chi^2(2). 0^0 = 1
+///   throughout.
 /// - Basel traffic light (Basel Committee 1996): with F the Binomial(n, p) CDF at x, green if
 ///   F < 0.95, yellow if F < 0.9999, red otherwise (for n = 250 at 99%: 0-4, 5-9, 10+).
 /// - McNeil & Frey (2000) ES test: exceedance residuals r_t = (L_t - ES_t) / sigma_t on exception
 ///   days have mean zero under a correct ES; one-sided t-test (mean > 0 means ES is too low).
-/// - Acerbi & Szekely (2014) Z2 = sum_t L_t I_t / (n (1 - level) ES_t) - 1, zero in expectation under
+/// - Acerbi & Szekely (2014) Z2 = sum_t L_t I_t / (n (1 - level) ES_t) - 1, zero in expectation
+/// under
 ///   a correct model, positive when risk is underestimated.
 /// The rolling backtest forecasts each day's VaR/ES from the `window` days before it, refitting the
 /// model every `refit` days (0: fit once on the first window) and, for conditional models (GARCH,
@@ -48,14 +50,15 @@ ExceptionTests exception_tests(const std::vector<int>& hits, double level);
 
 struct EsTests {
   std::size_t exceptions = 0;
-  double mf_t = 0, mf_p = 0;  ///< McNeil-Frey t statistic and one-sided p-value (NaN if < 2 exceptions)
-  double z2 = 0;              ///< Acerbi-Szekely Z2
-  bool valid = true;          ///< false if an exception day had ES <= 0 or volatility <= 0 (all NaN then)
+  double mf_t = 0,
+         mf_p = 0;    ///< McNeil-Frey t statistic and one-sided p-value (NaN if < 2 exceptions)
+  double z2 = 0;      ///< Acerbi-Szekely Z2
+  bool valid = true;  ///< false if an exception day had ES <= 0 or volatility <= 0 (all NaN then)
 };
 
 /// ES tests from each day's loss, VaR, ES and volatility forecast.
-EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var, const std::vector<double>& es,
-                 const std::vector<double>& sigma, double level);
+EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var,
+                 const std::vector<double>& es, const std::vector<double>& sigma, double level);
 
 struct BacktestOptions {
   FG_ARG(std::size_t, window) = 500;  ///< days of history behind each forecast
@@ -92,7 +95,8 @@ using GeneratorFactory = std::function<std::unique_ptr<scenario::ScenarioGenerat
 /// a `factory` (scenarios from a ScenarioGenerator fitted on the assets' log returns; models with
 /// memory are given the trailing window as context).
 /// `returns` are per-asset log returns; the portfolio return is sum_i w_i (exp(r_i) - 1).
-BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>& weights, const std::string& model,
-                                const BacktestOptions& options, const GeneratorFactory& factory = {});
+BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>& weights,
+                                const std::string& model, const BacktestOptions& options,
+                                const GeneratorFactory& factory = {});
 
 }  // namespace fingen::risk

@@ -5,15 +5,16 @@
 /// portfolio's simple return over the horizon. VaR_a is the a-quantile of L (a = 0.99 means "a loss
 /// exceeded on 1% of days"), ES_a = E[L | L >= VaR_a]. Both are reported as positive fractions of
 /// the portfolio value.
-/// Empirical estimates from n losses (Acerbi & Tasche 2002): VaR = L_(k), the k-th smallest loss with
-/// k = ceil(n a) (R's quantile type 1), ES = mean(L_(k), ..., L_(n)). The VaR confidence interval is
-/// distribution-free from order statistics: the count of losses below the true VaR is
+/// Empirical estimates from n losses (Acerbi & Tasche 2002): VaR = L_(k), the k-th smallest loss
+/// with k = ceil(n a) (R's quantile type 1), ES = mean(L_(k), ..., L_(n)). The VaR confidence
+/// interval is distribution-free from order statistics: the count of losses below the true VaR is
 /// Binomial(n, a), so [L_(j), L_(m)] with j, m = n a -/+ z sqrt(n a (1 - a)) covers it with the
 /// stated probability (normal approximation; David & Nagaraja 2003, 7.1).
 /// Parametric (Jorion 2007; McNeil, Frey & Embrechts 2015, 2.2): over h days with daily mean mu and
-/// volatility sigma, normal VaR = -mu h + sigma sqrt(h) z_a, ES = -mu h + sigma sqrt(h) phi(z_a)/(1-a);
-/// Student-t scaled to unit variance with nu degrees of freedom, s = sqrt((nu-2)/nu), q = t_nu^{-1}(a):
-/// VaR = -mu h + sigma sqrt(h) s q, ES = -mu h + sigma sqrt(h) s g_nu(q)/(1-a) (nu + q^2)/(nu - 1).
+/// volatility sigma, normal VaR = -mu h + sigma sqrt(h) z_a, ES = -mu h + sigma sqrt(h)
+/// phi(z_a)/(1-a); Student-t scaled to unit variance with nu degrees of freedom, s =
+/// sqrt((nu-2)/nu), q = t_nu^{-1}(a): VaR = -mu h + sigma sqrt(h) s q, ES = -mu h + sigma sqrt(h) s
+/// g_nu(q)/(1-a) (nu + q^2)/(nu - 1).
 #pragma once
 
 #include <cstddef>
@@ -34,7 +35,7 @@ struct VarEs {
 
 struct VarEsInterval {
   VarEs estimate;
-  double confidence = 0;       ///< e.g. 0.95
+  double confidence = 0;          ///< e.g. 0.95
   double var_lo = 0, var_hi = 0;  ///< order-statistic interval for VaR
   double es_lo = 0, es_hi = 0;    ///< bootstrap percentile interval for ES
 };
@@ -45,8 +46,9 @@ VarEs empirical_var_es(std::vector<double>& losses, double level);
 
 /// Empirical VaR/ES with a `confidence` interval: order statistics for VaR, `bootstrap` resamples
 /// (seeded) for ES.
-VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level, double confidence = 0.95,
-                                        std::size_t bootstrap = 500, std::uint64_t seed = 1);
+VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level,
+                                        double confidence = 0.95, std::size_t bootstrap = 500,
+                                        std::uint64_t seed = 1);
 
 VarEs normal_var_es(double mu, double sigma, double level, double horizon = 1);
 VarEs student_t_var_es(double mu, double sigma, double nu, double level, double horizon = 1);

@@ -25,8 +25,8 @@ struct StressWindow {
   double max_drawdown = 0;                  ///< largest peak-to-trough fall inside it (positive)
 };
 
-std::vector<StressWindow> worst_windows(const Panel& returns, const std::vector<double>& weights, std::size_t length,
-                                        std::size_t count);
+std::vector<StressWindow> worst_windows(const Panel& returns, const std::vector<double>& weights,
+                                        std::size_t length, std::size_t count);
 
 /// Loss (positive) of an instantaneous shock of simple returns `shocks` to a portfolio.
 double shock_loss(const std::vector<double>& weights, const std::vector<double>& shocks);

@@ -37,7 +37,7 @@ class BootstrapGenerator final : public ScenarioGenerator {
  private:
   double requested_;
   double block_length_ = 0.0;
-  Eigen::MatrixXd history_;  // [time, assets], row-major access pattern via copy below
+  Eigen::MatrixXd history_;   // [time, assets], row-major access pattern via copy below
   std::vector<double> rows_;  // history in row-major order: rows_[t * assets + a]
 };
 

@@ -41,7 +41,8 @@ struct Garch11 {
 };
 
 /// Log-likelihood of x under the model (see the file comment); fills `h` with h_1..h_n if given.
-double garch11_loglik(const double* x, std::size_t n, const Garch11& model, std::vector<double>* h = nullptr);
+double garch11_loglik(const double* x, std::size_t n, const Garch11& model,
+                      std::vector<double>* h = nullptr);
 
 struct GarchFitOptions {
   FG_ARG(int, max_iterations) = 500;
@@ -60,7 +61,8 @@ struct GarchFit {
 
 /// Maximum-likelihood fit (quasi-Newton BFGS from GSL on transformed parameters that keep
 /// omega > 0, 0 < alpha, beta < 1 and nu > 2). Needs n >= 50.
-GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation, const GarchFitOptions& options = {});
+GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation,
+                     const GarchFitOptions& options = {});
 
 class GarchGenerator final : public ScenarioGenerator {
  public:

@@ -37,8 +37,8 @@ class ScenarioGenerator {
   /// Paths that continue from a given recent history (rows = time, columns = assets): GARCH starts
   /// from the volatility this context implies, a conditional GAN from its encoding. Models without
   /// memory (GBM, bootstrap) throw Error(Usage).
-  virtual Scenarios generate_from(const Eigen::MatrixXd& context, std::size_t paths, std::size_t horizon,
-                                  std::uint64_t seed) const;
+  virtual Scenarios generate_from(const Eigen::MatrixXd& context, std::size_t paths,
+                                  std::size_t horizon, std::uint64_t seed) const;
   /// Writes model.json (and any data files) into `dir`, which must exist.
   virtual void save(const std::string& dir) const = 0;
   /// Fitted parameters in a few human-readable lines.

@@ -22,10 +22,17 @@ struct Scenarios {
 
   Scenarios() = default;
   Scenarios(std::size_t n_paths, std::size_t n_horizon, std::size_t n_assets)
-      : paths(n_paths), horizon(n_horizon), assets(n_assets), data(n_paths * n_horizon * n_assets, 0.0) {}
+      : paths(n_paths),
+        horizon(n_horizon),
+        assets(n_assets),
+        data(n_paths * n_horizon * n_assets, 0.0) {}
 
-  double& at(std::size_t p, std::size_t t, std::size_t a) { return data[(p * horizon + t) * assets + a]; }
-  double at(std::size_t p, std::size_t t, std::size_t a) const { return data[(p * horizon + t) * assets + a]; }
+  double& at(std::size_t p, std::size_t t, std::size_t a) {
+    return data[(p * horizon + t) * assets + a];
+  }
+  double at(std::size_t p, std::size_t t, std::size_t a) const {
+    return data[(p * horizon + t) * assets + a];
+  }
   /// Pointer to the first value of path p ([horizon, assets] row-major).
   const double* path(std::size_t p) const { return data.data() + p * horizon * assets; }
   double* path(std::size_t p) { return data.data() + p * horizon * assets; }
