@@ -148,6 +148,18 @@ int run_risk_stress(const RiskStressArgs& args, std::ostream& out);
 /// Adds `risk stress` under the `risk` subcommand (call after add_risk).
 void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostream& out);
 
+struct EvaluateArgs {
+  std::string real;
+  std::vector<std::string> series;
+  bool returns = false;
+  std::string start, end;
+  std::vector<std::string> scenarios;
+  std::vector<std::string> names;
+  std::string json;
+};
+int run_evaluate(const EvaluateArgs& args, std::ostream& out);
+void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& out);
+
 struct InfoArgs {
   bool json = false;
 };

@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
   add_risk(app, risk_var_args, risk_backtest_args, code, std::cout);
   RiskStressArgs risk_stress_args;
   add_risk_stress(app, risk_stress_args, code, std::cout);
+  EvaluateArgs evaluate_args;
+  add_evaluate(app, evaluate_args, code, std::cout);
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 
