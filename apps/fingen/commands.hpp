@@ -160,6 +160,14 @@ struct EvaluateArgs {
 int run_evaluate(const EvaluateArgs& args, std::ostream& out);
 void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& out);
 
+struct RunArgs {
+  std::string config;
+  std::string out;
+  bool quiet = false;
+};
+int run_pipeline(const RunArgs& args, std::ostream& out);
+void add_run(CLI::App& app, RunArgs& args, int& code, std::ostream& out);
+
 struct InfoArgs {
   bool json = false;
 };

@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   add_risk_stress(app, risk_stress_args, code, std::cout);
   EvaluateArgs evaluate_args;
   add_evaluate(app, evaluate_args, code, std::cout);
+  RunArgs run_args;
+  add_run(app, run_args, code, std::cout);
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 

@@ -208,7 +208,15 @@ FidelityReport evaluate_fidelity(const Panel& real, const Scenarios& syn, const 
     std::sort(ps.begin(), ps.end());
     for (double q : {0.001, 0.01, 0.05, 0.5, 0.95, 0.99, 0.999})
       add(fmt::format("q{}", q), stats::quantile_sorted(ps.data(), ps.size(), q), stats::quantile_sorted(rs.data(), rs.size(), q));
-    add("hill_left", hill_left_tail(pooled), hill_left_tail(r));
+    // A sample with too few losses (a collapsed generator) has no tail to measure: NaN, not an error.
+    auto hill_or_nan = [](const std::vector<double>& x) {
+      try {
+        return hill_left_tail(x);
+      } catch (const Error&) {
+        return kNaN;
+      }
+    };
+    add("hill_left", hill_or_nan(pooled), hill_or_nan(r));
     // Aggregated returns.
     for (std::size_t lag : o.aggregation_lags()) {
       if (lag > h || lag > n) continue;

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -316,6 +317,53 @@ TEST(CliRisk, VarBacktestAndStressFromBundledData) {
   EXPECT_EQ(run_risk_backtest(bt, out), kUsageError);
   EXPECT_NE(testing::internal::GetCapturedStderr().find("unknown risk model 'oracle'"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace fingen::cli
+
+namespace fingen::cli {
+namespace {
+
+TEST(CliRun, PipelineFromConfigAndConfigErrors) {
+  test::TempDir dir;
+  const std::string config = dir.write("p.json", fmt::format(R"({{
+    "name": "t",
+    "data": {{"file": "{}", "series": ["AA", "IBM"]}},
+    "split": {{"test_start": "1999-01-01"}},
+    "models": [{{"name": "g", "model": "garch"}}, {{"model": "gbm"}}],
+    "generate": {{"paths": 100, "horizon": 30, "seed": 3}},
+    "risk": {{"level": 0.99, "models": ["historical"], "window": 250, "refit": 50}}
+  }})", test::bundled("dow_jones_30.csv")));
+  RunArgs args;
+  args.config = config;
+  args.out = dir.file("run");
+  args.quiet = true;
+  std::ostringstream out;
+  ASSERT_EQ(run_pipeline(args, out), kOk) << out.str();
+  const auto m = nlohmann::json::parse(read_file(args.out + "/manifest.json"));
+  EXPECT_EQ(m["train_end"], "1998-12-31");
+  EXPECT_EQ(m["models"], (std::vector<std::string>{"g", "gbm"}));
+  const auto metrics = nlohmann::json::parse(read_file(args.out + "/metrics.json"));
+  EXPECT_TRUE(metrics["models"]["g"]["AA/sd"].is_number());
+  EXPECT_TRUE(std::filesystem::exists(args.out + "/scenarios/gbm.npy"));
+  EXPECT_TRUE(std::filesystem::exists(args.out + "/backtest.json"));
+  // The fitted model saw no day of the test period.
+  const auto fit = nlohmann::json::parse(read_file(args.out + "/models/g/manifest.json"));
+  EXPECT_EQ(fit["data"]["last"], "1998-12-31");
+
+  testing::internal::CaptureStderr();
+  args.config = dir.write("bad.json", R"({"name": "t", "data": {"file": "x.csv"}, "split": {"test_start": "1999-01-01"},
+                                          "models": [{"model": "gbm", "colour": "red"}]})");
+  EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
+  args.config = dir.write("bad2.json", R"({"data": {}})");
+  EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
+  args.config = dir.write("bad3.json", "{ not json");
+  EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("bad.json: models[0]: unknown key 'colour'"), std::string::npos) << err;
+  EXPECT_NE(err.find("missing required key 'name'"), std::string::npos) << err;
+  EXPECT_NE(err.find("bad3.json: invalid JSON"), std::string::npos) << err;
 }
 
 }  // namespace
