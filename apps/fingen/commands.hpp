@@ -168,6 +168,14 @@ struct RunArgs {
 int run_pipeline(const RunArgs& args, std::ostream& out);
 void add_run(CLI::App& app, RunArgs& args, int& code, std::ostream& out);
 
+struct ReportArgs {
+  std::string run;
+  std::string out;
+  std::string assets;
+};
+int run_report(const ReportArgs& args, std::ostream& out);
+void add_report(CLI::App& app, ReportArgs& args, int& code, std::ostream& out);
+
 struct InfoArgs {
   bool json = false;
 };

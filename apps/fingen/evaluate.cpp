@@ -4,8 +4,8 @@
 #include <limits>
 #include <map>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -26,27 +26,33 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
         std::string stem = f.substr(f.find_last_of('/') + 1);
         names.push_back(stem.substr(0, stem.find_last_of('.')));
       }
-    FG_REQUIRE(names.size() == args.scenarios.size(), "{} names for {} scenario files", names.size(), args.scenarios.size());
+    FG_REQUIRE(names.size() == args.scenarios.size(), "{} names for {} scenario files",
+               names.size(), args.scenarios.size());
     const ReturnsSource all{args.real, args.series, args.returns, "log", "", args.end};
     const Panel everything = load_returns(all);
     const auto start = parse_index(everything.kind, args.start);
-    FG_REQUIRE(start.has_value(), "--start '{}' is not a valid {}", args.start, to_string(everything.kind));
-    const auto split = static_cast<std::size_t>(std::lower_bound(everything.index.begin(), everything.index.end(), *start) -
-                                                everything.index.begin());
-    FG_REQUIRE(split > 0 && split < everything.rows(), "--start {} leaves no training or no held-out data", args.start);
-    const Panel train = everything.slice_rows(0, split), real = everything.slice_rows(split, everything.rows());
+    FG_REQUIRE(start.has_value(), "--start '{}' is not a valid {}", args.start,
+               to_string(everything.kind));
+    const auto split = static_cast<std::size_t>(
+        std::lower_bound(everything.index.begin(), everything.index.end(), *start) -
+        everything.index.begin());
+    FG_REQUIRE(split > 0 && split < everything.rows(),
+               "--start {} leaves no training or no held-out data", args.start);
+    const Panel train = everything.slice_rows(0, split),
+                real = everything.slice_rows(split, everything.rows());
 
     std::vector<eval::FidelityReport> reports;
     for (const auto& f : args.scenarios) {
       Scenarios s = read_scenarios_npy(f);
-      FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets, real.cols(),
-                 fmt::join(real.names, ", "));
+      FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
+                 real.cols(), fmt::join(real.names, ", "));
       reports.push_back(eval::evaluate_fidelity(real, s, train, eval::FidelityOptions()));
     }
     // Table: metrics as rows, models as columns, the best in each row marked with '*'.
-    out << fmt::format("held-out real data: {} {} .. {} ({} days); training part for memorisation: {} days\n",
-                       fmt::join(real.names, "+"), format_index(real.kind, real.index.front()),
-                       format_index(real.kind, real.index.back()), real.rows(), train.rows());
+    out << fmt::format(
+        "held-out real data: {} {} .. {} ({} days); training part for memorisation: {} days\n",
+        fmt::join(real.names, "+"), format_index(real.kind, real.index.front()),
+        format_index(real.kind, real.index.back()), real.rows(), train.rows());
     out << fmt::format("{:<28}{:>12}", "metric", "real");
     for (const auto& n : names) out << fmt::format("{:>14}", n);
     out << '\n';
@@ -65,7 +71,8 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
       };
       for (std::size_t i = 1; i < reports.size(); ++i)
         if (badness(i) < badness(best)) best = i;
-      out << fmt::format("{:<28}{:>12}", first[m].key, distance ? std::string("-") : fmt::format("{:.5g}", first[m].target));
+      out << fmt::format("{:<28}{:>12}", first[m].key,
+                         distance ? std::string("-") : fmt::format("{:.5g}", first[m].target));
       for (std::size_t i = 0; i < reports.size(); ++i) {
         const double v = reports[i].metrics[m].value;
         out << fmt::format("{:>13.5g}{}", v, reports.size() > 1 && i == best ? '*' : ' ');
@@ -85,38 +92,60 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
       for (std::size_t i = 0; i < names.size(); ++i) {
         nlohmann::json per = nlohmann::json::array();
         for (const auto& c : reports[i].curves)
-          per.push_back({{"asset", c.asset}, {"acf_r_real", c.acf_r_real}, {"acf_r", c.acf_r_synthetic},
-                         {"acf_abs_real", c.acf_abs_real}, {"acf_abs", c.acf_abs_synthetic}, {"acf_sq_real", c.acf_sq_real},
-                         {"acf_sq", c.acf_sq_synthetic}, {"leverage_real", c.leverage_real}, {"leverage", c.leverage_synthetic}});
+          per.push_back({{"asset", c.asset},
+                         {"acf_r_real", c.acf_r_real},
+                         {"acf_r", c.acf_r_synthetic},
+                         {"acf_abs_real", c.acf_abs_real},
+                         {"acf_abs", c.acf_abs_synthetic},
+                         {"acf_sq_real", c.acf_sq_real},
+                         {"acf_sq", c.acf_sq_synthetic},
+                         {"leverage_real", c.leverage_real},
+                         {"leverage", c.leverage_synthetic}});
         curves[names[i]] = per;
       }
       write_manifest(args.json, "evaluate",
-                     {{"real", describe_data(all, real)}, {"scenarios", args.scenarios}, {"names", names},
-                      {"targets", targets}, {"models", models}, {"rows_won", wins}, {"curves", curves}});
+                     {{"real", describe_data(all, real)},
+                      {"scenarios", args.scenarios},
+                      {"names", names},
+                      {"targets", targets},
+                      {"models", models},
+                      {"rows_won", wins},
+                      {"curves", curves}});
     }
     return static_cast<int>(kOk);
   });
 }
 
 void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& out) {
-  CLI::App* cmd = app.add_subcommand("evaluate", "Compare scenarios with held-out real data (stylized facts, distances)");
+  CLI::App* cmd = app.add_subcommand(
+      "evaluate", "Compare scenarios with held-out real data (stylized facts, distances)");
   cmd->footer(
-      "The real data from --start on is held out; the rows before it are the training data for the\n"
+      "The real data from --start on is held out; the rows before it are the training data for "
+      "the\n"
       "memorisation check. Rows: moments and quantiles (closest to real wins), Hill tail index,\n"
-      "W1/KS of 1/5/20/60-day returns, ACF errors of r, |r|, r^2 and the leverage effect, drawdown and\n"
-      "realised volatility, correlation and tail dependence errors, memorisation ratio and copies.\n"
-      "JSON keys: targets.{metric}, models.{name}.{metric}, rows_won.{name}, curves.{name}[asset].\n\n"
+      "W1/KS of 1/5/20/60-day returns, ACF errors of r, |r|, r^2 and the leverage effect, drawdown "
+      "and\n"
+      "realised volatility, correlation and tail dependence errors, memorisation ratio and "
+      "copies.\n"
+      "JSON keys: targets.{metric}, models.{name}.{metric}, rows_won.{name}, "
+      "curves.{name}[asset].\n\n"
       "Example:\n"
       "  fingen evaluate --real data/sp500_ohlcv_2000_2020.csv --start 2018-01-01 \\\n"
       "      --scenarios runs/demo/gan_scenarios.npy --scenarios runs/demo/garch_scenarios.npy \\\n"
       "      --names gan,garch --json metrics.json");
-  cmd->add_option("--real,-r", args.real, "Real data file (prices, or log returns with --returns)")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--series", args.series, "Series (default: OHLCV adjusted/close, panel all)")->delimiter(',');
+  cmd->add_option("--real,-r", args.real, "Real data file (prices, or log returns with --returns)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--series", args.series, "Series (default: OHLCV adjusted/close, panel all)")
+      ->delimiter(',');
   cmd->add_flag("--returns", args.returns, "The file holds log returns");
   cmd->add_option("--start", args.start, "First date of the held-out period")->required();
   cmd->add_option("--end", args.end, "Last date of the held-out period");
-  cmd->add_option("--scenarios,-s", args.scenarios, "Scenario file(s) (.npy), repeatable")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--names", args.names, "Model names, comma separated (default: file names)")->delimiter(',');
+  cmd->add_option("--scenarios,-s", args.scenarios, "Scenario file(s) (.npy), repeatable")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--names", args.names, "Model names, comma separated (default: file names)")
+      ->delimiter(',');
   cmd->add_option("--json", args.json, "Write the metrics and curves as JSON");
   cmd->callback([&] { code = run_evaluate(args, out); });
 }

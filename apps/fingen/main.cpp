@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   add_evaluate(app, evaluate_args, code, std::cout);
   RunArgs run_args;
   add_run(app, run_args, code, std::cout);
+  ReportArgs report_args;
+  add_report(app, report_args, code, std::cout);
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 

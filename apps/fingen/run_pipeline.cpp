@@ -5,8 +5,8 @@
 #include <fstream>
 #include <set>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -28,14 +28,16 @@ struct Config {
     throw_input_error({file, 0, {}}, where.empty() ? message : where + ": " + message);
   }
 
-  void check_keys(const json& obj, const std::string& where, const std::set<std::string>& allowed) const {
+  void check_keys(const json& obj, const std::string& where,
+                  const std::set<std::string>& allowed) const {
     if (!obj.is_object()) fail(where, "expected an object");
     for (const auto& [k, v] : obj.items())
       if (!allowed.count(k))
         fail(where, fmt::format("unknown key '{}' (allowed: {})", k, fmt::join(allowed, ", ")));
   }
   template <class T>
-  T get(const json& obj, const std::string& key, const std::string& where, const T& fallback, bool required = false) const {
+  T get(const json& obj, const std::string& key, const std::string& where, const T& fallback,
+        bool required = false) const {
     if (!obj.contains(key)) {
       if (required) fail(where, fmt::format("missing required key '{}'", key));
       return fallback;
@@ -43,15 +45,17 @@ struct Config {
     try {
       return obj.at(key).get<T>();
     } catch (const json::exception&) {
-      fail(where.empty() ? key : where + "." + key, fmt::format("has the wrong type: {}", obj.at(key).dump()));
+      fail(where.empty() ? key : where + "." + key,
+           fmt::format("has the wrong type: {}", obj.at(key).dump()));
     }
   }
 };
 
 void apply_model_options(const Config& c, const json& opts, const std::string& where, FitArgs& f) {
-  c.check_keys(opts, where,
-               {"innovation", "block_length", "generator", "discriminator", "window", "context", "regime", "steps",
-                "batch", "hidden", "layers", "noise_dim", "lr", "critic_steps", "seed", "threads"});
+  c.check_keys(
+      opts, where,
+      {"innovation", "block_length", "generator", "discriminator", "window", "context", "regime",
+       "steps", "batch", "hidden", "layers", "noise_dim", "lr", "critic_steps", "seed", "threads"});
   f.innovation = c.get(opts, "innovation", where, f.innovation);
   f.block_length = c.get(opts, "block_length", where, f.block_length);
   f.generator = c.get(opts, "generator", where, f.generator);
@@ -70,7 +74,9 @@ void apply_model_options(const Config& c, const json& opts, const std::string& w
   f.threads = c.get(opts, "threads", where, f.threads);
 }
 
-void step(std::ostream& out, const std::string& what) { out << "\n== " << what << " ==\n"; }
+void step(std::ostream& out, const std::string& what) {
+  out << "\n== " << what << " ==\n";
+}
 
 void check(int code, const std::string& what) {
   FG_CHECK(Runtime, code == kOk, "pipeline step failed: {} (see the error above)", what);
@@ -87,7 +93,8 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     }
     c.check_keys(c.root, "", {"name", "data", "split", "models", "generate", "risk", "out"});
     const std::string name = c.get<std::string>(c.root, "name", "", "", true);
-    const std::string run_dir = args.out.empty() ? c.get<std::string>(c.root, "out", "", "runs/" + name) : args.out;
+    const std::string run_dir =
+        args.out.empty() ? c.get<std::string>(c.root, "out", "", "runs/" + name) : args.out;
     const json data = c.root.value("data", json::object());
     c.check_keys(data, "data", {"file", "series", "returns"});
     std::string file = c.get<std::string>(data, "file", "data", "", true);
@@ -118,8 +125,10 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
       FitArgs f;
       f.model = c.get<std::string>(models[i], "model", where, "", true);
       const std::string n = c.get<std::string>(models[i], "name", where, f.model);
-      FG_REQUIRE(std::find(names.begin(), names.end(), n) == names.end(), "{}: model name '{}' is used twice", args.config, n);
-      if (models[i].contains("options")) apply_model_options(c, models[i]["options"], where + ".options", f);
+      FG_REQUIRE(std::find(names.begin(), names.end(), n) == names.end(),
+                 "{}: model name '{}' is used twice", args.config, n);
+      if (models[i].contains("options"))
+        apply_model_options(c, models[i]["options"], where + ".options", f);
       f.data = file;
       f.series = series;
       f.returns = returns;
@@ -133,10 +142,13 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     // The day before the test period ends the training data.
     const Panel all = load_returns({file, series, returns, "log", "", ""});
     const auto ts = parse_index(all.kind, test_start);
-    FG_REQUIRE(ts.has_value(), "{}: split.test_start '{}' is not a valid {}", args.config, test_start, to_string(all.kind));
+    FG_REQUIRE(ts.has_value(), "{}: split.test_start '{}' is not a valid {}", args.config,
+               test_start, to_string(all.kind));
     const auto first_test = std::lower_bound(all.index.begin(), all.index.end(), *ts);
-    FG_REQUIRE(first_test != all.index.begin() && first_test != all.index.end(), "{}: split.test_start {} leaves no "
-               "training or no test data", args.config, test_start);
+    FG_REQUIRE(first_test != all.index.begin() && first_test != all.index.end(),
+               "{}: split.test_start {} leaves no "
+               "training or no test data",
+               args.config, test_start);
     const std::string train_end = format_index(all.kind, *(first_test - 1));
 
     std::vector<std::string> scenario_files;
@@ -169,7 +181,9 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
       const json risk = c.root["risk"];
       c.check_keys(risk, "risk", {"level", "models", "window", "refit", "weights"});
       RiskBacktestArgs b;
-      b.portfolio = {file, series, returns, c.get(risk, "weights", "risk", std::vector<double>{}), train_start, ""};
+      b.portfolio = {file,        series,
+                     returns,     c.get(risk, "weights", "risk", std::vector<double>{}),
+                     train_start, ""};
       b.models = c.get(risk, "models", "risk", b.models);
       b.level = c.get(risk, "level", "risk", b.level);
       b.window = c.get(risk, "window", "risk", b.window);
@@ -181,26 +195,41 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
       risk_section = {{"json", b.json}, {"days_csv", b.csv}};
     }
     write_manifest(run_dir + "/manifest.json", "run",
-                   {{"config", args.config}, {"config_sha256", sha256_file(args.config)}, {"config_content", c.root},
-                    {"data", {{"file", file}, {"sha256", sha256_file(file)}}}, {"train_end", train_end},
-                    {"test_start", test_start}, {"models", names}, {"scenarios", scenario_files},
-                    {"metrics", run_dir + "/metrics.json"}, {"risk", risk_section}});
-    out << fmt::format("\nrun complete: {}/ (manifest.json, metrics.json, models/, scenarios/{})\n", run_dir,
-                       risk_section.is_null() ? "" : ", backtest.json");
+                   {{"config", args.config},
+                    {"config_sha256", sha256_file(args.config)},
+                    {"config_content", c.root},
+                    {"data", {{"file", file}, {"sha256", sha256_file(file)}}},
+                    {"train_end", train_end},
+                    {"test_start", test_start},
+                    {"models", names},
+                    {"scenarios", scenario_files},
+                    {"metrics", run_dir + "/metrics.json"},
+                    {"risk", risk_section}});
+    step(out, "report");
+    ReportArgs rep;
+    rep.run = run_dir;
+    check(run_report(rep, out), "report");
+    out << fmt::format(
+        "\nrun complete: {}/ (report.html, manifest.json, metrics.json, models/, scenarios/{})\n",
+        run_dir, risk_section.is_null() ? "" : ", backtest.json");
     return static_cast<int>(kOk);
   });
 }
 
 void add_run(CLI::App& app, RunArgs& args, int& code, std::ostream& out) {
-  CLI::App* cmd = app.add_subcommand("run", "Run a whole pipeline from a JSON config (fit, generate, evaluate, backtest)");
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a whole pipeline from a JSON config (fit, generate, evaluate, backtest)");
   cmd->footer(
-      "Config keys: name, out (default runs/NAME), data {file, series, returns}, split {test_start,\n"
+      "Config keys: name, out (default runs/NAME), data {file, series, returns}, split "
+      "{test_start,\n"
       "train_start}, models [{name, model, options}], generate {paths, horizon, seed},\n"
       "risk {level, models, window, refit, weights}. Unknown keys are errors.\n\n"
       "Examples:\n"
       "  fingen run examples/sp500.json\n"
       "  fingen run examples/dow_jones.json --out runs/dj");
-  cmd->add_option("config", args.config, "Pipeline config (JSON)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("config", args.config, "Pipeline config (JSON)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args.out, "Run directory (default: the config's out, or runs/NAME)");
   cmd->add_flag("--quiet,-q", args.quiet, "Less output from the fits");
   cmd->callback([&] { code = run_pipeline(args, out); });

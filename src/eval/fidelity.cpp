@@ -41,7 +41,8 @@ std::vector<double> transformed(const std::vector<double>& x, F f) {
 
 // Average of a per-path curve over paths.
 template <class Curve>
-std::vector<double> mean_curve(const std::vector<std::vector<double>>& paths, std::size_t lags, Curve curve) {
+std::vector<double> mean_curve(const std::vector<std::vector<double>>& paths, std::size_t lags,
+                               Curve curve) {
   std::vector<double> acc(lags, 0.0);
   for (const auto& p : paths) {
     const std::vector<double> c = curve(p, lags);
@@ -67,10 +68,12 @@ double realized_vol(const double* r, std::size_t n) {
 
 double hill_left_tail(std::vector<double> r) {
   const std::size_t n = r.size();
-  const std::size_t k = std::max<std::size_t>(10, static_cast<std::size_t>(std::floor(0.05 * static_cast<double>(n))));
+  const std::size_t k = std::max<std::size_t>(
+      10, static_cast<std::size_t>(std::floor(0.05 * static_cast<double>(n))));
   FG_REQUIRE(n > k, "Hill estimator needs more than {} values, got {}", k, n);
   for (double& v : r) v = -v;
-  std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k), r.end(), std::greater<>());
+  std::nth_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(k), r.end(),
+                   std::greater<>());
   const double threshold = r[k];  // x_(k+1)
   FG_CHECK(Numeric, threshold > 0, "Hill estimator: fewer than {} losses are positive", k + 1);
   long double s = 0;
@@ -87,7 +90,8 @@ std::vector<double> leverage_curve(const std::vector<double>& r, std::size_t max
   FG_REQUIRE(max_lag < r.size(), "leverage lag {} needs more than {} values", max_lag, r.size());
   std::vector<double> sq = transformed(r, [](double v) { return v * v; });
   std::vector<double> out(max_lag);
-  for (std::size_t k = 1; k <= max_lag; ++k) out[k - 1] = pearson(r.data(), sq.data() + k, r.size() - k);
+  for (std::size_t k = 1; k <= max_lag; ++k)
+    out[k - 1] = pearson(r.data(), sq.data() + k, r.size() - k);
   return out;
 }
 
@@ -113,7 +117,8 @@ Eigen::MatrixXd tail_dependence(const Eigen::MatrixXd& r, double q) {
   const Eigen::Index a = r.cols();
   std::vector<double> threshold(static_cast<std::size_t>(a));
   for (Eigen::Index i = 0; i < a; ++i)
-    threshold[static_cast<std::size_t>(i)] = stats::quantile(std::vector<double>(r.col(i).data(), r.col(i).data() + r.rows()), q);
+    threshold[static_cast<std::size_t>(i)] =
+        stats::quantile(std::vector<double>(r.col(i).data(), r.col(i).data() + r.rows()), q);
   Eigen::MatrixXd lambda = Eigen::MatrixXd::Identity(a, a);
   for (Eigen::Index i = 0; i < a; ++i)
     for (Eigen::Index j = 0; j < a; ++j) {
@@ -129,11 +134,14 @@ Eigen::MatrixXd tail_dependence(const Eigen::MatrixXd& r, double q) {
   return lambda;
 }
 
-Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s, const Eigen::MatrixXd& heldout,
-                          std::size_t length, std::size_t max_windows) {
+Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s,
+                          const Eigen::MatrixXd& heldout, std::size_t length,
+                          std::size_t max_windows) {
   const auto a = static_cast<std::size_t>(train.cols());
-  FG_REQUIRE(a == s.assets && static_cast<std::size_t>(heldout.cols()) == a, "memorisation: asset counts differ");
-  FG_REQUIRE(length >= 1 && s.horizon >= length && static_cast<std::size_t>(train.rows()) >= length &&
+  FG_REQUIRE(a == s.assets && static_cast<std::size_t>(heldout.cols()) == a,
+             "memorisation: asset counts differ");
+  FG_REQUIRE(length >= 1 && s.horizon >= length &&
+                 static_cast<std::size_t>(train.rows()) >= length &&
                  static_cast<std::size_t>(heldout.rows()) >= length,
              "memorisation: windows of {} steps do not fit the data", length);
   const std::size_t dim = length * a;
@@ -143,7 +151,8 @@ Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s, cons
   for (std::size_t w = 0; w < nt; ++w)
     for (std::size_t t = 0; t < length; ++t)
       for (std::size_t j = 0; j < a; ++j)
-        tw[w * dim + t * a + j] = train(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(j));
+        tw[w * dim + t * a + j] =
+            train(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(j));
   auto nearest = [&](const double* v) {
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t w = 0; w < nt; ++w) {
@@ -161,7 +170,8 @@ Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s, cons
       syn.push_back(nearest(s.path(p) + t0 * a));
   for (std::size_t w = 0; w + length <= static_cast<std::size_t>(heldout.rows()); ++w) {
     for (std::size_t t = 0; t < length; ++t)
-      for (std::size_t j = 0; j < a; ++j) buf[t * a + j] = heldout(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(j));
+      for (std::size_t j = 0; j < a; ++j)
+        buf[t * a + j] = heldout(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(j));
     held.push_back(nearest(buf.data()));
   }
   Memorisation m;
@@ -174,13 +184,16 @@ Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s, cons
   return m;
 }
 
-FidelityReport evaluate_fidelity(const Panel& real, const Scenarios& syn, const Panel& train, const FidelityOptions& o) {
+FidelityReport evaluate_fidelity(const Panel& real, const Scenarios& syn, const Panel& train,
+                                 const FidelityOptions& o) {
   real.validate();
-  FG_REQUIRE(real.cols() == syn.assets, "the real data has {} series, the scenarios {}", real.cols(), syn.assets);
+  FG_REQUIRE(real.cols() == syn.assets, "the real data has {} series, the scenarios {}",
+             real.cols(), syn.assets);
   FG_REQUIRE(syn.paths >= 1 && syn.horizon >= 2, "need scenarios with at least 2 steps");
   FG_REQUIRE(real.rows() >= 30, "need at least 30 real observations, got {}", real.rows());
   for (Eigen::Index i = 0; i < real.values.size(); ++i)
-    FG_CHECK(Input, std::isfinite(real.values.data()[i]), "the real returns have missing values: clean them first");
+    FG_CHECK(Input, std::isfinite(real.values.data()[i]),
+             "the real returns have missing values: clean them first");
   FidelityReport rep;
   const bool multi = real.cols() > 1;
   const std::size_t n = real.rows(), h = syn.horizon;
@@ -207,8 +220,10 @@ FidelityReport evaluate_fidelity(const Panel& real, const Scenarios& syn, const 
     std::sort(rs.begin(), rs.end());
     std::sort(ps.begin(), ps.end());
     for (double q : {0.001, 0.01, 0.05, 0.5, 0.95, 0.99, 0.999})
-      add(fmt::format("q{}", q), stats::quantile_sorted(ps.data(), ps.size(), q), stats::quantile_sorted(rs.data(), rs.size(), q));
-    // A sample with too few losses (a collapsed generator) has no tail to measure: NaN, not an error.
+      add(fmt::format("q{}", q), stats::quantile_sorted(ps.data(), ps.size(), q),
+          stats::quantile_sorted(rs.data(), rs.size(), q));
+    // A sample with too few losses (a collapsed generator) has no tail to measure: NaN, not an
+    // error.
     auto hill_or_nan = [](const std::vector<double>& x) {
       try {
         return hill_left_tail(x);
@@ -221,26 +236,40 @@ FidelityReport evaluate_fidelity(const Panel& real, const Scenarios& syn, const 
     for (std::size_t lag : o.aggregation_lags()) {
       if (lag > h || lag > n) continue;
       std::vector<double> ra, sa;
-      for (std::size_t t = 0; t + lag <= n; ++t) ra.push_back(std::accumulate(r.begin() + static_cast<std::ptrdiff_t>(t), r.begin() + static_cast<std::ptrdiff_t>(t + lag), 0.0));
+      for (std::size_t t = 0; t + lag <= n; ++t)
+        ra.push_back(std::accumulate(r.begin() + static_cast<std::ptrdiff_t>(t),
+                                     r.begin() + static_cast<std::ptrdiff_t>(t + lag), 0.0));
       for (const auto& p : paths)
         for (std::size_t t = 0; t + lag <= h; t += lag)
-          sa.push_back(std::accumulate(p.begin() + static_cast<std::ptrdiff_t>(t), p.begin() + static_cast<std::ptrdiff_t>(t + lag), 0.0));
+          sa.push_back(std::accumulate(p.begin() + static_cast<std::ptrdiff_t>(t),
+                                       p.begin() + static_cast<std::ptrdiff_t>(t + lag), 0.0));
       add(fmt::format("w1_lag{}", lag), stats::wasserstein1(sa, ra));
       add(fmt::format("ks_lag{}", lag), stats::ks_statistic(sa, ra));
     }
     // Dependence in time.
     Curves c;
     c.asset = real.names[a];
-    auto abs_of = [](const std::vector<double>& x) { return transformed(x, [](double v) { return std::abs(v); }); };
-    auto sq_of = [](const std::vector<double>& x) { return transformed(x, [](double v) { return v * v; }); };
+    auto abs_of = [](const std::vector<double>& x) {
+      return transformed(x, [](double v) { return std::abs(v); });
+    };
+    auto sq_of = [](const std::vector<double>& x) {
+      return transformed(x, [](double v) { return v * v; });
+    };
     c.acf_r_real = acf_curve(r, lag_r);
-    c.acf_r_synthetic = mean_curve(paths, lag_r, [](const std::vector<double>& p, std::size_t l) { return acf_curve(p, l); });
+    c.acf_r_synthetic = mean_curve(
+        paths, lag_r, [](const std::vector<double>& p, std::size_t l) { return acf_curve(p, l); });
     c.acf_abs_real = acf_curve(abs_of(r), lag_v);
-    c.acf_abs_synthetic = mean_curve(paths, lag_v, [&](const std::vector<double>& p, std::size_t l) { return acf_curve(abs_of(p), l); });
+    c.acf_abs_synthetic = mean_curve(
+        paths, lag_v,
+        [&](const std::vector<double>& p, std::size_t l) { return acf_curve(abs_of(p), l); });
     c.acf_sq_real = acf_curve(sq_of(r), lag_v);
-    c.acf_sq_synthetic = mean_curve(paths, lag_v, [&](const std::vector<double>& p, std::size_t l) { return acf_curve(sq_of(p), l); });
+    c.acf_sq_synthetic = mean_curve(paths, lag_v, [&](const std::vector<double>& p, std::size_t l) {
+      return acf_curve(sq_of(p), l);
+    });
     c.leverage_real = leverage_curve(r, lag_r);
-    c.leverage_synthetic = mean_curve(paths, lag_r, [](const std::vector<double>& p, std::size_t l) { return leverage_curve(p, l); });
+    c.leverage_synthetic = mean_curve(
+        paths, lag_r,
+        [](const std::vector<double>& p, std::size_t l) { return leverage_curve(p, l); });
     add("acf_r_error", mean_abs_diff(c.acf_r_synthetic, c.acf_r_real));
     add("acf_abs_error", mean_abs_diff(c.acf_abs_synthetic, c.acf_abs_real));
     add("acf_sq_error", mean_abs_diff(c.acf_sq_synthetic, c.acf_sq_real));
@@ -257,31 +286,39 @@ FidelityReport evaluate_fidelity(const Panel& real, const Scenarios& syn, const 
         mdd_s.push_back(max_drawdown(p.data(), h));
         vol_s.push_back(realized_vol(p.data(), h));
       }
-      add("max_drawdown_mean", stats::mean(mdd_s.data(), mdd_s.size()), stats::mean(mdd_r.data(), mdd_r.size()));
+      add("max_drawdown_mean", stats::mean(mdd_s.data(), mdd_s.size()),
+          stats::mean(mdd_r.data(), mdd_r.size()));
       add("max_drawdown_w1", stats::wasserstein1(mdd_s, mdd_r));
-      add("realized_vol_mean", stats::mean(vol_s.data(), vol_s.size()), stats::mean(vol_r.data(), vol_r.size()));
+      add("realized_vol_mean", stats::mean(vol_s.data(), vol_s.size()),
+          stats::mean(vol_r.data(), vol_r.size()));
       add("realized_vol_w1", stats::wasserstein1(vol_s, vol_r));
     }
   }
   if (multi) {
-    Eigen::MatrixXd pooled(static_cast<Eigen::Index>(syn.paths * h), static_cast<Eigen::Index>(syn.assets));
+    Eigen::MatrixXd pooled(static_cast<Eigen::Index>(syn.paths * h),
+                           static_cast<Eigen::Index>(syn.assets));
     for (std::size_t i = 0; i < syn.paths * h; ++i)
-      for (std::size_t a = 0; a < syn.assets; ++a) pooled(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(a)) = syn.data[i * syn.assets + a];
+      for (std::size_t a = 0; a < syn.assets; ++a)
+        pooled(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(a)) =
+            syn.data[i * syn.assets + a];
     double corr_err = 0, tail_err = 0;
     std::size_t pairs = 0;
     const Eigen::MatrixXd tr = tail_dependence(real.values), ts = tail_dependence(pooled);
     for (Eigen::Index i = 0; i < pooled.cols(); ++i)
       for (Eigen::Index j = i + 1; j < pooled.cols(); ++j) {
         corr_err += std::abs(pearson(real.values.col(i).data(), real.values.col(j).data(), n) -
-                             pearson(pooled.col(i).data(), pooled.col(j).data(), static_cast<std::size_t>(pooled.rows())));
+                             pearson(pooled.col(i).data(), pooled.col(j).data(),
+                                     static_cast<std::size_t>(pooled.rows())));
         tail_err += std::abs(tr(i, j) - ts(i, j)) + std::abs(tr(j, i) - ts(j, i));
         ++pairs;
       }
     rep.metrics.push_back({"correlation_error", corr_err / static_cast<double>(pairs), kNaN});
-    rep.metrics.push_back({"tail_dependence_error", tail_err / static_cast<double>(2 * pairs), kNaN});
+    rep.metrics.push_back(
+        {"tail_dependence_error", tail_err / static_cast<double>(2 * pairs), kNaN});
   }
   if (train.rows() > 0) {
-    FG_REQUIRE(train.cols() == real.cols(), "the training data has {} series, the real data {}", train.cols(), real.cols());
+    FG_REQUIRE(train.cols() == real.cols(), "the training data has {} series, the real data {}",
+               train.cols(), real.cols());
     const std::size_t len = std::min({o.memorisation_length(), h, n, train.rows()});
     const Memorisation m = memorisation(train.values, syn, real.values, len);
     rep.metrics.push_back({"memorisation_ratio", m.ratio, 1.0});

@@ -334,7 +334,8 @@ TEST(CliRun, PipelineFromConfigAndConfigErrors) {
     "models": [{{"name": "g", "model": "garch"}}, {{"model": "gbm"}}],
     "generate": {{"paths": 100, "horizon": 30, "seed": 3}},
     "risk": {{"level": 0.99, "models": ["historical"], "window": 250, "refit": 50}}
-  }})", test::bundled("dow_jones_30.csv")));
+  }})",
+                                                             test::bundled("dow_jones_30.csv")));
   RunArgs args;
   args.config = config;
   args.out = dir.file("run");
@@ -353,7 +354,8 @@ TEST(CliRun, PipelineFromConfigAndConfigErrors) {
   EXPECT_EQ(fit["data"]["last"], "1998-12-31");
 
   testing::internal::CaptureStderr();
-  args.config = dir.write("bad.json", R"({"name": "t", "data": {"file": "x.csv"}, "split": {"test_start": "1999-01-01"},
+  args.config = dir.write(
+      "bad.json", R"({"name": "t", "data": {"file": "x.csv"}, "split": {"test_start": "1999-01-01"},
                                           "models": [{"model": "gbm", "colour": "red"}]})");
   EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
   args.config = dir.write("bad2.json", R"({"data": {}})");
@@ -364,6 +366,52 @@ TEST(CliRun, PipelineFromConfigAndConfigErrors) {
   EXPECT_NE(err.find("bad.json: models[0]: unknown key 'colour'"), std::string::npos) << err;
   EXPECT_NE(err.find("missing required key 'name'"), std::string::npos) << err;
   EXPECT_NE(err.find("bad3.json: invalid JSON"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace fingen::cli
+
+namespace fingen::cli {
+namespace {
+
+TEST(CliReport, PipelineWritesAReportWithValidChartSpecs) {
+  test::TempDir dir;
+  const std::string config =
+      dir.write("p.json", fmt::format(R"({{
+    "name": "r", "data": {{"file": "{}"}}, "split": {{"test_start": "2019-01-01"}},
+    "models": [{{"model": "garch"}}, {{"model": "gbm"}}],
+    "generate": {{"paths": 100, "horizon": 40, "seed": 3}},
+    "risk": {{"level": 0.99, "models": ["historical"], "window": 250, "refit": 50}}
+  }})",
+                                      test::bundled("sp500_ohlcv_2000_2020.csv")));
+  RunArgs args;
+  args.config = config;
+  args.out = dir.file("run");
+  args.quiet = true;
+  std::ostringstream out;
+  ASSERT_EQ(run_pipeline(args, out), kOk) << out.str();
+  const std::string html = read_file(args.out + "/report.html");
+  EXPECT_NE(html.find("vegaEmbed"), std::string::npos);
+  const std::size_t a = html.find("const specs = ") + 14, b = html.find(";\nwindow.fingenCharts");
+  ASSERT_LT(a, b);
+  std::string specs_text = html.substr(a, b - a);
+  for (std::size_t at = specs_text.find("<\\/"); at != std::string::npos;
+       at = specs_text.find("<\\/", at))
+    specs_text.replace(at, 3, "</");
+  const auto specs = nlohmann::json::parse(specs_text);
+  EXPECT_EQ(specs.size(), 7u);  // paths, fan, density, QQ, ACF, leverage, backtest (no GAN here)
+  std::size_t divs = 0;
+  for (std::size_t at = html.find("class=\"chart\""); at != std::string::npos;
+       at = html.find("class=\"chart\"", at + 1))
+    ++divs;
+  EXPECT_EQ(divs, specs.size());
+  for (const auto& s : specs) EXPECT_TRUE(s.contains("data")) << s.dump().substr(0, 200);
+  EXPECT_NE(html.find("<td>historical</td>"), std::string::npos);  // backtest table
+  ReportArgs bad;
+  bad.run = dir.path().string();  // not a run directory
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_report(bad, out), kRuntimeError);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("manifest.json"), std::string::npos);
 }
 
 }  // namespace

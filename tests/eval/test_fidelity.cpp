@@ -18,7 +18,8 @@ namespace {
 
 std::map<std::string, double> golden(const std::string& file) {
   std::map<std::string, double> out;
-  for (const auto& r : test::read_golden_csv(file)) out[r.at("metric")] = test::golden_number(r, "value");
+  for (const auto& r : test::read_golden_csv(file))
+    out[r.at("metric")] = test::golden_number(r, "value");
   return out;
 }
 
@@ -27,7 +28,8 @@ struct Inputs {
   Scenarios scen;
 };
 
-Inputs load_inputs(const std::string& file, const std::vector<std::string>& cols, std::size_t paths, std::size_t horizon) {
+Inputs load_inputs(const std::string& file, const std::vector<std::string>& cols, std::size_t paths,
+                   std::size_t horizon) {
   Inputs in;
   in.scen = Scenarios(paths, horizon, cols.size());
   std::vector<std::vector<double>> real, train;
@@ -35,8 +37,10 @@ Inputs load_inputs(const std::string& file, const std::vector<std::string>& cols
     std::vector<double> v;
     for (const auto& c : cols) v.push_back(test::golden_number(r, c));
     const std::string role = r.at("role");
-    if (role == "real") real.push_back(v);
-    else if (role == "train") train.push_back(v);
+    if (role == "real")
+      real.push_back(v);
+    else if (role == "train")
+      train.push_back(v);
     else
       for (std::size_t a = 0; a < cols.size(); ++a)
         in.scen.at(std::stoul(r.at("path")), std::stoul(r.at("step")), a) = v[a];
@@ -49,7 +53,8 @@ Inputs load_inputs(const std::string& file, const std::vector<std::string>& cols
     p.values.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(cols.size()));
     for (std::size_t i = 0; i < rows.size(); ++i) {
       p.index.push_back(static_cast<std::int64_t>(i + 1));
-      for (std::size_t a = 0; a < cols.size(); ++a) p.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(a)) = rows[i][a];
+      for (std::size_t a = 0; a < cols.size(); ++a)
+        p.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(a)) = rows[i][a];
     }
     return p;
   };
@@ -72,7 +77,8 @@ double target(const FidelityReport& r, const std::string& key) {
 }
 
 void near(double got, double want, const std::string& what, double rel = 1e-9) {
-  EXPECT_LE(std::abs(got - want), std::max(1e-13, rel * std::abs(want))) << what << ": got " << got << ", want " << want;
+  EXPECT_LE(std::abs(got - want), std::max(1e-13, rel * std::abs(want)))
+      << what << ": got " << got << ", want " << want;
 }
 
 TEST(FidelityGolden, UnivariateStylizedFactsAndDistancesMatchNumPy) {
@@ -80,7 +86,8 @@ TEST(FidelityGolden, UnivariateStylizedFactsAndDistancesMatchNumPy) {
   const Inputs in = load_inputs("golden/fidelity_inputs_sp500.csv", {"r"}, 75, 60);
   ASSERT_EQ(in.real.rows(), 577u);
   ASSERT_EQ(in.train.rows(), 4527u);
-  const FidelityReport rep = evaluate_fidelity(in.real, in.scen, in.train, FidelityOptions().aggregation_lags({1, 5, 20}));
+  const FidelityReport rep =
+      evaluate_fidelity(in.real, in.scen, in.train, FidelityOptions().aggregation_lags({1, 5, 20}));
   near(metric(rep, "hill_left"), g.at("hill_scen"), "hill scen");
   near(target(rep, "hill_left"), g.at("hill_real"), "hill real");
   for (const char* m : {"mean", "sd"}) {
@@ -132,12 +139,14 @@ TEST(FidelityGolden, CorrelationAndTailDependenceMatchNumPy) {
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j)
       if (i != j) near(tr(i, j), g.at(fmt::format("tail_real_{}_{}", i, j)), "tail real");
-  const FidelityReport rep = evaluate_fidelity(in.real, in.scen, Panel(), FidelityOptions().aggregation_lags({1, 5}));
+  const FidelityReport rep =
+      evaluate_fidelity(in.real, in.scen, Panel(), FidelityOptions().aggregation_lags({1, 5}));
   near(metric(rep, "correlation_error"), g.at("corr_error"), "correlation error");
   near(metric(rep, "tail_dependence_error"), g.at("tail_error"), "tail dependence error");
   // Keys carry the asset name; the target is the real series' own statistic.
   const Eigen::VectorXd aa = in.real.values.col(0);
-  near(target(rep, "AA/sd"), stats::moments(std::vector<double>(aa.data(), aa.data() + aa.size())).sd, "AA sd");
+  near(target(rep, "AA/sd"),
+       stats::moments(std::vector<double>(aa.data(), aa.data() + aa.size())).sd, "AA sd");
 }
 
 TEST(Fidelity, KnownAnswersAndBadInput) {
@@ -149,7 +158,8 @@ TEST(Fidelity, KnownAnswersAndBadInput) {
   real.names = {"a"};
   real.values = Eigen::MatrixXd::Zero(40, 1);
   for (int i = 0; i < 40; ++i) real.index.push_back(i);
-  test::expect_error([&] { evaluate_fidelity(real, Scenarios(5, 10, 2), Panel()); }, ErrorCategory::Usage, {"1 series", "2"});
+  test::expect_error([&] { evaluate_fidelity(real, Scenarios(5, 10, 2), Panel()); },
+                     ErrorCategory::Usage, {"1 series", "2"});
 }
 
 }  // namespace

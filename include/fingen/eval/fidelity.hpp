@@ -4,13 +4,16 @@
 /// Real data is a held-out returns panel [time, assets]; synthetic data is Scenarios (paths of
 /// per-step log returns). Scenario statistics of a single path (ACF, leverage, drawdown) are
 /// computed per path and averaged; distributional statistics pool all paths.
-/// - Hill (1975) tail index of the left tail: losses x = -r sorted descending, k = max(10, 5% of n),
+/// - Hill (1975) tail index of the left tail: losses x = -r sorted descending, k = max(10, 5% of
+/// n),
 ///   alpha = 1 / mean_{i<=k} ln(x_(i) / x_(k+1)).
-/// - ACF as R's acf (see stats/descriptive.hpp) of r (lags 1-20: no linear autocorrelation), |r| and
+/// - ACF as R's acf (see stats/descriptive.hpp) of r (lags 1-20: no linear autocorrelation), |r|
+/// and
 ///   r^2 (lags 1-100: volatility clustering, Cont 2001); leverage effect corr(r_t, r_{t+k}^2),
 ///   k = 1-20 (negative in equity data, Bouchaud et al. 2001). Curve errors are mean absolute
 ///   differences to the real curve.
-/// - Returns aggregated over 1, 5, 20, 60 days (Quant GANs' lags, Wiese et al. 2020): real overlapping
+/// - Returns aggregated over 1, 5, 20, 60 days (Quant GANs' lags, Wiese et al. 2020): real
+/// overlapping
 ///   sums, synthetic non-overlapping block sums per path; 1-Wasserstein and Kolmogorov-Smirnov.
 /// - Across assets: Pearson correlation error (mean |difference| over pairs) and lower tail
 ///   dependence lambda(i,j) = P(r_j <= q_j(5%) | r_i <= q_i(5%)).
@@ -52,13 +55,15 @@ struct Memorisation {
   bool flagged = false;  ///< exact copies, or ratio < 0.5
 };
 /// Uses at most `max_windows` synthetic windows (from the first paths) to bound the cost.
-Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s, const Eigen::MatrixXd& heldout,
-                          std::size_t length = 20, std::size_t max_windows = 2000);
+Memorisation memorisation(const Eigen::MatrixXd& train, const Scenarios& s,
+                          const Eigen::MatrixXd& heldout, std::size_t length = 20,
+                          std::size_t max_windows = 2000);
 
 /// One number of the comparison. `target` is the real data's value for statistics that should match
 /// it (NaN for distances and errors, where lower is better).
 struct Metric {
-  std::string key;  ///< stable name, e.g. "kurtosis", "w1_lag5", "acf_abs_error"; assets prefix "NAME/"
+  std::string
+      key;  ///< stable name, e.g. "kurtosis", "w1_lag5", "acf_abs_error"; assets prefix "NAME/"
   double value = 0;
   double target = 0;
   bool is_distance() const { return target != target; }  // NaN target
@@ -66,8 +71,8 @@ struct Metric {
 
 struct Curves {
   std::string asset;
-  std::vector<double> acf_r_real, acf_r_synthetic, acf_abs_real, acf_abs_synthetic, acf_sq_real, acf_sq_synthetic,
-      leverage_real, leverage_synthetic;
+  std::vector<double> acf_r_real, acf_r_synthetic, acf_abs_real, acf_abs_synthetic, acf_sq_real,
+      acf_sq_synthetic, leverage_real, leverage_synthetic;
 };
 
 struct FidelityOptions {
