@@ -59,7 +59,7 @@ struct FitArgs {
   double block_length = 0.0;
   // GANs (--model gan, gan-minimax, wgan-gp)
   std::string generator = "lstm";
-  std::string discriminator = "mlp";
+  std::string discriminator = "tcn";
   long window = 64;
   long context = 0;
   bool regime = false;

@@ -161,7 +161,7 @@ void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
                   "bootstrap: mean block length (0 = automatic)");
   cmd->add_option("--generator", args.generator, "GAN generator network: lstm, tcn or mlp");
   cmd->add_option("--discriminator", args.discriminator,
-                  "GAN discriminator network: mlp, tcn or lstm");
+                  "GAN discriminator network: tcn (default), mlp or lstm");
   cmd->add_option("--window", args.window, "GAN: steps per training window");
   cmd->add_option("--context", args.context,
                   "GAN: condition on the previous K observations (0 = unconditional)");
