@@ -156,6 +156,8 @@ struct EvaluateArgs {
   std::vector<std::string> scenarios;
   std::vector<std::string> names;
   std::string json;
+  std::size_t posthoc_window = 0;  ///< 0: no post-hoc scores
+  long posthoc_iterations = 2000;
 };
 int run_evaluate(const EvaluateArgs& args, std::ostream& out);
 void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& out);

@@ -416,3 +416,43 @@ TEST(CliReport, PipelineWritesAReportWithValidChartSpecs) {
 
 }  // namespace
 }  // namespace fingen::cli
+
+#ifdef FINGEN_HAVE_TORCH
+namespace fingen::cli {
+namespace {
+TEST(CliEvaluate, PosthocScoresJoinTheTable) {
+  test::TempDir dir;
+  std::ostringstream out;
+  FitArgs fit;
+  fit.model = "garch";
+  fit.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  fit.end = "2017-12-31";
+  fit.out = dir.file("garch");
+  fit.quiet = true;
+  ASSERT_EQ(run_fit(fit, out), kOk);
+  GenerateArgs gen;
+  gen.model = fit.out;
+  gen.paths = 200;
+  gen.horizon = 48;
+  gen.out = dir.file("g.npy");
+  gen.quiet = true;
+  ASSERT_EQ(run_generate(gen, out), kOk);
+  EvaluateArgs ev;
+  ev.real = fit.data;
+  ev.start = "2018-01-01";
+  ev.scenarios = {gen.out};
+  ev.posthoc_window = 24;
+  ev.posthoc_iterations = 50;
+  ev.json = dir.file("m.json");
+  ASSERT_EQ(run_evaluate(ev, out), kOk);
+  const auto j = nlohmann::json::parse(read_file(ev.json));
+  const double d = j["models"]["g"]["discriminative_score"].get<double>();
+  EXPECT_GE(d, 0.0);
+  EXPECT_LE(d, 0.5);
+  EXPECT_GT(j["models"]["g"]["predictive_score"].get<double>(), 0.0);
+  EXPECT_TRUE(j["predictive_score_train_on_real"].is_number());
+  EXPECT_NE(out.str().find("0.102"), std::string::npos);
+}
+}  // namespace
+}  // namespace fingen::cli
+#endif
