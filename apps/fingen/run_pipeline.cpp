@@ -91,7 +91,7 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     } catch (const json::exception& e) {
       throw_input_error({args.config, 0, {}}, fmt::format("invalid JSON: {}", e.what()));
     }
-    c.check_keys(c.root, "", {"name", "data", "split", "models", "generate", "risk", "out"});
+    c.check_keys(c.root, "", {"name", "data", "split", "models", "generate", "evaluate", "risk", "out"});
     const std::string name = c.get<std::string>(c.root, "name", "", "", true);
     const std::string run_dir =
         args.out.empty() ? c.get<std::string>(c.root, "out", "", "runs/" + name) : args.out;
@@ -174,6 +174,12 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     e.scenarios = scenario_files;
     e.names = names;
     e.json = run_dir + "/metrics.json";
+    if (c.root.contains("evaluate")) {
+      const json ev = c.root["evaluate"];
+      c.check_keys(ev, "evaluate", {"posthoc_window", "posthoc_iterations"});
+      e.posthoc_window = c.get<std::size_t>(ev, "posthoc_window", "evaluate", 0);
+      e.posthoc_iterations = c.get<long>(ev, "posthoc_iterations", "evaluate", e.posthoc_iterations);
+    }
     check(run_evaluate(e, out), "evaluate");
 
     json risk_section = nullptr;
@@ -223,6 +229,7 @@ void add_run(CLI::App& app, RunArgs& args, int& code, std::ostream& out) {
       "Config keys: name, out (default runs/NAME), data {file, series, returns}, split "
       "{test_start,\n"
       "train_start}, models [{name, model, options}], generate {paths, horizon, seed},\n"
+      "evaluate {posthoc_window, posthoc_iterations},\n"
       "risk {level, models, window, refit, weights}. Unknown keys are errors.\n\n"
       "Examples:\n"
       "  fingen run examples/sp500.json\n"
