@@ -45,7 +45,8 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
                 real = everything.slice_rows(split, everything.rows());
 
     std::vector<eval::FidelityReport> reports;
-    double trtr = std::numeric_limits<double>::quiet_NaN();  // predictive score when trained on real windows
+    double trtr =
+        std::numeric_limits<double>::quiet_NaN();  // predictive score when trained on real windows
     for (const auto& f : args.scenarios) {
       Scenarios s = read_scenarios_npy(f);
       FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
@@ -56,16 +57,21 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
         // TimeGAN's post-hoc scores on windows: every real window of the held-out data, and the
         // non-overlapping windows of the paths.
         const std::size_t L = args.posthoc_window;
-        FG_REQUIRE(L <= s.horizon && L <= real.rows(), "--posthoc-window {} is longer than the paths or the held-out data", L);
+        FG_REQUIRE(L <= s.horizon && L <= real.rows(),
+                   "--posthoc-window {} is longer than the paths or the held-out data", L);
         ml::WindowSet rw{real.rows() - L + 1, L, real.cols(), {}}, sw{0, L, s.assets, {}};
         for (std::size_t w = 0; w < rw.count; ++w)
           for (std::size_t t = 0; t < L; ++t)
             for (std::size_t a = 0; a < real.cols(); ++a)
-              rw.data.push_back(real.values(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(a)));
+              rw.data.push_back(
+                  real.values(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(a)));
         for (std::size_t p = 0; p < s.paths && sw.count < 4 * rw.count; ++p)
-          for (std::size_t t0 = 0; t0 + L <= s.horizon && sw.count < 4 * rw.count; t0 += L, ++sw.count)
-            sw.data.insert(sw.data.end(), s.path(p) + t0 * s.assets, s.path(p) + (t0 + L) * s.assets);
-        const ml::PosthocScores ph = ml::posthoc_scores(rw, sw, ml::PosthocOptions().iterations(args.posthoc_iterations));
+          for (std::size_t t0 = 0; t0 + L <= s.horizon && sw.count < 4 * rw.count;
+               t0 += L, ++sw.count)
+            sw.data.insert(sw.data.end(), s.path(p) + t0 * s.assets,
+                           s.path(p) + (t0 + L) * s.assets);
+        const ml::PosthocScores ph =
+            ml::posthoc_scores(rw, sw, ml::PosthocOptions().iterations(args.posthoc_iterations));
         const double nan = std::numeric_limits<double>::quiet_NaN();
         reports.back().metrics.push_back({"discriminative_score", ph.discriminative, nan});
         reports.back().metrics.push_back({"predictive_score", ph.predictive_tstr, nan});
@@ -110,8 +116,10 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
       if (reports.size() > 1) ++wins[names[best]];
     }
     if (!std::isnan(trtr))
-      out << fmt::format("predictive score of the same model trained on real windows (reference): {:.5g}; "
-                         "TimeGAN (Yoon et al. 2019) on Stocks: discriminative 0.102, predictive 0.038\n", trtr);
+      out << fmt::format(
+          "predictive score of the same model trained on real windows (reference): {:.5g}; "
+          "TimeGAN (Yoon et al. 2019) on Stocks: discriminative 0.102, predictive 0.038\n",
+          trtr);
     if (reports.size() > 1) {
       out << "rows won:";
       for (const auto& n : names) out << fmt::format(" {} {}", n, wins[n]);
@@ -134,7 +142,9 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
         curves[names[i]] = per;
       }
       write_manifest(args.json, "evaluate",
-                     {{"real", describe_data(all, real)}, {"predictive_score_train_on_real", std::isnan(trtr) ? nlohmann::json() : nlohmann::json(trtr)},
+                     {{"real", describe_data(all, real)},
+                      {"predictive_score_train_on_real",
+                       std::isnan(trtr) ? nlohmann::json() : nlohmann::json(trtr)},
                       {"scenarios", args.scenarios},
                       {"names", names},
                       {"targets", targets},
@@ -177,9 +187,11 @@ void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& ou
   cmd->add_option("--names", args.names, "Model names, comma separated (default: file names)")
       ->delimiter(',');
   cmd->add_option("--json", args.json, "Write the metrics and curves as JSON");
-  cmd->add_option("--posthoc-window", args.posthoc_window,
-                  "Also TimeGAN's discriminative and predictive scores on windows of this length (e.g. 24)");
-  cmd->add_option("--posthoc-iterations", args.posthoc_iterations, "Training batches of the post-hoc GRUs");
+  cmd->add_option(
+      "--posthoc-window", args.posthoc_window,
+      "Also TimeGAN's discriminative and predictive scores on windows of this length (e.g. 24)");
+  cmd->add_option("--posthoc-iterations", args.posthoc_iterations,
+                  "Training batches of the post-hoc GRUs");
   cmd->callback([&] { code = run_evaluate(args, out); });
 }
 

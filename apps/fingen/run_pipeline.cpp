@@ -91,7 +91,8 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     } catch (const json::exception& e) {
       throw_input_error({args.config, 0, {}}, fmt::format("invalid JSON: {}", e.what()));
     }
-    c.check_keys(c.root, "", {"name", "data", "split", "models", "generate", "evaluate", "risk", "out"});
+    c.check_keys(c.root, "",
+                 {"name", "data", "split", "models", "generate", "evaluate", "risk", "out"});
     const std::string name = c.get<std::string>(c.root, "name", "", "", true);
     const std::string run_dir =
         args.out.empty() ? c.get<std::string>(c.root, "out", "", "runs/" + name) : args.out;
@@ -178,7 +179,8 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
       const json ev = c.root["evaluate"];
       c.check_keys(ev, "evaluate", {"posthoc_window", "posthoc_iterations"});
       e.posthoc_window = c.get<std::size_t>(ev, "posthoc_window", "evaluate", 0);
-      e.posthoc_iterations = c.get<long>(ev, "posthoc_iterations", "evaluate", e.posthoc_iterations);
+      e.posthoc_iterations =
+          c.get<long>(ev, "posthoc_iterations", "evaluate", e.posthoc_iterations);
     }
     check(run_evaluate(e, out), "evaluate");
 

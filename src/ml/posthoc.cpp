@@ -12,7 +12,8 @@ namespace fingen::ml {
 namespace {
 
 torch::Tensor to_tensor(const WindowSet& w) {
-  torch::Tensor t = torch::empty({static_cast<int64_t>(w.count), static_cast<int64_t>(w.length), static_cast<int64_t>(w.features)},
+  torch::Tensor t = torch::empty({static_cast<int64_t>(w.count), static_cast<int64_t>(w.length),
+                                  static_cast<int64_t>(w.features)},
                                  torch::kFloat32);
   float* dst = t.data_ptr<float>();
   for (std::size_t i = 0; i < w.data.size(); ++i) dst[i] = static_cast<float>(w.data[i]);
@@ -22,9 +23,13 @@ torch::Tensor to_tensor(const WindowSet& w) {
 // GRU (2 layers, batch_first) + linear head on every step: [B, T, in] -> [B, T, out].
 struct GruHeadImpl : torch::nn::Module {
   GruHeadImpl(int64_t in, int64_t hidden, int64_t out)
-      : gru(register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(in, hidden).num_layers(2).batch_first(true)))),
+      : gru(register_module(
+            "gru",
+            torch::nn::GRU(torch::nn::GRUOptions(in, hidden).num_layers(2).batch_first(true)))),
         head(register_module("head", torch::nn::Linear(hidden, out))) {}
-  torch::Tensor forward(const torch::Tensor& x) { return head->forward(std::get<0>(gru->forward(x))); }
+  torch::Tensor forward(const torch::Tensor& x) {
+    return head->forward(std::get<0>(gru->forward(x)));
+  }
   torch::nn::GRU gru;
   torch::nn::Linear head;
 };
@@ -32,13 +37,16 @@ TORCH_MODULE(GruHead);
 
 }  // namespace
 
-PosthocScores posthoc_scores(const WindowSet& real, const WindowSet& synthetic, const PosthocOptions& o) {
+PosthocScores posthoc_scores(const WindowSet& real, const WindowSet& synthetic,
+                             const PosthocOptions& o) {
   FG_REQUIRE(real.length == synthetic.length && real.features == synthetic.features,
-             "post-hoc scores need windows of the same shape ({}x{} vs {}x{})", real.length, real.features,
-             synthetic.length, synthetic.features);
-  FG_REQUIRE(real.count >= 10 && synthetic.count >= 10, "post-hoc scores need at least 10 windows of each kind");
+             "post-hoc scores need windows of the same shape ({}x{} vs {}x{})", real.length,
+             real.features, synthetic.length, synthetic.features);
+  FG_REQUIRE(real.count >= 10 && synthetic.count >= 10,
+             "post-hoc scores need at least 10 windows of each kind");
   FG_REQUIRE(real.length >= 3, "windows must have at least 3 steps");
-  FG_REQUIRE(o.iterations() >= 1 && o.batch_size() >= 2, "iterations and batch size must be positive");
+  FG_REQUIRE(o.iterations() >= 1 && o.batch_size() >= 2,
+             "iterations and batch size must be positive");
   torch::manual_seed(o.seed());
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(o.seed());
   torch::Tensor r = to_tensor(real), s = to_tensor(synthetic);
@@ -64,17 +72,22 @@ PosthocScores posthoc_scores(const WindowSet& real, const WindowSet& synthetic, 
     const torch::Tensor x_train = torch::cat({r.slice(0, 0, n_train), s.slice(0, 0, n_train)});
     const torch::Tensor y_train = torch::cat({torch::ones({n_train}), torch::zeros({n_train})});
     for (int64_t it = 0; it < o.iterations(); ++it) {
-      const torch::Tensor idx = torch::randint(0, 2 * n_train, {std::min<int64_t>(o.batch_size(), 2 * n_train)}, gen, torch::kLong);
-      const torch::Tensor logits = clf->forward(x_train.index_select(0, idx)).select(1, T - 1).squeeze(1);  // last step
-      const torch::Tensor loss = torch::binary_cross_entropy_with_logits(logits, y_train.index_select(0, idx));
+      const torch::Tensor idx = torch::randint(
+          0, 2 * n_train, {std::min<int64_t>(o.batch_size(), 2 * n_train)}, gen, torch::kLong);
+      const torch::Tensor logits =
+          clf->forward(x_train.index_select(0, idx)).select(1, T - 1).squeeze(1);  // last step
+      const torch::Tensor loss =
+          torch::binary_cross_entropy_with_logits(logits, y_train.index_select(0, idx));
       opt.zero_grad();
       loss.backward();
       opt.step();
     }
     torch::NoGradGuard no_grad;
     const torch::Tensor x_test = torch::cat({r.slice(0, n_train, n), s.slice(0, n_train, n)});
-    const torch::Tensor y_test = torch::cat({torch::ones({n - n_train}), torch::zeros({n - n_train})});
-    const torch::Tensor pred = (clf->forward(x_test).select(1, T - 1).squeeze(1) > 0).to(torch::kFloat32);
+    const torch::Tensor y_test =
+        torch::cat({torch::ones({n - n_train}), torch::zeros({n - n_train})});
+    const torch::Tensor pred =
+        (clf->forward(x_test).select(1, T - 1).squeeze(1) > 0).to(torch::kFloat32);
     out.accuracy = (pred == y_test).to(torch::kFloat64).mean().item<double>();
     out.discriminative = std::abs(out.accuracy - 0.5);
   }
@@ -90,8 +103,10 @@ PosthocScores posthoc_scores(const WindowSet& real, const WindowSet& synthetic, 
     GruHead reg(x.size(2), hidden, 1);
     torch::optim::Adam opt(reg->parameters(), torch::optim::AdamOptions(1e-3));
     for (int64_t it = 0; it < o.iterations(); ++it) {
-      const torch::Tensor idx = torch::randint(0, x.size(0), {std::min<int64_t>(o.batch_size(), x.size(0))}, gen, torch::kLong);
-      const torch::Tensor loss = (reg->forward(x.index_select(0, idx)) - y.index_select(0, idx)).abs().mean();
+      const torch::Tensor idx = torch::randint(
+          0, x.size(0), {std::min<int64_t>(o.batch_size(), x.size(0))}, gen, torch::kLong);
+      const torch::Tensor loss =
+          (reg->forward(x.index_select(0, idx)) - y.index_select(0, idx)).abs().mean();
       opt.zero_grad();
       loss.backward();
       opt.step();
