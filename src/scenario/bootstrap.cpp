@@ -64,23 +64,23 @@ BootstrapGenerator::BootstrapGenerator(double block_length) : requested_(block_l
 void BootstrapGenerator::fit(const Panel& returns) {
   check_fit_input(returns, 16, "bootstrap");
   names_ = returns.names;
-  history_ = returns.values;
-  const auto n = static_cast<std::size_t>(history_.rows());
-  const auto assets = static_cast<std::size_t>(history_.cols());
+  const Eigen::MatrixXd& x = returns.values;
+  const auto n = static_cast<std::size_t>(x.rows());
+  const auto assets = static_cast<std::size_t>(x.cols());
+  observations_ = n;
   if (requested_ > 0) {
     FG_REQUIRE(requested_ <= static_cast<double>(n), "block length {} exceeds the {} observations",
                requested_, n);
     block_length_ = requested_;
   } else {
     double sum = 0;
-    for (Eigen::Index a = 0; a < history_.cols(); ++a)
-      sum += optimal_block_length(history_.col(a).data(), n);
+    for (Eigen::Index a = 0; a < x.cols(); ++a) sum += optimal_block_length(x.col(a).data(), n);
     block_length_ = sum / static_cast<double>(assets);
   }
   rows_.resize(n * assets);
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t a = 0; a < assets; ++a)
-      rows_[t * assets + a] = history_(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a));
+      rows_[t * assets + a] = x(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a));
 }
 
 Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
@@ -88,8 +88,8 @@ Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
   FG_REQUIRE(fitted(), "bootstrap: generate() before fit()");
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
-  const auto n = static_cast<std::size_t>(history_.rows());
-  const auto assets = static_cast<std::size_t>(history_.cols());
+  const std::size_t n = observations_;
+  const std::size_t assets = names_.size();
   const double p_new = 1.0 / block_length_;
   Scenarios s(paths, horizon, assets);
   s.names = names_;
@@ -110,10 +110,9 @@ void BootstrapGenerator::save(const std::string& dir) const {
   FG_REQUIRE(fitted(), "bootstrap: save() before fit()");
   ModelFile m("bootstrap", names_);
   m.params()["block_length"] = block_length_;
-  m.params()["observations"] = history_.rows();
+  m.params()["observations"] = observations_;
   m.params()["history_file"] = "history.npy";
-  write_npy(dir + "/history.npy", rows_.data(),
-            {static_cast<std::size_t>(history_.rows()), static_cast<std::size_t>(history_.cols())});
+  write_npy(dir + "/history.npy", rows_.data(), {observations_, names_.size()});
   m.write(dir);
 }
 
@@ -134,19 +133,15 @@ std::unique_ptr<BootstrapGenerator> BootstrapGenerator::load(const std::string& 
   auto g = std::make_unique<BootstrapGenerator>(block);
   g->names_ = m.names();
   g->block_length_ = block;
-  g->rows_ = data;
-  g->history_.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(assets));
-  for (std::size_t t = 0; t < n; ++t)
-    for (std::size_t a = 0; a < assets; ++a)
-      g->history_(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a)) =
-          data[t * assets + a];
+  g->rows_ = std::move(data);
+  g->observations_ = n;
   return g;
 }
 
 std::string BootstrapGenerator::summary() const {
   return fmt::format(
       "Stationary block bootstrap: {} observations of {} series, mean block length {:.2f}{}\n",
-      history_.rows(), history_.cols(), block_length_,
+      observations_, names_.size(), block_length_,
       requested_ > 0 ? "" : " (Politis-White automatic)");
 }
 

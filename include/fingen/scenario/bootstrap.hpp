@@ -26,7 +26,7 @@ class BootstrapGenerator final : public ScenarioGenerator {
   explicit BootstrapGenerator(double block_length = 0.0);
   std::string kind() const override { return "bootstrap"; }
   void fit(const Panel& returns) override;
-  bool fitted() const override { return history_.rows() > 0; }
+  bool fitted() const override { return observations_ > 0; }
   Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;
   void save(const std::string& dir) const override;
   std::string summary() const override;
@@ -37,8 +37,8 @@ class BootstrapGenerator final : public ScenarioGenerator {
  private:
   double requested_;
   double block_length_ = 0.0;
-  Eigen::MatrixXd history_;   // [time, assets], row-major access pattern via copy below
-  std::vector<double> rows_;  // history in row-major order: rows_[t * assets + a]
+  std::size_t observations_ = 0;
+  std::vector<double> rows_;  // the history, one day after another: rows_[t * assets + a]
 };
 
 }  // namespace fingen::scenario
