@@ -57,6 +57,7 @@ InspectReport inspect(const std::string& path, const InspectOptions& options) {
   const CsvDocument doc = CsvDocument::open(path, CsvOptions{options.delimiter()});
   InspectReport report;
   report.file = path;
+  report.sha256 = sha256_hex(doc.text());  // the bytes already in memory
   report.format = resolve_format(doc, options.format());
   report.columns = doc.header().size();
 
@@ -91,7 +92,6 @@ InspectReport inspect(const std::string& path, const InspectOptions& options) {
       }
       report.features.push_back(fs);
     }
-    report.sha256 = sha256_file(path);
     return report;
   }
 
@@ -118,7 +118,6 @@ InspectReport inspect(const std::string& path, const InspectOptions& options) {
     s.observations = p.rows() - s.missing;
     report.series.push_back(s);
   }
-  report.sha256 = sha256_file(path);
   return report;
 }
 

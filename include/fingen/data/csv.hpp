@@ -37,6 +37,8 @@ class CsvDocument {
                                  const CsvOptions& options = {});
 
   const std::string& name() const noexcept { return name_; }
+  /// The file's bytes as read (for checksums).
+  const std::string& text() const noexcept { return text_; }
   char delimiter() const noexcept { return delimiter_; }
   const std::vector<std::string>& header() const noexcept { return header_; }
   std::size_t header_line() const noexcept { return header_line_; }
