@@ -8,21 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "fingen/core/panel.hpp"
+#include "fingen/data/load.hpp"
 
 namespace fingen::cli {
 
-struct ReturnsSource {
-  std::string file;
-  std::vector<std::string> series;  ///< empty: OHLCV adjusted (or close), panel all columns
-  bool returns = false;             ///< the file holds returns already
-  std::string return_kind = "log";
-  std::string start;  ///< first index value to use (inclusive), empty = from the start
-  std::string end;    ///< last index value to use (inclusive), empty = to the end
-};
-
-/// Reads, selects, converts to returns and trims to [start, end]; rows with a missing return are
-/// dropped. Throws fingen::Error naming the file for anything wrong.
-Panel load_returns(const ReturnsSource& source);
+using data::load_returns;
+using data::ReturnsSource;
 
 /// {"file", "sha256", "rows", "first", "last", "series"} of what load_returns produced.
 nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns);

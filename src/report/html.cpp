@@ -10,8 +10,7 @@
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 #include "fingen/data/csv.hpp"
-#include "fingen/data/readers.hpp"
-#include "fingen/data/transform.hpp"
+#include "fingen/data/load.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/stats/descriptive.hpp"
 
@@ -54,30 +53,13 @@ json read_json(const std::string& path) {
   }
 }
 
-// Held-out real log returns of the run's data (first series only for the path charts).
+// Held-out real log returns of the run's data, read exactly as `fingen evaluate` reads them.
 Panel held_out(const json& manifest) {
-  const std::string file = manifest.at("data").at("file").get<std::string>();
-  const json cfg = manifest.value("config_content", json::object());
-  const json data = cfg.value("data", json::object());
-  const data::CsvDocument doc = data::CsvDocument::open(file);
-  const bool returns = data.value("returns", false);
-  const auto series = data.value("series", std::vector<std::string>{});
-  Panel p;
-  if (data::detect_format(doc) == data::FileFormat::Ohlcv) {
-    p = data::read_ohlcv(doc);
-    p = p.select({p.column(std::find(p.names.begin(), p.names.end(), "adjusted") != p.names.end()
-                               ? "adjusted"
-                               : "close")});
-  } else {
-    p = data::read_panel(doc, data::ReadOptions().columns(series).values(
-                                  returns ? ValueKind::Returns : ValueKind::Prices));
-  }
-  if (!returns) p = data::to_returns(p, data::ReturnKind::Log);
-  const auto start = parse_index(p.kind, manifest.at("test_start").get<std::string>());
-  FG_CHECK(Input, start.has_value(), "manifest: bad test_start");
-  const auto first = static_cast<std::size_t>(
-      std::lower_bound(p.index.begin(), p.index.end(), *start) - p.index.begin());
-  return p.slice_rows(first, p.rows());
+  const json data = manifest.value("config_content", json::object()).value("data", json::object());
+  return data::load_returns({manifest.at("data").at("file").get<std::string>(),
+                             data.value("series", std::vector<std::string>{}),
+                             data.value("returns", false), "log",
+                             manifest.at("test_start").get<std::string>(), ""});
 }
 
 struct Chart {

@@ -1,0 +1,26 @@
+/// @file load.hpp
+/// @brief Returns of the series of a data file, trimmed to a date range: what every command that
+///        fits, evaluates or backtests starts from.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fingen/core/panel.hpp"
+
+namespace fingen::data {
+
+struct ReturnsSource {
+  std::string file;
+  std::vector<std::string> series;  ///< empty: OHLCV adjusted (or close), panel all columns
+  bool returns = false;             ///< the file holds returns already
+  std::string return_kind = "log";
+  std::string start;  ///< first index value to use (inclusive), empty = from the start
+  std::string end;    ///< last index value to use (inclusive), empty = to the end
+};
+
+/// Reads, selects, converts to returns and trims to [start, end]; rows with a missing return are
+/// dropped. Throws fingen::Error naming the file for anything wrong.
+Panel load_returns(const ReturnsSource& source);
+
+}  // namespace fingen::data
