@@ -443,11 +443,8 @@ void GanGenerator::fit(const Panel& returns) {
       archive.read("rng", t_rng);
       step = t_step.item<int64_t>();
       gen.set_state(t_rng);
-      auto G_best = make_generator_net({o.generator(), o.noise_dim(), m.assets, m.cond_dim(),
-                                        o.hidden(), o.layers(), o.window()});
-      G_best->load(ba);
-      best_state.clear();
-      for (const auto& p : G_best->parameters()) best_state.push_back(p.detach().clone());
+      // The best weights are stored as plain tensors, one per generator parameter.
+      for (std::size_t i = 0; i < best_state.size(); ++i) ba.read(std::to_string(i), best_state[i]);
     } catch (const c10::Error& e) {
       throw_input_error({last_path, 0, {}},
                         fmt::format("checkpoint does not match this model ({})",
@@ -471,14 +468,7 @@ void GanGenerator::fit(const Panel& returns) {
     m.D->save(da);
     opt_g.save(oga);
     opt_d.save(oda);
-    {
-      auto G_best = make_generator_net({o.generator(), o.noise_dim(), m.assets, m.cond_dim(),
-                                        o.hidden(), o.layers(), o.window()});
-      torch::NoGradGuard no_grad;
-      auto params = G_best->parameters();
-      for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best_state[i]);
-      G_best->save(ba);
-    }
+    for (std::size_t i = 0; i < best_state.size(); ++i) ba.write(std::to_string(i), best_state[i]);
     archive.write("G", ga);
     archive.write("D", da);
     archive.write("opt_G", oga);
