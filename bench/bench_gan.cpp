@@ -33,8 +33,7 @@ int main(int argc, char** argv) {
                              .batch_size(batch)
                              .steps(steps)
                              .eval_every(steps)
-                             .threads(static_cast<int>(threads))
-                             .quiet(true));
+                             .threads(static_cast<int>(threads)));
     gan.fit(r);
     const auto& log = gan.log();
     const std::size_t warm = std::min<std::size_t>(5, log.size() - 1);

@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "fingen/scenario/generator.hpp"
+
 namespace CLI {
 class App;
 }
@@ -55,28 +59,16 @@ struct FitArgs {
   std::string return_kind = "log";
   std::string start;
   std::string end;
-  std::string innovation = "t";
-  double block_length = 0.0;
-  // GANs (--model gan, gan-minimax, wgan-gp)
-  std::string generator = "lstm";
-  std::string discriminator = "tcn";
-  long window = 64;
-  long context = 0;
-  bool regime = false;
-  long steps = 1500;
-  long batch = 64;
-  long hidden = 64;
-  long layers = 2;
-  long noise_dim = 8;
-  double lr = 0.0;
-  long critic_steps = 0;
-  std::uint64_t seed = 42;
-  int threads = 0;
-  long checkpoint_every = 100;
-  long eval_every = 100;
+  /// The model's options as key=value (`--set key=value`, or a `--key value` flag generated for
+  /// every option of every registered kind); see `fingen fit --model KIND --list-options`.
+  std::vector<std::string> set;
+  nlohmann::json options = nlohmann::json::object();  ///< more options (configs); `set` wins
   bool resume = false;
   bool quiet = false;
+  bool list_options = false;  ///< print the model's options and exit
 };
+/// Prints a training progress line on stderr (what `fit` shows while a GAN trains).
+void print_progress(const scenario::FitProgress& p);
 int run_fit(const FitArgs& args, std::ostream& out);
 void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out);
 

@@ -1,79 +1,63 @@
 // fingen fit: fit a scenario generator on the returns of a data file and save it to a directory.
-#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
-#include <thread>
+#include <iostream>
+#include <set>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
-#include "fingen/scenario/bootstrap.hpp"
-#include "fingen/scenario/garch.hpp"
-#include "fingen/scenario/gbm.hpp"
-#ifdef FINGEN_HAVE_TORCH
-#include "fingen/ml/gan.hpp"
-#endif
+#include "fingen/scenario/generator.hpp"
 #include "run_support.hpp"
 
 namespace fingen::cli {
 
 namespace {
-// 0 = every core: LibTorch's own default can be a single thread.
-int effective_threads(int requested) {
-  return requested > 0 ? requested
-                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+std::string duration_text(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const auto s = static_cast<long>(seconds + 0.5);
+  return s >= 3600 ? fmt::format("{}h{:02d}m", s / 3600, (s / 60) % 60)
+                   : fmt::format("{}m{:02d}s", s / 60, s % 60);
+}
+}  // namespace
+
+void print_progress(const scenario::FitProgress& p) {
+  if (!p.message.empty()) {
+    std::cerr << p.message << '\n';
+    return;
+  }
+  std::string line =
+      fmt::format("step {:>6}/{}  D {:8.4f}  G {:8.4f}", p.step, p.total_steps, p.d_loss, p.g_loss);
+  if (std::isfinite(p.wasserstein)) line += fmt::format("  W {:7.4f}", p.wasserstein);
+  if (p.best_step > 0) line += fmt::format("  val best {:.4f} @{}", p.best_validation, p.best_step);
+  line += fmt::format("  {:.1f} steps/s  ETA {}", p.steps_per_second, duration_text(p.eta_seconds));
+  std::cerr << line << '\n';
 }
 
-std::unique_ptr<scenario::ScenarioGenerator> make_generator(const FitArgs& args) {
-  if (args.model == "gbm") return std::make_unique<scenario::GbmGenerator>();
-  if (args.model == "garch")
-    return std::make_unique<scenario::GarchGenerator>(scenario::parse_innovation(args.innovation));
-  if (args.model == "bootstrap")
-    return std::make_unique<scenario::BootstrapGenerator>(args.block_length);
-  if (args.model == "gan" || args.model == "gan-minimax" || args.model == "wgan-gp") {
-#ifdef FINGEN_HAVE_TORCH
-    FG_REQUIRE(!args.resume || std::filesystem::exists(args.out + "/checkpoints/last.pt"),
-               "--resume: no checkpoint in {}/checkpoints", args.out);
-    return std::make_unique<ml::GanGenerator>(ml::GanOptions()
-                                                  .loss(args.model == "gan"           ? "ns"
-                                                        : args.model == "gan-minimax" ? "minimax"
-                                                                                      : "wgan-gp")
-                                                  .generator(args.generator)
-                                                  .discriminator(args.discriminator)
-                                                  .window(args.window)
-                                                  .context(args.context)
-                                                  .regime(args.regime)
-                                                  .steps(args.steps)
-                                                  .batch_size(args.batch)
-                                                  .hidden(args.hidden)
-                                                  .layers(args.layers)
-                                                  .noise_dim(args.noise_dim)
-                                                  .lr(args.lr)
-                                                  .critic_steps(args.critic_steps)
-                                                  .seed(args.seed)
-                                                  .threads(effective_threads(args.threads))
-                                                  .checkpoint_every(args.checkpoint_every)
-                                                  .eval_every(args.eval_every)
-                                                  .checkpoint_dir(args.out + "/checkpoints")
-                                                  .resume(args.resume)
-                                                  .quiet(args.quiet));
-#else
-    FG_FAIL(Usage, "this fingen was built without LibTorch (FINGEN_WITH_TORCH=OFF): no GANs");
-#endif
-  }
-  FG_FAIL(Usage, "unknown model '{}': expected gbm, garch, bootstrap, gan, gan-minimax or wgan-gp",
-          args.model);
+namespace {
+std::unique_ptr<scenario::ScenarioGenerator> make_model(const FitArgs& args) {
+  const scenario::GeneratorKind& k = scenario::generator_kind(args.model);
+  nlohmann::json options = args.options.is_null() ? nlohmann::json::object() : args.options;
+  options.update(
+      parse_option_assignments(args.set, k.options, fmt::format("{} options", args.model)));
+  return scenario::make_generator(args.model, options, fmt::format("{} options", args.model));
 }
 }  // namespace
 
 int run_fit(const FitArgs& args, std::ostream& out) {
   return guarded([&] {
+    if (args.list_options) {
+      out << describe_options(scenario::generator_kind(args.model).options);
+      return static_cast<int>(kOk);
+    }
     FG_REQUIRE(!args.out.empty(), "no output directory given (--out)");
-    FG_REQUIRE(args.block_length >= 0, "--block-length must be >= 0 (0 = automatic), got {}",
-               args.block_length);
-    auto generator = make_generator(args);  // validates the options before reading data
+    auto generator = make_model(args);  // validates the options before reading data
+    FG_REQUIRE(!args.resume || std::filesystem::exists(args.out + "/checkpoints/last.pt"),
+               "--resume: no checkpoint in {}/checkpoints", args.out);
+    FG_REQUIRE(!args.data.empty(), "no data file given (--data)");
     const ReturnsSource source{args.data,        args.series, args.returns,
                                args.return_kind, args.start,  args.end};
     const Panel r = load_returns(source);
@@ -84,6 +68,11 @@ int run_fit(const FitArgs& args, std::ostream& out) {
     std::error_code ec;
     std::filesystem::create_directories(args.out, ec);  // GAN checkpoints go here during training
     FG_CHECK(Io, !ec, "{}: cannot create the output directory: {}", args.out, ec.message());
+    scenario::FitControl control;
+    control.checkpoint_dir = args.out + "/checkpoints";
+    control.resume = args.resume;
+    if (!args.quiet) control.progress = print_progress;
+    generator->set_fit_control(control);
     const auto t0 = std::chrono::steady_clock::now();
     generator->fit(r);
     const double seconds =
@@ -93,24 +82,8 @@ int run_fit(const FitArgs& args, std::ostream& out) {
     write_manifest(args.out + "/manifest.json", "fit",
                    {{"options",
                      {{"model", args.model},
-                      {"innovation", args.innovation},
-                      {"block_length", args.block_length},
-                      {"gan",
-                       {{"generator", args.generator},
-                        {"discriminator", args.discriminator},
-                        {"window", args.window},
-                        {"context", args.context},
-                        {"regime", args.regime},
-                        {"steps", args.steps},
-                        {"batch", args.batch},
-                        {"hidden", args.hidden},
-                        {"layers", args.layers},
-                        {"noise_dim", args.noise_dim},
-                        {"lr", args.lr},
-                        {"critic_steps", args.critic_steps},
-                        {"seed", args.seed},
-                        {"threads", effective_threads(args.threads)},
-                        {"resume", args.resume}}},
+                      {"model_options", generator->options()},
+                      {"resume", args.resume},
                       {"start", args.start},
                       {"end", args.end}}},
                     {"data", describe_data(source, r)},
@@ -124,15 +97,15 @@ int run_fit(const FitArgs& args, std::ostream& out) {
 
 void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
   CLI::App* cmd = app.add_subcommand("fit", "Fit a scenario generator on historical returns");
+  std::string models;
+  for (const auto& name : scenario::generator_kinds())
+    models += fmt::format("  {:<12} {}\n", name, scenario::generator_kind(name).description);
   cmd->footer(
-      "Models: gbm (correlated normal log returns), garch (GARCH(1,1) per asset, normal or "
-      "Student-t\n"
-      "innovations, constant conditional correlation), bootstrap (stationary block bootstrap),\n"
-      "gan (non-saturating loss), gan-minimax (the original minimax loss), wgan-gp (Wasserstein "
-      "with\n"
-      "gradient penalty). GANs print progress, write checkpoints to OUT/checkpoints every\n"
-      "--checkpoint-every steps, keep the weights that best match held-out data, and continue an\n"
-      "interrupted run (Ctrl-C writes a checkpoint) with --resume.\n"
+      "Models:\n" + models +
+      "Options of a model: --set key=value (repeatable), or the --key value flags below; list\n"
+      "them with --list-options. GANs print progress, write checkpoints to OUT/checkpoints, keep\n"
+      "the weights that best match held-out data, and continue an interrupted run (Ctrl-C writes\n"
+      "a checkpoint) with --resume.\n"
       "Prices are turned into log returns first (--returns if the file already holds returns).\n\n"
       "Examples:\n"
       "  fingen fit --model garch --data data/sp500_ohlcv_2000_2020.csv --end 2017-12-31 --out "
@@ -142,13 +115,11 @@ void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
       "  fingen fit --model gbm --data data/eu_stock_markets.csv --out runs/gbm\n"
       "  fingen fit --model gan --data data/sp500_ohlcv_2000_2020.csv --end 2017-12-31 --out "
       "runs/gan\n"
-      "  fingen fit --model wgan-gp --generator tcn --discriminator tcn --context 20 --regime \\\n"
+      "  fingen fit --model wgan-gp --set generator=tcn --set context=20 --regime \\\n"
       "      --data data/sp500_ohlcv_2000_2020.csv --out runs/cwgan --steps 3000");
-  cmd->add_option("--model,-m", args.model, "gbm, garch or bootstrap")->required();
-  cmd->add_option("--data,-d", args.data, "Price (or returns) file")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--out,-o", args.out, "Directory for the fitted model")->required();
+  cmd->add_option("--model,-m", args.model, "Model kind (see below)")->required();
+  cmd->add_option("--data,-d", args.data, "Price (or returns) file")->check(CLI::ExistingFile);
+  cmd->add_option("--out,-o", args.out, "Directory for the fitted model");
   cmd->add_option("--series", args.series,
                   "Series to use (default: OHLCV adjusted/close, panel all)")
       ->delimiter(',');
@@ -156,33 +127,31 @@ void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
   cmd->add_option("--return-kind", args.return_kind, "log or simple");
   cmd->add_option("--start", args.start, "First date of the training window");
   cmd->add_option("--end", args.end, "Last date of the training window");
-  cmd->add_option("--innovation", args.innovation, "garch: t or normal");
-  cmd->add_option("--block-length", args.block_length,
-                  "bootstrap: mean block length (0 = automatic)");
-  cmd->add_option("--generator", args.generator, "GAN generator network: lstm, tcn or mlp");
-  cmd->add_option("--discriminator", args.discriminator,
-                  "GAN discriminator network: tcn (default), mlp or lstm");
-  cmd->add_option("--window", args.window, "GAN: steps per training window");
-  cmd->add_option("--context", args.context,
-                  "GAN: condition on the previous K observations (0 = unconditional)");
-  cmd->add_flag("--regime", args.regime, "GAN: also condition on the volatility regime (high/low)");
-  cmd->add_option("--steps", args.steps, "GAN: generator updates");
-  cmd->add_option("--batch", args.batch, "GAN: batch size");
-  cmd->add_option("--hidden", args.hidden, "GAN: hidden units / channels");
-  cmd->add_option("--layers", args.layers,
-                  "GAN: layers (LSTM layers, TCN blocks, MLP hidden layers)");
-  cmd->add_option("--noise-dim", args.noise_dim, "GAN: noise dimensions per step");
-  cmd->add_option("--lr", args.lr, "GAN: Adam learning rate (0 = 2e-4, or 1e-4 for wgan-gp)");
-  cmd->add_option("--critic-steps", args.critic_steps,
-                  "GAN: discriminator updates per generator update (0 = 5 for wgan-gp, else 1)");
-  cmd->add_option("--seed", args.seed, "GAN: random seed");
-  cmd->add_option(
-      "--threads", args.threads,
-      "GAN: threads (0 = all cores); the same seed and thread count give the same model");
-  cmd->add_option("--checkpoint-every", args.checkpoint_every, "GAN: steps between checkpoints");
-  cmd->add_option("--eval-every", args.eval_every, "GAN: steps between validation checks");
-  cmd->add_flag("--resume", args.resume, "GAN: continue from OUT/checkpoints/last.pt");
+  cmd->add_option("--set", args.set, "A model option, key=value (repeatable)");
+  // One flag per declared option of every registered kind, from the registry's single list.
+  std::set<std::string> added;
+  for (const auto& name : scenario::generator_kinds())
+    for (const auto& info : scenario::generator_kind(name).options) {
+      if (!added.insert(info.name).second) continue;
+      std::string flag = "--" + info.name;
+      for (auto& c : flag)
+        if (c == '_') c = '-';
+      if (info.name == "batch_size") flag += ",--batch";  // the short name of earlier releases
+      const std::string key = info.name;
+      const std::string help =
+          fmt::format("{}: {} (default {})", name, info.help, info.default_value.dump());
+      if (info.type == "bool")
+        cmd->add_flag_callback(
+            flag, [&args, key] { args.set.push_back(key + "=true"); }, help);
+      else
+        cmd->add_option_function<std::string>(
+               flag, [&args, key](const std::string& v) { args.set.push_back(key + "=" + v); },
+               help)
+            ->type_name(info.type == "string" ? "TEXT" : "NUM");
+    }
+  cmd->add_flag("--resume", args.resume, "Continue from OUT/checkpoints/last.pt");
   cmd->add_flag("--quiet,-q", args.quiet, "Print nothing on success");
+  cmd->add_flag("--list-options", args.list_options, "Print the options of --model and exit");
   cmd->callback([&] { code = run_fit(args, out); });
 }
 

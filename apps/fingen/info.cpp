@@ -4,26 +4,14 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#ifdef FINGEN_HAVE_TORCH
-#include "fingen/ml/runtime.hpp"
-#endif
+#include "fingen/core/runtime.hpp"
 #include "fingen/version.hpp"
 
 namespace fingen::cli {
 
 int run_info(const InfoArgs& args, std::ostream& out) {
   return guarded([&] {
-#ifdef FINGEN_HAVE_TORCH
-    const ml::RuntimeInfo info = ml::runtime_info();
-#else
-    struct {
-      std::string torch_version = "not built (FINGEN_WITH_TORCH=OFF)";
-      int intra_op_threads = 0;
-      bool cuda_available = false;
-      int cuda_devices = 0;
-      std::string parallel_info;
-    } info;
-#endif
+    const BackendInfo info = backend_info();
     if (args.json) {
       out << nlohmann::json{{"fingen_version", FINGEN_VERSION_STRING},
                             {"torch_version", info.torch_version},

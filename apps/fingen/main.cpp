@@ -5,25 +5,18 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "fingen/core/runtime.hpp"
 #include "fingen/version.hpp"
-#ifdef FINGEN_HAVE_TORCH
-#include "fingen/ml/gan.hpp"
-#endif
 
 namespace {
 extern "C" void on_interrupt(int) {
-#ifdef FINGEN_HAVE_TORCH
-  fingen::ml::request_stop();  // training loops checkpoint and stop after the current step
-#endif
+  fingen::request_stop();        // training loops checkpoint and stop after the current step
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the program at once
 }
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace fingen::cli;
-#ifdef FINGEN_HAVE_TORCH
-  fingen::ml::register_generators();
-#endif
   std::signal(SIGINT, on_interrupt);
   CLI::App app{"fingen: financial analysis with deep generative models"};
   app.set_version_flag("--version", std::string("fingen ") + FINGEN_VERSION_STRING);

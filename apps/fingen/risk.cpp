@@ -10,16 +10,10 @@
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
-#include "fingen/risk/backtest.hpp"
 #include "fingen/risk/measures.hpp"
 #include "fingen/risk/stress.hpp"
-#include "fingen/scenario/bootstrap.hpp"
-#include "fingen/scenario/garch.hpp"
-#include "fingen/scenario/gbm.hpp"
+#include "fingen/risk/var_backtest.hpp"
 #include "run_support.hpp"
-#ifdef FINGEN_HAVE_TORCH
-#include "fingen/ml/gan.hpp"
-#endif
 
 namespace fingen::cli {
 
@@ -90,49 +84,17 @@ int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
   });
 }
 
-namespace {
-risk::GeneratorFactory factory_for(const std::string& model, std::uint64_t seed) {
-  if (model == "gbm") return [] { return std::make_unique<scenario::GbmGenerator>(); };
-  if (model == "bootstrap") return [] { return std::make_unique<scenario::BootstrapGenerator>(); };
-  if (model == "garch-sim")
-    return
-        [] { return std::make_unique<scenario::GarchGenerator>(scenario::Innovation::StudentT); };
-#ifdef FINGEN_HAVE_TORCH
-  if (model == "gan")
-    return [seed] {
-      return std::make_unique<ml::GanGenerator>(ml::GanOptions()
-                                                    .context(20)
-                                                    .generator("mlp")
-                                                    .window(5)
-                                                    .steps(600)
-                                                    .lr(1e-3)
-                                                    .seed(seed)
-                                                    .quiet(true)
-                                                    .warm_start(true)
-                                                    .warm_steps(50));
-    };
-#endif
-  (void)seed;
-  return {};
-}
-}  // namespace
-
 int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.models.empty(), "no --model given");
-    for (const auto& m : args.models) {
-      const bool known = m == "historical" || m == "normal" || m == "t" || m == "garch" ||
-                         m == "fhs" || static_cast<bool>(factory_for(m, args.seed));
-      FG_REQUIRE(
-          known,
-          "unknown risk model '{}': expected historical, normal, t, garch, fhs, gbm, bootstrap, "
-          "garch-sim or gan (with LibTorch)",
-          m);
-    }
+    const auto known = risk::var_model_names();
+    for (const auto& m : args.models)
+      FG_REQUIRE(std::find(known.begin(), known.end(), m) != known.end(),
+                 "unknown risk model '{}': expected {}", m, fmt::join(known, ", "));
     const ReturnsSource source = source_of(args.portfolio);
     const Panel r = load_returns(source);
     const std::vector<double> w = weights_or_equal(args.portfolio.weights, r.cols());
-    const auto options = risk::BacktestOptions()
+    const auto options = risk::VarBacktestOptions()
                              .window(args.window)
                              .refit(args.refit)
                              .level(args.level)
@@ -149,10 +111,9 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
     nlohmann::json results = nlohmann::json::array();
     std::string csv = "model,date,loss,var,es,sigma,exception\n";
     for (const auto& m : args.models) {
-      const risk::BacktestResult b =
-          risk::rolling_backtest(r, w, m, options, factory_for(m, args.seed));
+      const risk::VarBacktestResult b = risk::var_backtest(r, w, m, options);
       const auto& t = b.tests;
-      const bool pass = t.p_pof >= 0.05 && t.p_ind >= 0.05 && t.p_cc >= 0.05;
+      const bool pass = risk::passes(t, 0.05);
       out << fmt::format(
           "{:<11} {:>5} {:>6.1f} {:>7.3f} {:>8.4f} {:>8.4f} {:>8.4f} {:>7} {:>8.4f} {:>7.3f} "
           "{:>8.1f}  {}\n",
@@ -233,16 +194,14 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
 
   CLI::App* bt =
       risk->add_subcommand("backtest", "Rolling out-of-sample VaR/ES backtest on real data");
+  std::string model_list;
+  for (const auto& m : risk::var_model_names())
+    model_list += fmt::format("  {:<11} {}\n", m, risk::var_model_description(m));
   bt->footer(
       "Each day's VaR/ES is forecast from the --window days before it; models are refitted every\n"
-      "--refit days (0 = once). Models: historical, normal, t, garch (GARCH(1,1)-t), fhs "
-      "(filtered\n"
-      "historical simulation), and scenario generators gbm, bootstrap, garch-sim"
-#ifdef FINGEN_HAVE_TORCH
-      ", gan (a conditional GAN,\n600 steps on the first window, then 50 warm-started steps at "
-      "each refit)"
-#endif
-      ".\nTests: Kupiec, Christoffersen independence and conditional coverage, Basel traffic "
+      "--refit days (0 = once). Models:\n" +
+      model_list +
+      "Tests: Kupiec, Christoffersen independence and conditional coverage, Basel traffic "
       "light,\n"
       "McNeil-Frey and Acerbi-Szekely Z2 for ES.\n\n"
       "Examples:\n"
@@ -339,13 +298,12 @@ int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
       const std::string label =
           fmt::format("after {} .. {}", format_index(r.kind, ctx.index.front()),
                       format_index(r.kind, ctx.index.back()));
-      try {
+      if (gen->conditional())
         rows.push_back(
             measure(gen->generate_from(ctx.values, args.paths, horizon, args.seed), label));
-      } catch (const Error& e) {
-        if (e.category() != ErrorCategory::Usage) throw;
-        out << fmt::format("  {:<34} skipped: {}\n", label, e.what());
-      }
+      else
+        out << fmt::format("  {:<34} skipped: the '{}' model has no memory of recent history\n",
+                           label, gen->kind());
       report["model"] = {{"dir", args.model},   {"kind", gen->kind()}, {"horizon", horizon},
                          {"paths", args.paths}, {"seed", args.seed},   {"results", rows}};
     }

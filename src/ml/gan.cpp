@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <limits>
+#include <thread>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -15,71 +15,23 @@
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 #include "fingen/core/rng.hpp"
+#include "fingen/core/runtime.hpp"
 #include "fingen/data/transform.hpp"
+#include "fingen/ml/runtime.hpp"
 #include "fingen/scenario/model_file.hpp"
 #include "fingen/stats/distance.hpp"
 #include "losses.hpp"
 #include "networks.hpp"
+#include "trainer.hpp"
 
 namespace fingen::ml {
 
 namespace {
-std::atomic<bool> g_stop{false};
 constexpr int64_t kRegimeWindow = 20;
 constexpr int64_t kChunk = 256;  // paths per generation batch; path p depends only on (seed, p)
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using nlohmann::json;
-
-json options_to_json(const GanOptions& o) {
-  return {{"loss", o.loss()},
-          {"generator", o.generator()},
-          {"discriminator", o.discriminator()},
-          {"window", o.window()},
-          {"context", o.context()},
-          {"regime", o.regime()},
-          {"noise_dim", o.noise_dim()},
-          {"hidden", o.hidden()},
-          {"layers", o.layers()},
-          {"batch_size", o.batch_size()},
-          {"steps", o.steps()},
-          {"critic_steps", o.critic_steps()},
-          {"lr", o.lr()},
-          {"gp_lambda", o.gp_lambda()},
-          {"seed", o.seed()},
-          {"validation_fraction", o.validation_fraction()},
-          {"eval_every", o.eval_every()}};
-}
-
-GanOptions options_from_json(const json& j, const std::string& where) {
-  GanOptions o;
-  try {
-    o.loss(j.at("loss").get<std::string>())
-        .generator(j.at("generator").get<std::string>())
-        .discriminator(j.at("discriminator").get<std::string>())
-        .window(j.at("window").get<int64_t>())
-        .context(j.at("context").get<int64_t>())
-        .regime(j.at("regime").get<bool>())
-        .noise_dim(j.at("noise_dim").get<int64_t>())
-        .hidden(j.at("hidden").get<int64_t>())
-        .layers(j.at("layers").get<int64_t>())
-        .batch_size(j.at("batch_size").get<int64_t>())
-        .steps(j.at("steps").get<int64_t>())
-        .critic_steps(j.at("critic_steps").get<int64_t>())
-        .lr(j.at("lr").get<double>())
-        .gp_lambda(j.at("gp_lambda").get<double>())
-        .seed(j.at("seed").get<uint64_t>())
-        .validation_fraction(j.at("validation_fraction").get<double>())
-        .eval_every(j.at("eval_every").get<int64_t>());
-    o.validate();
-  } catch (const json::exception& e) {
-    throw_input_error({where, 0, {}},
-                      fmt::format("GAN options missing or malformed: {}", e.what()));
-  } catch (const Error& e) {
-    throw_input_error({where, 0, {}}, fmt::format("invalid GAN options: {}", e.what()));
-  }
-  return o;
-}
 
 torch::Tensor to_tensor(const Eigen::MatrixXd& m) {  // [rows, cols] float32, row-major
   torch::Tensor t = torch::empty({m.rows(), m.cols()}, torch::kFloat32);
@@ -93,42 +45,30 @@ at::Generator make_torch_generator(uint64_t seed) {
   return at::make_generator<at::CPUGeneratorImpl>(seed);
 }
 
-std::string duration_text(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
-  const auto s = static_cast<long>(seconds + 0.5);
-  return s >= 3600 ? fmt::format("{}h{:02d}m", s / 3600, (s / 60) % 60)
-                   : fmt::format("{}m{:02d}s", s / 60, s % 60);
-}
-
-void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  try {
-    archive.save_to(tmp);
-  } catch (const c10::Error& e) {
-    std::remove(tmp.c_str());
-    FG_FAIL(Io, "{}: cannot write: {}", path, e.what_without_backtrace());
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    FG_FAIL(Io, "{}: cannot rename the temporary file into place", path);
-  }
-}
-
-void load_archive(torch::serialize::InputArchive& archive, const std::string& path) {
-  if (!std::filesystem::exists(path)) FG_FAIL(Io, "{}: no such file", path);
-  try {
-    archive.load_from(path);
-  } catch (const c10::Error& e) {
-    throw_input_error({path, 0, {}},
-                      fmt::format("not a readable fingen/LibTorch checkpoint ({})",
-                                  std::string(e.what_without_backtrace()).substr(0, 200)));
-  }
-}
-
 }  // namespace
 
-void request_stop() noexcept {
-  g_stop.store(true);
+nlohmann::json GanOptions::to_json() const {
+  const GanOptions& o = *this;
+  nlohmann::json j = nlohmann::json::object();
+  FINGEN_GAN_OPTIONS(FG_OPTION_TO_JSON)
+  return j;
+}
+
+GanOptions GanOptions::from_json(const nlohmann::json& j, const std::string& where) {
+  check_option_keys(j, info(), where);
+  GanOptions o;
+  FINGEN_GAN_OPTIONS(FG_OPTION_FROM_JSON)
+  o.validate();
+  return o;
+}
+
+std::vector<OptionInfo> GanOptions::info() {
+  return {FINGEN_GAN_OPTIONS(FG_OPTION_INFO)};
+}
+
+int GanOptions::effective_threads() const {
+  return threads_ > 0 ? threads_
+                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 void GanOptions::validate() const {
@@ -166,6 +106,7 @@ struct GanGenerator::Impl {
   int64_t best_step = -1;
   double best_score = std::numeric_limits<double>::infinity();
   bool fitted = false;
+  scenario::FitControl control;  // progress callback (checkpoint_dir/resume mirror opt)
 
   int64_t cond_dim() const { return opt.context() * assets + (opt.regime() ? 2 : 0); }
   bool conditional() const { return cond_dim() > 0; }
@@ -306,6 +247,128 @@ struct GanGenerator::Impl {
   }
 };
 
+// One GAN update (critic steps, then a generator step) for the Trainer; validation by the
+// held-out distance; the best generator weights kept as tensors.
+class GanTask final : public TrainingTask {
+ public:
+  GanTask(GanGenerator::Impl& m, torch::Tensor z_all, torch::Tensor z_train,
+          torch::Tensor cond_table, int64_t train_end, int64_t lo)
+      : m_(m),
+        z_all_(std::move(z_all)),
+        z_train_(std::move(z_train)),
+        cond_table_(std::move(cond_table)),
+        train_end_(train_end),
+        lo_(lo),
+        hi_(train_end - m.opt.window()),
+        wgan_(m.opt.loss() == "wgan-gp"),
+        offsets_(torch::arange(m.opt.window(), torch::kLong)),
+        opt_g_(m.G->parameters(), adam(m.opt)),
+        opt_d_(m.D->parameters(), adam(m.opt)),
+        best_state(m.generator_state()) {
+    m_.G->train();
+    m_.D->train();
+  }
+
+  StepLosses step(at::Generator& gen) override {
+    const GanOptions& o = m_.opt;
+    const int64_t B = o.batch_size(), T = o.window();
+    torch::Tensor d_loss, x_real, cond;
+    StepLosses out;
+    for (int64_t c = 0; c < o.effective_critic_steps(); ++c) {
+      real_batch(gen, x_real, cond);
+      const torch::Tensor noise = torch::randn({B, T, o.noise_dim()}, gen);  // [B, T, noise]
+      const torch::Tensor fake = m_.G->forward(noise, cond).detach();        // [B, T, A]
+      const torch::Tensor d_real = m_.D->forward(x_real, cond);              // [B, 1]
+      const torch::Tensor d_fake = m_.D->forward(fake, cond);
+      d_loss = discriminator_loss(o.loss(), d_real, d_fake);
+      if (wgan_) {
+        out.wasserstein = -d_loss.item<double>();
+        d_loss = d_loss + o.gp_lambda() * gradient_penalty(gen, x_real, fake, cond);
+      }
+      opt_d_.zero_grad();
+      d_loss.backward();
+      opt_d_.step();
+    }
+    const torch::Tensor noise = torch::randn({B, T, o.noise_dim()}, gen);
+    const torch::Tensor logits = m_.D->forward(m_.G->forward(noise, cond), cond);
+    const torch::Tensor g_loss = generator_loss(o.loss(), logits);
+    opt_g_.zero_grad();
+    g_loss.backward();
+    opt_g_.step();
+    out.d_loss = d_loss.item<double>();
+    out.g_loss = g_loss.item<double>();
+    return out;
+  }
+
+  double validate() override {
+    const double v = m_.validation_score(z_all_, train_end_);
+    m_.G->train();
+    return v;
+  }
+  void keep_best() override { best_state = m_.generator_state(); }
+
+  void save(torch::serialize::OutputArchive& archive) override {
+    torch::serialize::OutputArchive ga, da, oga, oda, ba;
+    m_.G->save(ga);
+    m_.D->save(da);
+    opt_g_.save(oga);
+    opt_d_.save(oda);
+    // The best weights are stored as plain tensors, one per generator parameter.
+    for (std::size_t i = 0; i < best_state.size(); ++i) ba.write(std::to_string(i), best_state[i]);
+    archive.write("G", ga);
+    archive.write("D", da);
+    archive.write("opt_G", oga);
+    archive.write("opt_D", oda);
+    archive.write("best_G", ba);
+  }
+  void load(torch::serialize::InputArchive& archive) override {
+    torch::serialize::InputArchive ga, da, oga, oda, ba;
+    archive.read("G", ga);
+    archive.read("D", da);
+    archive.read("opt_G", oga);
+    archive.read("opt_D", oda);
+    archive.read("best_G", ba);
+    m_.G->load(ga);
+    m_.D->load(da);
+    opt_g_.load(oga);
+    opt_d_.load(oda);
+    for (std::size_t i = 0; i < best_state.size(); ++i) ba.read(std::to_string(i), best_state[i]);
+  }
+
+ private:
+  static torch::optim::AdamOptions adam(const GanOptions& o) {
+    const bool wgan = o.loss() == "wgan-gp";
+    return torch::optim::AdamOptions(o.effective_lr())
+        .betas({wgan ? 0.0 : 0.5, wgan ? 0.9 : 0.999});
+  }
+  void real_batch(at::Generator& gen, torch::Tensor& x, torch::Tensor& cond) const {
+    const int64_t B = m_.opt.batch_size(), T = m_.opt.window();
+    const torch::Tensor starts = torch::randint(lo_, hi_ + 1, {B}, gen, torch::kLong);
+    const torch::Tensor idx = (starts.unsqueeze(1) + offsets_.unsqueeze(0)).reshape({-1});
+    x = z_train_.index_select(0, idx).reshape({B, T, m_.assets});      // [B, T, A]
+    if (m_.conditional()) cond = cond_table_.index_select(0, starts);  // [B, cond_dim]
+  }
+  torch::Tensor gradient_penalty(at::Generator& gen, const torch::Tensor& real,
+                                 const torch::Tensor& fake, const torch::Tensor& cond) const {
+    const int64_t B = m_.opt.batch_size();
+    const torch::Tensor eps = torch::rand({B, 1, 1}, gen);
+    torch::Tensor x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
+    const torch::Tensor out = m_.D->forward(x_hat, cond);
+    const torch::Tensor grad = torch::autograd::grad({out.sum()}, {x_hat}, {}, true, true)[0];
+    return (grad.reshape({B, -1}).norm(2, 1) - 1).pow(2).mean();
+  }
+
+  GanGenerator::Impl& m_;
+  torch::Tensor z_all_, z_train_, cond_table_;
+  int64_t train_end_, lo_, hi_;
+  bool wgan_;
+  torch::Tensor offsets_;
+  torch::optim::Adam opt_g_, opt_d_;
+
+ public:
+  std::vector<torch::Tensor> best_state;
+};
+
 GanGenerator::GanGenerator(GanOptions options) : impl_(std::make_unique<Impl>()) {
   options.validate();
   impl_->opt = std::move(options);
@@ -317,8 +380,18 @@ GanGenerator& GanGenerator::operator=(GanGenerator&&) noexcept = default;
 bool GanGenerator::fitted() const {
   return impl_->fitted;
 }
-const GanOptions& GanGenerator::options() const noexcept {
+const GanOptions& GanGenerator::gan_options() const noexcept {
   return impl_->opt;
+}
+nlohmann::json GanGenerator::options() const {
+  return impl_->opt.to_json();
+}
+bool GanGenerator::conditional() const {
+  return impl_->conditional();
+}
+void GanGenerator::set_fit_control(const scenario::FitControl& control) {
+  impl_->control = control;
+  impl_->opt.checkpoint_dir(control.checkpoint_dir).resume(control.resume);
 }
 const std::vector<TrainLogRow>& GanGenerator::log() const noexcept {
   return impl_->log;
@@ -341,7 +414,7 @@ void GanGenerator::fit(const Panel& returns) {
   Impl& m = *impl_;
   const GanOptions& o = m.opt;
   scenario::check_fit_input(returns, 64, "gan");
-  if (o.threads() > 0) at::set_num_threads(o.threads());
+  at::set_num_threads(o.effective_threads());
   m.names = returns.names;
   m.assets = static_cast<int64_t>(returns.cols());
   const auto n = static_cast<int64_t>(returns.rows());
@@ -350,7 +423,7 @@ void GanGenerator::fit(const Panel& returns) {
   const int64_t lo = m.history_needed();
   FG_REQUIRE(train_end - o.window() - lo >= o.batch_size() / 4,
              "gan: {} training rows are too few for windows of {} steps (context {}); use a "
-             "shorter --window",
+             "shorter window",
              train_end, o.window(), lo);
 
   // Scale with training rows only; the validation rows are never seen by the networks' updates.
@@ -375,214 +448,38 @@ void GanGenerator::fit(const Panel& returns) {
                              : torch::zeros({m.cond_dim()}));
     cond_table = torch::stack(rows);
   }
-  const torch::Tensor offsets = torch::arange(o.window(), torch::kLong);
 
-  const double lr = o.effective_lr();
-  const bool wgan = o.loss() == "wgan-gp";
-  const double b1 = wgan ? 0.0 : 0.5, b2 = wgan ? 0.9 : 0.999;
   const bool warm =
       o.warm_start() && m.fitted && m.G && m.assets == static_cast<int64_t>(returns.cols());
   if (!warm) {
     torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
     m.build();
   }
-  const int64_t total_steps = warm && o.warm_steps() > 0 ? o.warm_steps() : o.steps();
-  torch::optim::Adam opt_g(m.G->parameters(), torch::optim::AdamOptions(lr).betas({b1, b2}));
-  torch::optim::Adam opt_d(m.D->parameters(), torch::optim::AdamOptions(lr).betas({b1, b2}));
+  GanTask task(m, z_all, z_train, cond_table, train_end, lo);
   at::Generator gen = make_torch_generator(o.seed());
 
+  TrainerOptions t;
+  t.steps = warm && o.warm_steps() > 0 ? o.warm_steps() : o.steps();
+  t.eval_every = o.eval_every();
+  t.checkpoint_every = o.checkpoint_every();
+  t.log_every = o.log_every();
+  t.control = m.control;
+  t.control.checkpoint_dir = o.checkpoint_dir();
+  t.control.resume = o.resume();
+  FG_REQUIRE(!(t.control.resume && warm), "resume and warm start cannot be combined");
+  t.options = o.to_json();
+  t.resume_keys = {"loss",         "generator", "discriminator", "window", "context",
+                   "regime",       "noise_dim", "hidden",        "layers", "batch_size",
+                   "critic_steps", "lr",        "gp_lambda",     "seed"};
   // Fingerprint of the training data, so a resume on other data is refused.
-  const std::string data_hash = sha256_hex(
+  t.data_sha256 = sha256_hex(
       std::string_view(reinterpret_cast<const char*>(returns.values.data()),
                        static_cast<std::size_t>(returns.values.size()) * sizeof(double)));
-  const std::string ckpt_dir = o.checkpoint_dir();
-  const std::string last_path = ckpt_dir + "/last.pt";
-  const std::string state_path = ckpt_dir + "/train_state.json";
-  int64_t step = 0;
-  std::vector<torch::Tensor> best_state = m.generator_state();
-  m.log.clear();
-  m.best_step = -1;
-  m.best_score = std::numeric_limits<double>::infinity();
-
-  if (o.resume()) {
-    FG_REQUIRE(!ckpt_dir.empty(), "--resume needs a checkpoint directory");
-    FG_REQUIRE(!warm, "resume and warm start cannot be combined");
-    const json state = [&] {
-      try {
-        return json::parse(read_file(state_path));
-      } catch (const json::exception& e) {
-        throw_input_error({state_path, 0, {}}, fmt::format("invalid JSON: {}", e.what()));
-      }
-    }();
-    const json saved = state.value("options", json());
-    const json now = options_to_json(o);
-    for (const char* key :
-         {"loss", "generator", "discriminator", "window", "context", "regime", "noise_dim",
-          "hidden", "layers", "batch_size", "critic_steps", "lr", "gp_lambda", "seed"})
-      if (saved.value(key, json()) != now.at(key))
-        throw_input_error({state_path, 0, {}},
-                          fmt::format("the checkpoint was made with {} = {}, this run has {}", key,
-                                      saved.value(key, json()).dump(), now.at(key).dump()));
-    if (state.value("data_sha256", "") != data_hash)
-      throw_input_error({state_path, 0, {}}, "the checkpoint was trained on different data");
-    torch::serialize::InputArchive archive;
-    load_archive(archive, last_path);
-    try {
-      torch::serialize::InputArchive ga, da, oga, oda, ba;
-      archive.read("G", ga);
-      archive.read("D", da);
-      archive.read("opt_G", oga);
-      archive.read("opt_D", oda);
-      archive.read("best_G", ba);
-      m.G->load(ga);
-      m.D->load(da);
-      opt_g.load(oga);
-      opt_d.load(oda);
-      torch::Tensor t_step, t_rng;
-      archive.read("step", t_step);
-      archive.read("rng", t_rng);
-      step = t_step.item<int64_t>();
-      gen.set_state(t_rng);
-      // The best weights are stored as plain tensors, one per generator parameter.
-      for (std::size_t i = 0; i < best_state.size(); ++i) ba.read(std::to_string(i), best_state[i]);
-    } catch (const c10::Error& e) {
-      throw_input_error({last_path, 0, {}},
-                        fmt::format("checkpoint does not match this model ({})",
-                                    std::string(e.what_without_backtrace()).substr(0, 200)));
-    }
-    m.best_step = state.value("best_step", int64_t{-1});
-    const json best = state.value("best_score", json());
-    m.best_score = best.is_number() ? best.get<double>() : std::numeric_limits<double>::infinity();
-    for (const auto& r : state.value("log", json::array()))
-      m.log.push_back({r.at(0).get<int64_t>(), r.at(1).get<double>(), r.at(2).get<double>(),
-                       r.at(3).is_null() ? kNaN : r.at(3).get<double>(), r.at(4).get<double>(),
-                       r.at(5).get<double>()});
-    if (!o.quiet()) std::cerr << fmt::format("resuming from {} at step {}\n", last_path, step);
-  }
-
-  auto write_checkpoint = [&] {
-    if (ckpt_dir.empty()) return;
-    std::filesystem::create_directories(ckpt_dir);
-    torch::serialize::OutputArchive archive, ga, da, oga, oda, ba;
-    m.G->save(ga);
-    m.D->save(da);
-    opt_g.save(oga);
-    opt_d.save(oda);
-    for (std::size_t i = 0; i < best_state.size(); ++i) ba.write(std::to_string(i), best_state[i]);
-    archive.write("G", ga);
-    archive.write("D", da);
-    archive.write("opt_G", oga);
-    archive.write("opt_D", oda);
-    archive.write("best_G", ba);
-    archive.write("step", torch::tensor(step, torch::kLong));
-    archive.write("rng", gen.get_state());
-    json log = json::array();
-    for (const auto& r : m.log)
-      log.push_back({r.step, r.d_loss, r.g_loss,
-                     std::isnan(r.wasserstein) ? json() : json(r.wasserstein), r.validation,
-                     r.seconds});
-    const json state{{"options", options_to_json(o)},
-                     {"data_sha256", data_hash},
-                     {"step", step},
-                     {"best_step", m.best_step},
-                     {"best_score", std::isfinite(m.best_score) ? json(m.best_score) : json()},
-                     {"log", log}};
-    // The archive holds the step it was written at; the state file is written right after it.
-    save_archive_atomic(archive, last_path);
-    write_file_atomic(state_path, state.dump() + "\n");
-  };
-
-  const auto t0 = std::chrono::steady_clock::now();
-  const int64_t first_step = step;
-  const int64_t B = o.batch_size(), T = o.window();
-  const int64_t hi = train_end - T;  // last valid start
-  auto real_batch = [&](torch::Tensor& x, torch::Tensor& cond) {
-    const torch::Tensor starts = torch::randint(lo, hi + 1, {B}, gen, torch::kLong);
-    const torch::Tensor idx = (starts.unsqueeze(1) + offsets.unsqueeze(0)).reshape({-1});
-    x = z_train.index_select(0, idx).reshape({B, T, m.assets});      // [B, T, A]
-    if (m.conditional()) cond = cond_table.index_select(0, starts);  // [B, cond_dim]
-  };
-  auto gradient_penalty = [&](const torch::Tensor& real, const torch::Tensor& fake,
-                              const torch::Tensor& cond) {
-    const torch::Tensor eps = torch::rand({B, 1, 1}, gen);
-    torch::Tensor x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
-    const torch::Tensor out = m.D->forward(x_hat, cond);
-    const torch::Tensor grad = torch::autograd::grad({out.sum()}, {x_hat}, {}, true, true)[0];
-    return (grad.reshape({B, -1}).norm(2, 1) - 1).pow(2).mean();
-  };
-
-  m.G->train();
-  m.D->train();
-  while (step < total_steps) {
-    if (g_stop.load()) {
-      write_checkpoint();
-      g_stop.store(false);
-      FG_FAIL(Runtime, "training interrupted at step {}{}", step,
-              ckpt_dir.empty()
-                  ? std::string(" (no checkpoint directory)")
-                  : fmt::format("; checkpoint written to {}; continue with --resume", last_path));
-    }
-    torch::Tensor d_loss, g_loss, x_real, cond;
-    double w_est = kNaN;
-    for (int64_t c = 0; c < o.effective_critic_steps(); ++c) {
-      real_batch(x_real, cond);
-      const torch::Tensor noise = torch::randn({B, T, o.noise_dim()}, gen);
-      const torch::Tensor fake = m.G->forward(noise, cond).detach();
-      const torch::Tensor d_real = m.D->forward(x_real, cond);
-      const torch::Tensor d_fake = m.D->forward(fake, cond);
-      d_loss = discriminator_loss(o.loss(), d_real, d_fake);
-      if (wgan) {
-        w_est = -d_loss.item<double>();
-        d_loss = d_loss + o.gp_lambda() * gradient_penalty(x_real, fake, cond);
-      }
-      opt_d.zero_grad();
-      d_loss.backward();
-      opt_d.step();
-    }
-    const torch::Tensor noise = torch::randn({B, T, o.noise_dim()}, gen);
-    const torch::Tensor logits = m.D->forward(m.G->forward(noise, cond), cond);
-    g_loss = generator_loss(o.loss(), logits);
-    opt_g.zero_grad();
-    g_loss.backward();
-    opt_g.step();
-    ++step;
-
-    const double dl = d_loss.item<double>(), gl = g_loss.item<double>();
-    if (!std::isfinite(dl) || !std::isfinite(gl))
-      FG_FAIL(Numeric,
-              "training diverged at step {} (discriminator loss {}, generator loss {}){}; try a "
-              "smaller "
-              "learning rate",
-              step, dl, gl,
-              ckpt_dir.empty()
-                  ? std::string()
-                  : fmt::format("; the last good checkpoint is kept in {}", last_path));
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    TrainLogRow row{step, dl, gl, w_est, -1.0, seconds};
-    if (step % o.eval_every() == 0 || step == total_steps) {
-      row.validation = m.validation_score(z_all, train_end);
-      m.G->train();
-      if (row.validation < m.best_score) {
-        m.best_score = row.validation;
-        m.best_step = step;
-        best_state = m.generator_state();
-      }
-    }
-    m.log.push_back(row);
-    if (!o.quiet() && (step % o.log_every() == 0 || step == total_steps)) {
-      const double rate = static_cast<double>(step - first_step) / std::max(seconds, 1e-9);
-      std::string line =
-          fmt::format("step {:>6}/{}  D {:8.4f}  G {:8.4f}", step, total_steps, dl, gl);
-      if (wgan) line += fmt::format("  W {:7.4f}", w_est);
-      if (m.best_step > 0) line += fmt::format("  val best {:.4f} @{}", m.best_score, m.best_step);
-      line += fmt::format("  {:.1f} steps/s  ETA {}", rate,
-                          duration_text(static_cast<double>(total_steps - step) / rate));
-      std::cerr << line << '\n';
-    }
-    if (step % o.checkpoint_every() == 0 || step == total_steps) write_checkpoint();
-  }
-  if (m.best_step > 0) m.set_generator_state(best_state);
+  TrainerResult result = Trainer(t).run(task, gen);
+  m.log = std::move(result.log);
+  m.best_step = result.best_step;
+  m.best_score = result.best_score;
+  if (m.best_step > 0) m.set_generator_state(task.best_state);
   m.G->eval();
   m.fitted = true;
 }
@@ -620,7 +517,7 @@ void GanGenerator::save(const std::string& dir) const {
   FG_REQUIRE(fitted(), "gan: save() before fit()");
   const Impl& m = *impl_;
   scenario::ModelFile file("gan", m.names);
-  file.params()["options"] = options_to_json(m.opt);
+  file.params()["options"] = m.opt.to_json();
   file.params()["scaler_center"] =
       scenario::ModelFile::to_json(Eigen::VectorXd(m.scaler.center().transpose()));
   file.params()["scaler_scale"] =
@@ -646,8 +543,13 @@ void GanGenerator::save(const std::string& dir) const {
 std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
   const scenario::ModelFile file = scenario::ModelFile::read(dir, "gan");
   const std::string where = dir + "/model.json";
-  auto g = std::make_unique<GanGenerator>(
-      options_from_json(file.params().value("options", json()), where));
+  auto g = std::make_unique<GanGenerator>([&] {
+    try {
+      return GanOptions::from_json(file.params().value("options", json::object()), "\"options\"");
+    } catch (const Error& e) {
+      throw_input_error({where, 0, {}}, fmt::format("invalid GAN options: {}", e.what()));
+    }
+  }());
   Impl& m = *g->impl_;
   m.names = file.names();
   m.assets = static_cast<int64_t>(m.names.size());
@@ -697,10 +599,51 @@ std::string GanGenerator::summary() const {
   return out;
 }
 
-void register_generators() {
-  scenario::register_loader("gan", [](const std::string& dir) {
-    return std::unique_ptr<scenario::ScenarioGenerator>(GanGenerator::load(dir));
-  });
+namespace {
+// The GAN kinds, registered when fingen_ml is linked (see the --undefined link option of
+// fingen_ml in src/CMakeLists.txt, which keeps this object file in static links).
+scenario::GeneratorKind gan_kind(const std::string& name, const std::string& loss,
+                                 const std::string& description) {
+  std::vector<OptionInfo> options = GanOptions::info();
+  if (!loss.empty())  // the alias fixes the loss
+    options.erase(std::remove_if(options.begin(), options.end(),
+                                 [](const OptionInfo& i) { return i.name == "loss"; }),
+                  options.end());
+  scenario::GeneratorKind k{
+      name,
+      description,
+      options,
+      [loss](const nlohmann::json& j) {
+        GanOptions o = GanOptions::from_json(j, "gan options");
+        if (!loss.empty()) o.loss(loss);
+        return std::unique_ptr<scenario::ScenarioGenerator>(std::make_unique<GanGenerator>(o));
+      },
+      {}};
+  if (loss.empty())
+    k.load = [](const std::string& dir) {
+      return std::unique_ptr<scenario::ScenarioGenerator>(GanGenerator::load(dir));
+    };
+  return k;
 }
+const bool g_registered = [] {
+  register_backend([] {
+    const RuntimeInfo r = runtime_info();
+    return BackendInfo{r.torch_version, r.intra_op_threads, r.cuda_available, r.cuda_devices,
+                       r.parallel_info};
+  });
+  scenario::register_generator(gan_kind("gan", "", "GAN (non-saturating loss by default)"));
+  scenario::register_generator(
+      gan_kind("gan-minimax", "minimax", "GAN with the original minimax generator loss"));
+  scenario::register_generator(
+      gan_kind("wgan-gp", "wgan-gp", "Wasserstein GAN with gradient penalty"));
+  return true;
+}();
+}  // namespace
 
 }  // namespace fingen::ml
+
+// Referenced by the link option of fingen_ml so that static links keep this file (and so the
+// registration above).
+extern "C" int fingen_ml_autoregister() {
+  return static_cast<int>(fingen::ml::g_registered);
+}

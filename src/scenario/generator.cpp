@@ -24,28 +24,99 @@ std::mutex& registry_mutex() {
   static std::mutex m;
   return m;
 }
-std::map<std::string, GeneratorLoader>& registry() {
-  static std::map<std::string, GeneratorLoader> loaders = {
-      {"gbm",
-       [](const std::string& dir) {
-         return std::unique_ptr<ScenarioGenerator>(GbmGenerator::load(dir));
-       }},
-      {"garch",
-       [](const std::string& dir) {
-         return std::unique_ptr<ScenarioGenerator>(GarchGenerator::load(dir));
-       }},
-      {"bootstrap",
-       [](const std::string& dir) {
-         return std::unique_ptr<ScenarioGenerator>(BootstrapGenerator::load(dir));
-       }},
-  };
-  return loaders;
+
+// The options of the built-in kinds, declared once.
+#define FINGEN_GARCH_OPTIONS(X) \
+  X(std::string, innovation, "t", "innovations: t (Student-t, fitted degrees of freedom) or normal")
+#define FINGEN_BOOTSTRAP_OPTIONS(X) \
+  X(double, block_length, 0.0, "mean block length in days (0 = automatic, Politis-White)")
+
+GeneratorKind builtin_gbm() {
+  return {"gbm",
+          "correlated normal log returns (geometric Brownian motion)",
+          {},
+          [](const nlohmann::json&) { return std::make_unique<GbmGenerator>(); },
+          [](const std::string& dir) {
+            return std::unique_ptr<ScenarioGenerator>(GbmGenerator::load(dir));
+          }};
+}
+GeneratorKind builtin_garch() {
+  return {"garch",
+          "GARCH(1,1) per asset with constant conditional correlation",
+          {FINGEN_GARCH_OPTIONS(FG_OPTION_INFO)},
+          [](const nlohmann::json& j) {
+            const std::string innovation =
+                j.contains("innovation") ? j.at("innovation").get<std::string>() : "t";
+            return std::make_unique<GarchGenerator>(parse_innovation(innovation));
+          },
+          [](const std::string& dir) {
+            return std::unique_ptr<ScenarioGenerator>(GarchGenerator::load(dir));
+          }};
+}
+GeneratorKind builtin_bootstrap() {
+  return {"bootstrap",
+          "stationary block bootstrap of whole days",
+          {FINGEN_BOOTSTRAP_OPTIONS(FG_OPTION_INFO)},
+          [](const nlohmann::json& j) {
+            const double block =
+                j.contains("block_length") ? j.at("block_length").get<double>() : 0.0;
+            FG_REQUIRE(block >= 0, "block_length must be >= 0 (0 = automatic), got {}", block);
+            return std::make_unique<BootstrapGenerator>(block);
+          },
+          [](const std::string& dir) {
+            return std::unique_ptr<ScenarioGenerator>(BootstrapGenerator::load(dir));
+          }};
+}
+
+std::map<std::string, GeneratorKind>& registry() {
+  static std::map<std::string, GeneratorKind> kinds = [] {
+    std::map<std::string, GeneratorKind> k;
+    for (GeneratorKind g : {builtin_gbm(), builtin_garch(), builtin_bootstrap()}) {
+      const std::string name = g.name;
+      k.emplace(name, std::move(g));
+    }
+    return k;
+  }();
+  return kinds;
+}
+
+std::string known_kinds() {
+  std::string names;
+  for (const auto& [k, v] : registry()) names += (names.empty() ? "" : ", ") + k;
+  return names;
 }
 }  // namespace
 
-void register_loader(const std::string& kind, GeneratorLoader loader) {
+void register_generator(GeneratorKind kind) {
   std::lock_guard<std::mutex> lock(registry_mutex());
-  registry()[kind] = std::move(loader);
+  const std::string name = kind.name;
+  registry()[name] = std::move(kind);
+}
+
+const GeneratorKind& generator_kind(const std::string& name) {
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  const auto it = registry().find(name);
+  FG_REQUIRE(it != registry().end(), "unknown model '{}': expected {}", name, known_kinds());
+  return it->second;
+}
+
+std::vector<std::string> generator_kinds() {
+  std::lock_guard<std::mutex> lock(registry_mutex());
+  std::vector<std::string> out;
+  for (const auto& [k, v] : registry()) out.push_back(k);
+  return out;
+}
+
+std::unique_ptr<ScenarioGenerator> make_generator(const std::string& kind,
+                                                  const nlohmann::json& options,
+                                                  const std::string& where) {
+  const GeneratorKind& k = generator_kind(kind);
+  const std::string at = where.empty() ? kind + " options" : where;
+  const nlohmann::json opts = options.is_null() ? nlohmann::json::object() : options;
+  check_option_keys(opts, k.options, at);
+  for (const auto& info : k.options)
+    if (opts.contains(info.name)) detail::checked_option_value(opts, info.name, info.type, at);
+  return k.make(opts);
 }
 
 std::unique_ptr<ScenarioGenerator> load_generator(const std::string& dir) {
@@ -54,15 +125,11 @@ std::unique_ptr<ScenarioGenerator> load_generator(const std::string& dir) {
   {
     std::lock_guard<std::mutex> lock(registry_mutex());
     const auto it = registry().find(kind);
-    if (it == registry().end())
-      throw_input_error({dir + "/model.json", 0, {}},
-                        fmt::format("unknown model kind '{}' (this build knows: {})", kind, [] {
-                          std::string names;
-                          for (const auto& [k, v] : registry())
-                            names += (names.empty() ? "" : ", ") + k;
-                          return names;
-                        }()));
-    loader = it->second;
+    if (it == registry().end() || !it->second.load)
+      throw_input_error(
+          {dir + "/model.json", 0, {}},
+          fmt::format("unknown model kind '{}' (this build knows: {})", kind, known_kinds()));
+    loader = it->second.load;
   }
   return loader(dir);
 }

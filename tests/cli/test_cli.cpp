@@ -10,9 +10,6 @@
 #include "fingen/core/io.hpp"
 #include "fingen/data/readers.hpp"
 #include "fingen/scenario/scenarios.hpp"
-#ifdef FINGEN_HAVE_TORCH
-#include "fingen/ml/gan.hpp"
-#endif
 #include "test_util.hpp"
 
 namespace fingen::cli {
@@ -172,9 +169,9 @@ TEST(CliFitGenerate, BadOptionsAndInputs) {
   testing::internal::CaptureStderr();
   EXPECT_EQ(run_fit(fit, out), kUsageError);
   fit.model = "garch";
-  fit.innovation = "cauchy";
+  fit.set = {"innovation=cauchy"};
   EXPECT_EQ(run_fit(fit, out), kUsageError);
-  fit.innovation = "t";
+  fit.set = {"innovation=t"};
   fit.data = test::bundled("lending_club.csv");
   EXPECT_EQ(run_fit(fit, out), kUsageError);
   fit.data = test::bundled("sp500_ohlcv_2000_2020.csv");
@@ -207,26 +204,24 @@ namespace {
 
 #ifdef FINGEN_HAVE_TORCH
 TEST(CliFitGenerate, GanFromFileToNpyAndResume) {
-  ml::register_generators();
   test::TempDir dir;
   FitArgs fit;
   fit.model = "wgan-gp";
-  fit.generator = "tcn";
-  fit.discriminator = "tcn";
+  fit.set = {"generator=tcn", "discriminator=tcn"};
   fit.data = test::bundled("msft_ohlcv_2000_2001.csv");
   fit.out = dir.file("gan");
-  fit.window = 16;
-  fit.hidden = 8;
-  fit.batch = 16;
-  fit.steps = 6;
-  fit.checkpoint_every = 3;
-  fit.eval_every = 3;
-  fit.threads = 1;
+  fit.set.push_back("window=16");
+  fit.set.push_back("hidden=8");
+  fit.set.push_back("batch_size=16");
+  fit.set.push_back("steps=6");
+  fit.set.push_back("checkpoint_every=3");
+  fit.set.push_back("eval_every=3");
+  fit.set.push_back("threads=1");
   fit.quiet = true;
   std::ostringstream out;
   testing::internal::CaptureStderr();
   ASSERT_EQ(run_fit(fit, out), kOk);
-  fit.steps = 9;
+  fit.set.push_back("steps=9");
   fit.resume = true;
   ASSERT_EQ(run_fit(fit, out), kOk);
   testing::internal::GetCapturedStderr();
@@ -366,9 +361,27 @@ TEST(CliRun, PipelineFromConfigAndConfigErrors) {
   args.config = dir.write(
       "bad.json", R"({"name": "t", "data": {"file": "x.csv"}, "split": {"test_start": "1999-01-01"},
                                           "models": [{"model": "gbm", "colour": "red"}]})");
-  EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
+  EXPECT_EQ(run_pipeline(args, out), kUsageError);
   args.config = dir.write("bad2.json", R"({"data": {}})");
-  EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
+  EXPECT_EQ(run_pipeline(args, out), kUsageError);
+  // A bad option of the second model, a wrong type and a bad risk level are all found before the
+  // first model trains: nothing is written.
+  args.out = dir.file("never");
+  for (
+      const char* tail :
+      {R"("models": [{"model": "gbm"}, {"model": "garch", "options": {"innovation": "cauchy"}}]})",
+       R"("models": [{"model": "gbm"}, {"model": "bootstrap", "options": {"block_length": "x"}}]})",
+       R"("models": [{"model": "gbm"}], "generate": {"paths": 2.5}})",
+       R"("models": [{"model": "gbm"}], "risk": {"level": 1.5}})",
+       R"("models": [{"model": "gbm"}], "risk": {"models": ["prophet"]}})"}) {
+    args.config = dir.write(
+        "bad4.json",
+        std::string(
+            R"({"name": "t", "data": {"file": "x.csv"}, "split": {"test_start": "1999-01-01"}, )") +
+            tail);
+    EXPECT_EQ(run_pipeline(args, out), kUsageError) << tail;
+    EXPECT_FALSE(std::filesystem::exists(args.out)) << tail;
+  }
   args.config = dir.write("bad3.json", "{ not json");
   EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
   const std::string err = testing::internal::GetCapturedStderr();

@@ -73,7 +73,6 @@ GanOptions small_options() {
       .steps(1200)
       .eval_every(200)
       .threads(1)
-      .quiet(true)
       .seed(3);
 }
 
@@ -161,12 +160,10 @@ TEST(Gan, SaveLoadGenerateIsIdenticalForEachNetwork) {
                          .batch_size(16)
                          .steps(6)
                          .eval_every(3)
-                         .threads(1)
-                         .quiet(true));
+                         .threads(1));
     gan.fit(r);
     test::TempDir dir;
     gan.save(dir.path().string());
-    register_generators();
     const auto loaded = scenario::load_generator(dir.path().string());
     EXPECT_EQ(loaded->kind(), "gan");
     const std::size_t horizon = net == "mlp" ? 16 : 100;  // lstm/tcn run past the training window
@@ -187,8 +184,7 @@ TEST(Gan, ConditionalGenerationUsesTheContext) {
                        .batch_size(32)
                        .steps(40)
                        .eval_every(20)
-                       .threads(1)
-                       .quiet(true));
+                       .threads(1));
   gan.fit(r);
   auto rows_from = [&](const char* date, int64_t n) {
     const auto a =
@@ -202,7 +198,7 @@ TEST(Gan, ConditionalGenerationUsesTheContext) {
   EXPECT_NE(crisis.data, calm.data);
   test::expect_error([&] { gan.generate_from(rows_from("2017-05-01", 5), 10, 5, 1); },
                      ErrorCategory::Usage, {"at least 20 rows"});
-  GanGenerator plain(GanOptions().generator("mlp").window(8).steps(2).quiet(true));
+  GanGenerator plain(GanOptions().generator("mlp").window(8).steps(2));
   plain.fit(r.slice_rows(0, 500));
   test::expect_error([&] { plain.generate(5, 50, 1); }, ErrorCategory::Usage,
                      {"unconditional mlp"});
@@ -297,8 +293,7 @@ TEST(Gan, SeveralAssetsAtOnce) {
                          .batch_size(16)
                          .steps(5)
                          .eval_every(5)
-                         .threads(1)
-                         .quiet(true));
+                         .threads(1));
     gan.fit(r);
     const Scenarios s = gan.generate(30, 40, 2);
     EXPECT_EQ(s.assets, 4u);

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fingen/core/rng.hpp"
-#include "fingen/risk/backtest.hpp"
+#include "fingen/risk/var_backtest.hpp"
 #include "fingen/risk/measures.hpp"
 #include "fingen/scenario/gbm.hpp"
 #include "fingen/stats/descriptive.hpp"
@@ -144,11 +144,11 @@ Panel iid_normal_returns(std::size_t n, double sd, std::uint64_t seed) {
 // 250-day window (about 10% of p, Jorion 2007, 6.3).
 TEST(Risk, RollingBacktestHasTheRightExceptionRateWhenTheModelIsRight) {
   const Panel r = iid_normal_returns(3250, 0.01, 8);
-  const auto o = BacktestOptions().window(250).refit(100).level(0.95).scenarios(1000);
+  const auto o = VarBacktestOptions().window(250).refit(100).level(0.95).scenarios(1000);
   const GeneratorFactory gbm = [] { return std::make_unique<scenario::GbmGenerator>(); };
   for (const std::string model : {"historical", "normal", "t", "garch", "fhs", "gbm"}) {
-    const BacktestResult b =
-        rolling_backtest(r, {1.0}, model, o, model == "gbm" ? gbm : GeneratorFactory());
+    const VarBacktestResult b =
+        var_backtest(r, {1.0}, model, o, model == "gbm" ? gbm : GeneratorFactory());
     ASSERT_EQ(b.days.size(), 3000u) << model;
     const double rate = static_cast<double>(b.tests.exceptions) / 3000.0;
     EXPECT_NEAR(rate, 0.05, 5 * std::sqrt(0.05 * 0.95 / 3000) + 0.005) << model;
@@ -161,14 +161,14 @@ TEST(Risk, RollingBacktestHasTheRightExceptionRateWhenTheModelIsRight) {
 
 TEST(Risk, RollingBacktestRejectsBadInput) {
   const Panel r = iid_normal_returns(400, 0.01, 8);
-  test::expect_error([&] { rolling_backtest(r, {1.0}, "oracle", BacktestOptions().window(100)); },
+  test::expect_error([&] { var_backtest(r, {1.0}, "oracle", VarBacktestOptions().window(100)); },
                      ErrorCategory::Usage, {"unknown risk model 'oracle'"});
   test::expect_error(
-      [&] { rolling_backtest(r, {1.0}, "historical", BacktestOptions().window(500)); },
+      [&] { var_backtest(r, {1.0}, "historical", VarBacktestOptions().window(500)); },
       ErrorCategory::Usage, {"nothing to backtest"});
   test::expect_error(
       [&] {
-        rolling_backtest(r, {0.5, 0.5}, "historical", BacktestOptions().window(100));
+        var_backtest(r, {0.5, 0.5}, "historical", VarBacktestOptions().window(100));
       },
       ErrorCategory::Usage, {"2 weights", "1 series"});
 }

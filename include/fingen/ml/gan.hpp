@@ -36,34 +36,39 @@
 
 namespace fingen::ml {
 
+/// The GAN's options, declared once: fields, JSON form (model.json, configs), `--set key=value`
+/// parsing and descriptions all come from this list.
+#define FINGEN_GAN_OPTIONS(X)                                                                 \
+  X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                       \
+  X(std::string, generator, "lstm", "generator network: mlp, lstm or tcn")                    \
+  X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")             \
+  X(int64_t, window, 64, "steps per training window")                                         \
+  X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")      \
+  X(bool, regime, false, "also condition on the volatility regime (high/low)")                \
+  X(int64_t, noise_dim, 8, "noise dimensions per step")                                       \
+  X(int64_t, hidden, 64, "hidden units / channels")                                           \
+  X(int64_t, layers, 2, "layers (LSTM layers, TCN blocks, MLP hidden layers)")                \
+  X(int64_t, batch_size, 64, "windows per batch")                                             \
+  X(int64_t, steps, 1500, "generator updates")                                                \
+  X(int64_t, critic_steps, 0,                                                                 \
+    "discriminator updates per generator update (0: 5 for wgan-gp, else 1)")                  \
+  X(double, lr, 0.0, "Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4)")                   \
+  X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                               \
+  X(uint64_t, seed, 42, "random seed")                                                        \
+  X(int, threads, 0,                                                                          \
+    "threads (0 = all cores); the same seed and thread count give the same model")            \
+  X(double, validation_fraction, 0.15, "share of the history held out to choose the weights") \
+  X(int64_t, eval_every, 100, "steps between validation checks")                              \
+  X(int64_t, checkpoint_every, 100, "steps between checkpoints")                              \
+  X(int64_t, log_every, 50, "steps between progress reports")                                 \
+  X(bool, warm_start, false, "refits continue from the fitted weights (rolling backtests)")   \
+  X(int64_t, warm_steps, 0, "steps of a warm-started refit (0 = steps)")
+
 struct GanOptions {
-  FG_ARG(std::string, loss) = "ns";            ///< minimax, ns, wgan-gp
-  FG_ARG(std::string, generator) = "lstm";     ///< mlp, lstm, tcn
-  FG_ARG(std::string, discriminator) = "tcn";  ///< tcn (default), mlp, lstm
-  FG_ARG(int64_t, window) = 64;                ///< steps per training sample
-  FG_ARG(int64_t, context) = 0;  ///< k previous observations to condition on (0 = none)
-  FG_ARG(bool, regime) = false;  ///< also condition on the volatility regime
-  FG_ARG(int64_t, noise_dim) = 8;
-  FG_ARG(int64_t, hidden) = 64;
-  FG_ARG(int64_t, layers) = 2;
-  FG_ARG(int64_t, batch_size) = 64;
-  FG_ARG(int64_t, steps) = 1500;      ///< generator updates
-  FG_ARG(int64_t, critic_steps) = 0;  ///< D updates per G update (0: 5 for wgan-gp, else 1)
-  FG_ARG(double, lr) = 0.0;           ///< 0: 1e-4 for wgan-gp, else 2e-4
-  FG_ARG(double, gp_lambda) = 10.0;
-  FG_ARG(uint64_t, seed) = 42;
-  FG_ARG(int, threads) = 0;  ///< 0: LibTorch's default
-  FG_ARG(double, validation_fraction) = 0.15;
-  FG_ARG(int64_t, eval_every) = 100;
-  FG_ARG(int64_t, checkpoint_every) = 100;
+  FINGEN_GAN_OPTIONS(FG_OPTION_FIELD)
+  // How a fit runs (not saved with the model): see scenario::FitControl.
   FG_ARG(std::string, checkpoint_dir) = "";  ///< empty: no checkpoints
   FG_ARG(bool, resume) = false;              ///< continue from checkpoint_dir/last.pt
-  FG_ARG(int64_t, log_every) = 50;
-  FG_ARG(bool, quiet) = false;
-  /// Refitting an already fitted generator continues from its weights (rolling backtests) for
-  /// `warm_steps` steps (0: `steps`), instead of starting from new random weights.
-  FG_ARG(bool, warm_start) = false;
-  FG_ARG(int64_t, warm_steps) = 0;
 
  public:
   /// Throws Error(Usage) naming the first invalid option.
@@ -72,6 +77,16 @@ struct GanOptions {
     return critic_steps_ > 0 ? critic_steps_ : (loss_ == "wgan-gp" ? 5 : 1);
   }
   double effective_lr() const { return lr_ > 0 ? lr_ : (loss_ == "wgan-gp" ? 1e-4 : 2e-4); }
+  /// threads, with 0 resolved to the number of cores.
+  int effective_threads() const;
+
+  /// Every option above (not checkpoint_dir/resume) as a JSON object.
+  nlohmann::json to_json() const;
+  /// Options from a JSON object: missing keys keep their defaults; unknown keys and wrong types
+  /// are Error(Usage) naming `where`. Validated.
+  static GanOptions from_json(const nlohmann::json& j, const std::string& where = "gan options");
+  /// The declared options (name, type, default, description).
+  static std::vector<OptionInfo> info();
 };
 
 /// One line of the training log.
@@ -91,8 +106,12 @@ class GanGenerator final : public scenario::ScenarioGenerator {
   GanGenerator& operator=(GanGenerator&&) noexcept;
 
   std::string kind() const override { return "gan"; }
-  /// Trains on the returns (progress on stderr unless quiet; checkpoints if checkpoint_dir is set).
+  /// Trains on the returns (progress through the FitControl callback; checkpoints if
+  /// checkpoint_dir is set).
   void fit(const Panel& returns) override;
+  void set_fit_control(const scenario::FitControl& control) override;
+  bool conditional() const override;
+  nlohmann::json options() const override;
   bool fitted() const override;
   /// Unconditional: from noise. Conditional: continues from the last training observations.
   Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;
@@ -102,22 +121,16 @@ class GanGenerator final : public scenario::ScenarioGenerator {
   std::string summary() const override;
   static std::unique_ptr<GanGenerator> load(const std::string& dir);
 
-  const GanOptions& options() const noexcept;
+  const GanOptions& gan_options() const noexcept;
   const std::vector<TrainLogRow>& log() const noexcept;
   int64_t best_step() const noexcept;
   /// Flattened generator parameters (for tests: identical training runs give identical weights).
   std::vector<float> generator_parameters() const;
 
+  struct Impl;  ///< implementation (gan.cpp); public only so its training task can name it
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-/// Makes scenario::load_generator() understand "gan" model directories.
-void register_generators();
-
-/// Asks running training loops to stop after the current step, write a checkpoint and throw
-/// Error(Runtime) saying how to resume (safe to call from a signal handler).
-void request_stop() noexcept;
 
 }  // namespace fingen::ml

@@ -25,6 +25,7 @@ class BootstrapGenerator final : public ScenarioGenerator {
   /// block_length <= 0: choose it automatically on fit.
   explicit BootstrapGenerator(double block_length = 0.0);
   std::string kind() const override { return "bootstrap"; }
+  nlohmann::json options() const override { return {{"block_length", requested_}}; }
   void fit(const Panel& returns) override;
   bool fitted() const override { return observations_ > 0; }
   Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;

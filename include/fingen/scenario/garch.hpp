@@ -68,6 +68,8 @@ class GarchGenerator final : public ScenarioGenerator {
  public:
   explicit GarchGenerator(Innovation innovation = Innovation::StudentT) : innovation_(innovation) {}
   std::string kind() const override { return "garch"; }
+  bool conditional() const override { return true; }
+  nlohmann::json options() const override { return {{"innovation", to_string(innovation_)}}; }
   void fit(const Panel& returns) override;
   bool fitted() const override { return !models_.empty(); }
   /// Paths start from the conditional variance after the last training day.

@@ -1,5 +1,5 @@
 # make_risk_golden.R -- golden reference values for the fingen C++ risk module
-# (include/fingen/risk/measures.hpp, include/fingen/risk/backtest.hpp).
+# (include/fingen/risk/measures.hpp, include/fingen/risk/var_backtest.hpp).
 #
 # Run from the repository root:
 #   Rscript tests/data/golden/make_risk_golden.R

@@ -48,6 +48,10 @@ struct ExceptionTests {
 /// Kupiec, Christoffersen and traffic-light tests of a 0/1 exception sequence.
 ExceptionTests exception_tests(const std::vector<int>& hits, double level);
 
+/// The verdict of a backtest: none of Kupiec, Christoffersen independence and conditional
+/// coverage rejects at `significance`.
+bool passes(const ExceptionTests& tests, double significance = 0.05);
+
 struct EsTests {
   std::size_t exceptions = 0;
   double mf_t = 0,
@@ -60,7 +64,7 @@ struct EsTests {
 EsTests es_tests(const std::vector<double>& loss, const std::vector<double>& var,
                  const std::vector<double>& es, const std::vector<double>& sigma, double level);
 
-struct BacktestOptions {
+struct VarBacktestOptions {
   FG_ARG(std::size_t, window) = 500;  ///< days of history behind each forecast
   FG_ARG(std::size_t, refit) = 20;    ///< days between refits (0 = fit once)
   FG_ARG(double, level) = 0.99;
@@ -71,16 +75,16 @@ struct BacktestOptions {
   FG_ARG(bool, warm_start) = true;
 };
 
-struct BacktestDay {
+struct VarBacktestDay {
   std::int64_t index = 0;  ///< date (or observation) of the forecast day
   double loss = 0, var = 0, es = 0, sigma = 0;
   bool exception = false;
 };
 
-struct BacktestResult {
+struct VarBacktestResult {
   std::string model;
   double level = 0;
-  std::vector<BacktestDay> days;
+  std::vector<VarBacktestDay> days;
   ExceptionTests tests;
   EsTests es;
   double seconds = 0;
@@ -89,14 +93,46 @@ struct BacktestResult {
 /// Makes a fresh, unfitted scenario generator (for the generator-based models).
 using GeneratorFactory = std::function<std::unique_ptr<scenario::ScenarioGenerator>()>;
 
-/// Models: "historical" (historical simulation), "normal", "t" (Student-t with moment-matched
+/// What a VaR model sees on the day it forecasts: the `window` portfolio returns before day t,
+/// whether this is a refit day, and (for generator models) the assets' returns and weights.
+struct VarDay {
+  std::size_t t = 0, window = 0;
+  bool refit = false;
+  const double* history = nullptr;  ///< portfolio simple returns [t - window, t)
+  const Panel* returns = nullptr;   ///< the assets' log returns (all days)
+  const std::vector<double>* weights = nullptr;
+  double level = 0.99;
+  std::size_t scenarios = 2000;
+  std::uint64_t seed = 1;
+};
+struct VarForecast {
+  double var = 0, es = 0, sigma = 0;
+};
+
+/// A one-day VaR/ES forecaster of the rolling backtest (one interface for every model).
+class VarModel {
+ public:
+  virtual ~VarModel() = default;
+  virtual VarForecast forecast(const VarDay& day) = 0;
+};
+
+/// The built-in models: historical, normal, t, garch, fhs, and the generator models gbm,
+/// bootstrap, garch-sim and gan (when the GANs are linked).
+std::vector<std::string> var_model_names();
+/// One-line description of a model ("" when unknown).
+std::string var_model_description(const std::string& model);
+/// A fresh model; Error(Usage) listing the known names otherwise.
+std::unique_ptr<VarModel> make_var_model(const std::string& model,
+                                         const VarBacktestOptions& options);
+
+/// Models: one of var_model_names() ("historical", "normal", "t" (Student-t with moment-matched
 /// degrees of freedom), "garch" (GARCH(1,1)-t on the portfolio return), "fhs" (filtered historical
-/// simulation: GARCH-standardized residuals rescaled by today's volatility), or any other name with
-/// a `factory` (scenarios from a ScenarioGenerator fitted on the assets' log returns; models with
-/// memory are given the trailing window as context).
+/// simulation: GARCH-standardized residuals rescaled by today's volatility), generator models), or
+/// any name with a `factory` (scenarios from a ScenarioGenerator fitted on the assets' log
+/// returns; models with memory are given the trailing window as context).
 /// `returns` are per-asset log returns; the portfolio return is sum_i w_i (exp(r_i) - 1).
-BacktestResult rolling_backtest(const Panel& returns, const std::vector<double>& weights,
-                                const std::string& model, const BacktestOptions& options,
-                                const GeneratorFactory& factory = {});
+VarBacktestResult var_backtest(const Panel& returns, const std::vector<double>& weights,
+                               const std::string& model, const VarBacktestOptions& options,
+                               const GeneratorFactory& factory = {});
 
 }  // namespace fingen::risk

@@ -1,0 +1,55 @@
+/// @file config.hpp
+/// @brief The `fingen run` pipeline config: read and validated whole before any work starts.
+///
+/// A config names the data, the train/test split, the models (kind + options), how many scenarios
+/// to generate, the post-hoc evaluation and the VaR backtest. Every section, every model's options
+/// (through the generator registry, so the same checks as `fingen fit`), every risk model and
+/// level is checked here: a mistake anywhere is an Error(Usage) naming the config file and the key
+/// before the first model trains.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fingen::pipeline {
+
+struct ModelSpec {
+  std::string name;  ///< output name (scenarios/NAME.npy, models/NAME/)
+  std::string kind;  ///< registered generator kind
+  nlohmann::json options = nlohmann::json::object();
+};
+
+struct RiskSpec {
+  double level = 0.99;
+  std::vector<std::string> models = {"historical", "garch"};
+  std::size_t window = 500, refit = 20;
+  std::vector<double> weights;
+};
+
+struct PipelineConfig {
+  std::string file;  ///< the config's path
+  nlohmann::json content;
+  std::string name, out;
+  std::string data_file;  ///< resolved: as given, or relative to the config's directory
+  std::vector<std::string> series;
+  bool returns = false;
+  std::string test_start, train_start;
+  std::vector<ModelSpec> models;
+  std::size_t paths = 1000, horizon = 252;
+  std::uint64_t seed = 7;
+  std::size_t posthoc_window = 0;
+  std::int64_t posthoc_iterations = 2000;
+  bool has_risk = false;
+  RiskSpec risk;
+};
+
+/// Reads and validates a config. `out_override` (non-empty) replaces the config's out.
+PipelineConfig read_config(const std::string& file, const std::string& out_override = "");
+
+/// Keys of each section, for --help texts.
+std::string config_keys_help();
+
+}  // namespace fingen::pipeline

@@ -1,0 +1,86 @@
+// ml::Trainer: the training loop every model in fingen_ml shares (GANs now; forecasters,
+// autoencoders and tabular GANs plug in the same way). Internal to fingen_ml.
+//
+// The loop idiom of pytorch/examples (dcgan), in C++: an explicit loop over steps, a task that
+// does one update, validation every `eval_every` steps keeping the best weights, progress through
+// a callback (the library never prints), an atomic checkpoint (the task's modules and optimisers,
+// the step, the RNG state, the log) every `checkpoint_every` steps, resume from it, and a stop
+// flag (Ctrl-C) that checkpoints and stops after the current step.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#include "fingen/ml/gan.hpp"
+#include "fingen/scenario/generator.hpp"
+
+namespace fingen::ml {
+
+/// Losses of one step.
+struct StepLosses {
+  double d_loss = 0, g_loss = 0;
+  double wasserstein = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// What a model does inside the loop.
+class TrainingTask {
+ public:
+  virtual ~TrainingTask() = default;
+  /// One update, drawing its randomness from `gen`.
+  virtual StepLosses step(at::Generator& gen) = 0;
+  /// Validation score of the current weights, lower is better.
+  virtual double validate() = 0;
+  /// Remember the current weights as the best so far.
+  virtual void keep_best() = 0;
+  /// Modules, optimisers and best weights, into / from a checkpoint archive.
+  virtual void save(torch::serialize::OutputArchive& archive) = 0;
+  virtual void load(torch::serialize::InputArchive& archive) = 0;
+};
+
+struct TrainerOptions {
+  int64_t steps = 0;
+  int64_t eval_every = 100, checkpoint_every = 100, log_every = 50;
+  scenario::FitControl control;  ///< checkpoint directory, resume, progress callback
+  /// What a checkpoint must have been made with to be resumed: options (compared key by key for
+  /// `resume_keys`) and the data's SHA-256.
+  nlohmann::json options;
+  std::vector<std::string> resume_keys;
+  std::string data_sha256;
+  torch::Device device = torch::kCPU;
+};
+
+/// The outcome of a run: every step's log row and the best validation.
+struct TrainerResult {
+  std::vector<TrainLogRow> log;
+  int64_t best_step = -1;
+  double best_score = std::numeric_limits<double>::infinity();
+};
+
+class Trainer {
+ public:
+  explicit Trainer(TrainerOptions options);
+  /// Runs (or resumes) the loop. Throws Error(Runtime) when stopped (after checkpointing) and
+  /// Error(Numeric) when a loss is not finite.
+  TrainerResult run(TrainingTask& task, at::Generator& gen);
+
+ private:
+  void write_checkpoint(TrainingTask& task, at::Generator& gen, int64_t step,
+                        const TrainerResult& r) const;
+  int64_t read_checkpoint(TrainingTask& task, at::Generator& gen, TrainerResult& r) const;
+  TrainerOptions o_;
+};
+
+/// Atomic save of an archive (temporary file + rename); Error(Io) naming the path.
+void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path);
+/// Loads an archive; Error(Input) naming the path when it is not a readable checkpoint.
+void load_archive(torch::serialize::InputArchive& archive, const std::string& path);
+
+/// "cpu", "cuda" or "auto" (cuda when available) -> a device; Error(Usage) when CUDA is asked for
+/// and this LibTorch or machine has none.
+torch::Device resolve_device(const std::string& name);
+
+}  // namespace fingen::ml

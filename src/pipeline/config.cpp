@@ -1,0 +1,156 @@
+#include "fingen/pipeline/config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/risk/var_backtest.hpp"
+#include "fingen/scenario/generator.hpp"
+
+namespace fingen::pipeline {
+
+namespace {
+using nlohmann::json;
+
+// Reads values with errors that name the config file and the key path (usage errors: exit 2).
+struct Reader {
+  std::string file;
+
+  [[noreturn]] void fail(const std::string& where, const std::string& message) const {
+    FG_FAIL(Usage, "{}: {}", file, where.empty() ? message : where + ": " + message);
+  }
+  void keys(const json& obj, const std::string& where, const std::set<std::string>& allowed) const {
+    if (!obj.is_object()) fail(where, "expected an object");
+    for (const auto& [k, v] : obj.items())
+      if (!allowed.count(k))
+        fail(where, fmt::format("unknown key '{}' (allowed: {})", k, fmt::join(allowed, ", ")));
+  }
+  template <class T>
+  T get(const json& obj, const std::string& key, const std::string& where, const T& fallback,
+        bool required = false) const {
+    const std::string at = where.empty() ? key : where + "." + key;
+    if (!obj.contains(key)) {
+      if (required) fail(where, fmt::format("missing required key '{}'", key));
+      return fallback;
+    }
+    const json& v = obj.at(key);
+    // Counts must be integers (2.5 paths is a mistake, not 2) and not negative.
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (!v.is_number_integer()) fail(at, fmt::format("expected an integer, got {}", v.dump()));
+      if constexpr (std::is_unsigned_v<T>)
+        if (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() < 0)
+          fail(at, fmt::format("expected a non-negative integer, got {}", v.dump()));
+    }
+    try {
+      return v.get<T>();
+    } catch (const json::exception&) {
+      fail(at, fmt::format("has the wrong type: {}", v.dump()));
+    }
+  }
+};
+}  // namespace
+
+std::string config_keys_help() {
+  return "Config keys: name, out (default runs/NAME), data {file, series, returns}, split "
+         "{test_start,\n"
+         "train_start}, models [{name, model, options}], generate {paths, horizon, seed},\n"
+         "evaluate {posthoc_window, posthoc_iterations},\n"
+         "risk {level, models, window, refit, weights}. Unknown keys are errors; the whole config\n"
+         "is checked before any work starts.";
+}
+
+PipelineConfig read_config(const std::string& file, const std::string& out_override) {
+  const Reader c{file};
+  PipelineConfig p;
+  p.file = file;
+  try {
+    p.content = json::parse(read_file(file));
+  } catch (const json::exception& e) {
+    throw_input_error({file, 0, {}}, fmt::format("invalid JSON: {}", e.what()));
+  }
+  const json& root = p.content;
+  c.keys(root, "", {"name", "data", "split", "models", "generate", "evaluate", "risk", "out"});
+  p.name = c.get<std::string>(root, "name", "", "", true);
+  if (p.name.empty()) c.fail("name", "must not be empty");
+  p.out =
+      out_override.empty() ? c.get<std::string>(root, "out", "", "runs/" + p.name) : out_override;
+
+  const json data = root.value("data", json::object());
+  c.keys(data, "data", {"file", "series", "returns"});
+  p.data_file = c.get<std::string>(data, "file", "data", "", true);
+  if (!std::filesystem::exists(p.data_file)) {
+    // Relative to the config file when not found relative to the working directory.
+    const auto alt = std::filesystem::path(file).parent_path() / p.data_file;
+    if (std::filesystem::exists(alt)) p.data_file = alt.string();
+  }
+  p.series = c.get<std::vector<std::string>>(data, "series", "data", {});
+  p.returns = c.get(data, "returns", "data", false);
+
+  const json split = root.value("split", json::object());
+  c.keys(split, "split", {"test_start", "train_start"});
+  p.test_start = c.get<std::string>(split, "test_start", "split", "", true);
+  p.train_start = c.get<std::string>(split, "train_start", "split", "");
+
+  const json gen = root.value("generate", json::object());
+  c.keys(gen, "generate", {"paths", "horizon", "seed"});
+  p.paths = c.get<std::size_t>(gen, "paths", "generate", p.paths);
+  p.horizon = c.get<std::size_t>(gen, "horizon", "generate", p.horizon);
+  p.seed = c.get<std::uint64_t>(gen, "seed", "generate", p.seed);
+  if (p.paths == 0 || p.horizon == 0) c.fail("generate", "paths and horizon must be positive");
+
+  const json models = root.value("models", json::array());
+  if (!models.is_array() || models.empty()) c.fail("models", "expected a non-empty list");
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const std::string where = fmt::format("models[{}]", i);
+    c.keys(models[i], where, {"name", "model", "options"});
+    ModelSpec m;
+    m.kind = c.get<std::string>(models[i], "model", where, "", true);
+    m.name = c.get<std::string>(models[i], "name", where, m.kind);
+    if (std::any_of(p.models.begin(), p.models.end(),
+                    [&](const ModelSpec& o) { return o.name == m.name; }))
+      c.fail(where, fmt::format("model name '{}' is used twice", m.name));
+    m.options = models[i].value("options", json::object());
+    try {
+      scenario::make_generator(m.kind, m.options, where + ".options");  // checks kind and options
+    } catch (const Error& e) {
+      c.fail("", e.what());
+    }
+    p.models.push_back(std::move(m));
+  }
+
+  if (root.contains("evaluate")) {
+    const json& ev = root["evaluate"];
+    c.keys(ev, "evaluate", {"posthoc_window", "posthoc_iterations"});
+    p.posthoc_window = c.get<std::size_t>(ev, "posthoc_window", "evaluate", 0);
+    p.posthoc_iterations =
+        c.get<std::int64_t>(ev, "posthoc_iterations", "evaluate", p.posthoc_iterations);
+    if (p.posthoc_iterations < 1) c.fail("evaluate.posthoc_iterations", "must be positive");
+  }
+
+  if (root.contains("risk")) {
+    const json& r = root["risk"];
+    c.keys(r, "risk", {"level", "models", "window", "refit", "weights"});
+    p.has_risk = true;
+    p.risk.level = c.get(r, "level", "risk", p.risk.level);
+    if (!(p.risk.level > 0.5 && p.risk.level < 1))
+      c.fail("risk.level", fmt::format("must be in (0.5, 1), e.g. 0.99; got {}", p.risk.level));
+    p.risk.models = c.get(r, "models", "risk", p.risk.models);
+    if (p.risk.models.empty()) c.fail("risk.models", "expected a non-empty list");
+    const auto known = risk::var_model_names();
+    for (const auto& m : p.risk.models)
+      if (std::find(known.begin(), known.end(), m) == known.end())
+        c.fail("risk.models",
+               fmt::format("unknown risk model '{}': expected {}", m, fmt::join(known, ", ")));
+    p.risk.window = c.get(r, "window", "risk", p.risk.window);
+    p.risk.refit = c.get(r, "refit", "risk", p.risk.refit);
+    if (p.risk.window < 50) c.fail("risk.window", "must be at least 50 days");
+    p.risk.weights = c.get(r, "weights", "risk", std::vector<double>{});
+  }
+  return p;
+}
+
+}  // namespace fingen::pipeline
