@@ -103,6 +103,7 @@ Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
       std::copy_n(rows_.data() + idx * assets, assets, out + t * assets);
     }
   }
+  check_finite(s, "bootstrap");
   return s;
 }
 
