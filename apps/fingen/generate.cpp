@@ -1,4 +1,5 @@
 // fingen generate: scenarios from a fitted model, written as .npy (and optionally CSV).
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "fingen/core/checked.hpp"
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 #include "fingen/scenario/generator.hpp"
@@ -30,11 +32,19 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(args.paths > 0, "--paths must be positive");
     FG_REQUIRE(args.horizon > 0, "--horizon must be positive");
-    FG_REQUIRE(args.paths * args.horizon <= 2'000'000'000ULL,
-               "{} paths x {} steps is too many values", args.paths, args.horizon);
+    // At most 2e9 values (16 GB of float64) per run; products are checked so they cannot wrap.
+    constexpr std::size_t kMaxValues = 2'000'000'000ULL;
+    const std::size_t steps = checked_mul(args.paths, args.horizon, "--paths x --horizon");
+    FG_REQUIRE(steps <= kMaxValues, "{} paths x {} steps is too many values (at most {})",
+               args.paths, args.horizon, kMaxValues);
     FG_REQUIRE(args.threads >= 0, "--threads must be >= 0");
     if (args.threads > 0) omp_set_num_threads(args.threads);
     const auto generator = scenario::load_generator(args.model);
+    const std::size_t values = checked_mul(
+        steps, std::max<std::size_t>(generator->names().size(), 1), "--paths x --horizon x series");
+    FG_REQUIRE(values <= kMaxValues,
+               "{} paths x {} steps x {} series is too many values (at most {})", args.paths,
+               args.horizon, generator->names().size(), kMaxValues);
     const auto t0 = std::chrono::steady_clock::now();
     const Scenarios s = generator->generate(args.paths, args.horizon, args.seed);
     const double seconds =

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -15,6 +16,13 @@
 namespace fingen {
 
 std::string read_file(const std::string& path) {
+  // A directory opens as an ifstream on Linux and reports a nonsense size; say what it is instead.
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::is_directory(st))
+    FG_FAIL(Io, "{}: is a directory, expected a file", path);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    FG_FAIL(Io, "{}: not a regular file (a device, pipe or socket)", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) FG_FAIL(Io, "{}: cannot open for reading: {}", path, std::strerror(errno));
   in.seekg(0, std::ios::end);
@@ -24,6 +32,29 @@ std::string read_file(const std::string& path) {
   std::string text(static_cast<std::size_t>(size), '\0');
   if (size > 0 && !in.read(text.data(), size)) FG_FAIL(Io, "{}: read failed", path);
   return text;
+}
+
+void validate_name(const std::string& name, const std::string& what) {
+  constexpr std::size_t kMaxLength = 128;
+  FG_REQUIRE(!name.empty(), "{} is empty", what);
+  FG_REQUIRE(name != "." && name != "..", "{} '{}' is not a usable name", what, name);
+  FG_REQUIRE(name.size() <= kMaxLength, "{} is {} characters long, at most {} are allowed", what,
+             name.size(), kMaxLength);
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (ok) continue;
+    std::string shown = name.size() <= 40 ? name : name.substr(0, 37) + "...";
+    for (char& ch : shown)  // keep the message on one printable line
+      if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f) ch = '?';
+    const std::string which = c < 0x20 || c >= 0x7f ? fmt::format("byte 0x{:02x}", c)
+                                                    : fmt::format("'{}'", static_cast<char>(c));
+    FG_FAIL(Usage,
+            "{} '{}' has {} at position {}, not allowed in a name: use letters, digits, '-', '_' "
+            "and '.'",
+            what, shown, which, i + 1);
+  }
 }
 
 void write_file_atomic(const std::string& path, std::string_view content) {

@@ -101,6 +101,19 @@ void CsvDocument::parse_header(const CsvOptions& options) {
     ++pos;
   }
   if (pos >= text_.size()) throw_input_error({name_, 0, {}}, "the file is empty (no header line)");
+  {
+    // Lines ended by a lone CR (classic Mac OS) would make the whole file one header line and
+    // surface as "duplicate column name"; detect them on the header line (outside quotes).
+    bool quoted = false;
+    for (std::size_t i = pos; i < text_.size() && (quoted || text_[i] != '\n'); ++i) {
+      if (text_[i] == '"') quoted = !quoted;
+      if (!quoted && text_[i] == '\r' && i + 1 < text_.size() && text_[i + 1] != '\n' &&
+          text_[i + 1] != '\r')
+        throw_input_error({name_, line, {}},
+                          "lines end with a lone carriage return (CR, old Mac line ends); convert "
+                          "the file to LF or CRLF line ends");
+    }
+  }
   if (options.delimiter != 0) {
     FG_REQUIRE(options.delimiter == ',' || options.delimiter == ';' || options.delimiter == '\t' ||
                    options.delimiter == '|',

@@ -344,15 +344,24 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
     f.name = doc.header()[j];
     f.numeric.resize(lines.size(), kNaN);
     bool numeric = true;
+    std::size_t non_finite = lines.size();  // first row with inf/nan spelled as a number
     for (std::size_t i = 0; i < lines.size() && numeric; ++i) {
       const std::string& v = text[j][i];
       if (is_missing_token(v)) continue;
       double x = 0;
-      if (!parse_double(v, x) || !std::isfinite(x))
+      if (!parse_double(v, x))
         numeric = false;
+      else if (!std::isfinite(x))
+        non_finite = std::min(non_finite, i);
       else
         f.numeric[i] = x;
     }
+    // A column of numbers with an "inf" among them is a numeric column with a bad value, not a
+    // categorical one (non-finite numbers are refused, as in panels).
+    if (numeric && non_finite < lines.size())
+      throw_input_error(
+          doc.where(lines[non_finite], j),
+          fmt::format("expected a finite number, found '{}'", shorten(text[j][non_finite])));
     if (!numeric) {
       f.categorical = true;
       f.numeric.clear();

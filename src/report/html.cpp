@@ -87,6 +87,13 @@ int write_run_report(const std::string& run_dir, const std::string& out_html,
   const json manifest = read_json(run_dir + "/manifest.json");
   const json metrics = read_json(run_dir + "/metrics.json");
   const auto names = manifest.at("models").get<std::vector<std::string>>();
+  for (const auto& name : names) {  // each becomes scenarios/NAME.npy
+    try {
+      validate_name(name, "model name");
+    } catch (const Error& e) {
+      throw_input_error({run_dir + "/manifest.json", 0, {}}, e.what());
+    }
+  }
   const Panel real = held_out(manifest);
   const std::string asset = real.names.front();
   std::vector<Chart> charts;

@@ -22,23 +22,34 @@ VarEs empirical_var_es(std::vector<double>& losses, double level) {
   const std::size_t n = losses.size();
   FG_REQUIRE(n >= 1, "VaR/ES of an empty sample");
   for (double v : losses) FG_CHECK(Numeric, std::isfinite(v), "VaR/ES: a loss is not finite");
-  const auto k =
-      static_cast<std::size_t>(std::ceil(static_cast<double>(n) * level - 1e-9));  // 1-based
-  const std::size_t idx = std::clamp<std::size_t>(k, 1, n) - 1;
+  // m = n (1 - a) losses make up the tail. n (1 - a) carries rounding error (1 - 0.99 is
+  // 0.010000000000000009), so a value within 1e-9 (relative) of an integer is that integer.
+  double m = static_cast<double>(n) * (1.0 - level);
+  if (std::abs(m - std::round(m)) <= 1e-9 * std::max(1.0, m)) m = std::round(m);
+  const auto k = static_cast<std::size_t>(std::floor(m));  // worst losses counted in full; k < n
+  // VaR = L_(n-k), 1-based ascending = L_(ceil(n a)); it is also the loss counted with weight
+  // m - k in the ES (Acerbi & Tasche 2002).
+  const std::size_t idx = n - k - 1;
   std::nth_element(losses.begin(), losses.begin() + static_cast<std::ptrdiff_t>(idx), losses.end());
   VarEs out;
   out.level = level;
   out.n = n;
   out.var = losses[idx];
   long double tail = 0;
-  for (std::size_t i = idx; i < n; ++i) tail += losses[i];  // the partition above the VaR
-  out.es = static_cast<double>(tail / static_cast<long double>(n - idx));
+  for (std::size_t i = idx + 1; i < n; ++i) tail += losses[i];  // the k worst losses
+  tail += static_cast<long double>(m - static_cast<double>(k)) * losses[idx];
+  out.es = static_cast<double>(tail / static_cast<long double>(m));
   return out;
 }
 
 VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level, double confidence,
                                         std::size_t bootstrap, std::uint64_t seed) {
   FG_REQUIRE(confidence > 0 && confidence < 1, "confidence must be in (0, 1), got {}", confidence);
+  // Fewer resamples give a percentile interval made of a handful of values (0 gave [0, 0]).
+  FG_REQUIRE(bootstrap >= kMinEsBootstrap,
+             "bootstrap resamples must be >= {} for an ES interval, got {} (use empirical_var_es "
+             "for the estimate alone)",
+             kMinEsBootstrap, bootstrap);
   VarEsInterval out;
   std::vector<double> work = losses;
   out.estimate = empirical_var_es(work, level);
@@ -56,7 +67,7 @@ VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level
   out.var_hi = at(std::ceil(n * level + half));
   // ES: percentile bootstrap (Efron & Tibshirani 1993, 13.3).
   std::vector<double> es(bootstrap);
-  if (bootstrap > 0) {
+  {
     Rng rng(seed);
     std::vector<double> sample(losses.size());
     for (std::size_t b = 0; b < bootstrap; ++b) {

@@ -103,6 +103,7 @@ Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
       std::copy_n(rows_.data() + idx * assets, assets, out + t * assets);
     }
   }
+  check_finite(s, "bootstrap");
   return s;
 }
 
@@ -120,13 +121,18 @@ std::unique_ptr<BootstrapGenerator> BootstrapGenerator::load(const std::string& 
   const ModelFile m = ModelFile::read(dir, "bootstrap");
   const std::size_t n = m.count("observations");
   const double block = m.number("block_length");
-  const std::string file = dir + "/" + m.text("history_file");
+  const std::string file = m.data_file("history_file");
   std::vector<double> data;
   const std::vector<std::size_t> shape = read_npy(file, data);
   const std::size_t assets = m.names().size();
   if (shape.size() != 2 || shape[0] != n || shape[1] != assets)
     throw_input_error({file, 0, {}},
                       fmt::format("expected a ({}, {}) array as model.json says", n, assets));
+  for (std::size_t i = 0; i < data.size(); ++i)
+    if (!std::isfinite(data[i]))
+      throw_input_error({file, 0, {}},
+                        fmt::format("history value at row {}, series {} is {} (must be finite)",
+                                    i / assets + 1, i % assets + 1, data[i]));
   if (!(block >= 1.0 && block <= static_cast<double>(n)))
     throw_input_error({dir + "/model.json", 0, {}},
                       fmt::format("block_length {} outside [1, {}]", block, n));

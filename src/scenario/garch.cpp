@@ -175,6 +175,20 @@ GarchFit fit_garch11(const double* x, std::size_t n, Innovation innovation,
 // ---------------------------------------------------------------------------------------------
 
 void GarchGenerator::set_correlation(Eigen::MatrixXd correlation) {
+  // A correlation matrix: unit diagonal, symmetric, entries in [-1, 1], positive definite (checked
+  // by the Cholesky factorisation, which reads only the lower triangle, hence the symmetry check).
+  constexpr double kTol = 1e-9;
+  for (Eigen::Index i = 0; i < correlation.rows(); ++i)
+    for (Eigen::Index j = 0; j < correlation.cols(); ++j) {
+      const double c = correlation(i, j);
+      FG_CHECK(Numeric, std::isfinite(c) && std::abs(c) <= 1.0 + kTol,
+               "garch: correlation[{}][{}] = {} is outside [-1, 1]", i, j, c);
+      FG_CHECK(Numeric, i != j || std::abs(c - 1.0) <= kTol,
+               "garch: correlation[{}][{}] = {} should be 1 on the diagonal", i, j, c);
+      FG_CHECK(Numeric, std::abs(c - correlation(j, i)) <= kTol,
+               "garch: the correlation matrix is not symmetric ([{}][{}] = {}, [{}][{}] = {})", i,
+               j, c, j, i, correlation(j, i));
+    }
   Eigen::LLT<Eigen::MatrixXd> llt(correlation);
   FG_CHECK(Numeric, llt.info() == Eigen::Success,
            "garch: the residual correlation matrix is not positive definite");
@@ -194,6 +208,10 @@ void GarchGenerator::fit(const Panel& returns) {
     const double* x = returns.values.col(col).data();
     fits[a] = fit_garch11(x, n, innovation_);
     const Garch11& m = fits[a].model;
+    FG_CHECK(Numeric, m.persistence() < 1.0,
+             "garch: the fit for '{}' is not covariance-stationary (alpha + beta = {:.6f} >= 1); "
+             "its simulated variance would grow without bound; use more data or another model",
+             returns.names[a], m.persistence());
     for (std::size_t t = 0; t < n; ++t)
       z(static_cast<Eigen::Index>(t), col) = (x[t] - m.mu) / std::sqrt(fits[a].variance[t]);
     const double e_last = x[n - 1] - m.mu;
@@ -258,6 +276,7 @@ Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::s
       }
     }
   }
+  check_finite(s, "garch");
   return s;
 }
 
@@ -335,13 +354,20 @@ std::unique_ptr<GarchGenerator> GarchGenerator::load(const std::string& dir) {
     m.alpha = num("alpha");
     m.beta = num("beta");
     if (innovation == Innovation::StudentT) m.shape = num("shape");
-    if (!(m.omega > 0 && m.alpha >= 0 && m.beta >= 0) ||
+    if (!(m.omega > 0 && m.omega <= kMaxGarchVariance && m.alpha >= 0 && m.beta >= 0 &&
+          std::abs(m.mu) <= kMaxGarchVariance) ||
         (innovation == Innovation::StudentT && !(m.shape > 2)))
       throw_input_error(
           {where, 0, {}},
-          fmt::format("asset {}: parameters out of range (omega > 0, alpha, beta >= 0, "
-                      "shape > 2)",
-                      a + 1));
+          fmt::format("asset {}: parameters out of range (0 < omega <= {:g}, alpha, beta >= 0, "
+                      "|mu| <= {:g}, shape > 2): mu {}, omega {}, alpha {}, beta {}, shape {}",
+                      a + 1, kMaxGarchVariance, kMaxGarchVariance, m.mu, m.omega, m.alpha, m.beta,
+                      m.shape));
+    if (!(m.persistence() < 1.0))
+      throw_input_error({where, 0, {}},
+                        fmt::format("asset {}: alpha + beta = {} is not below 1 (the model is not "
+                                    "covariance-stationary and its variance grows without bound)",
+                                    a + 1, m.persistence()));
     g->models_.push_back(m);
   }
   try {
@@ -351,8 +377,10 @@ std::unique_ptr<GarchGenerator> GarchGenerator::load(const std::string& dir) {
   }
   g->next_variance_ = file.vector("next_variance", n);
   for (Eigen::Index a = 0; a < g->next_variance_.size(); ++a)
-    if (!(g->next_variance_(a) > 0))
-      throw_input_error({where, 0, {}}, "\"next_variance\" must be positive");
+    if (!(g->next_variance_(a) > 0 && g->next_variance_(a) <= kMaxGarchVariance))
+      throw_input_error({where, 0, {}},
+                        fmt::format("\"next_variance\"[{}] = {} is outside (0, {:g}]", a,
+                                    g->next_variance_(a), kMaxGarchVariance));
   return g;
 }
 

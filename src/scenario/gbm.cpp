@@ -48,6 +48,7 @@ Scenarios GbmGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
         out[t * assets + a] = r(static_cast<Eigen::Index>(a));
     }
   }
+  check_finite(s, "gbm");
   return s;
 }
 

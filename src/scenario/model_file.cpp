@@ -52,6 +52,7 @@ ModelFile ModelFile::read(const std::string& dir, const std::string& model) {
     throw_input_error({file, 0, {}}, fmt::format("holds a '{}' model, expected '{}'", kind, model));
   ModelFile m(kind, {});
   m.file_ = file;
+  m.dir_ = dir;
   try {
     m.names_ = j.at("names").get<std::vector<std::string>>();
     m.params_ = j.at("params");
@@ -100,6 +101,22 @@ std::string ModelFile::text(const std::string& key) const {
   if (!v.is_string())
     throw_input_error({file_, 0, {}}, fmt::format("parameter \"{}\" is not a string", key));
   return v.get<std::string>();
+}
+
+std::string ModelFile::resolve(const std::string& name, const std::string& what) const {
+  try {
+    validate_name(name, what);
+  } catch (const Error& e) {
+    throw_input_error({file_, 0, {}},
+                      fmt::format("{} (a data file must be a plain file name inside the model "
+                                  "directory)",
+                                  e.what()));
+  }
+  return dir_ + "/" + name;
+}
+
+std::string ModelFile::data_file(const std::string& key) const {
+  return resolve(text(key), fmt::format("parameter \"{}\"", key));
 }
 
 Eigen::VectorXd ModelFile::vector(const std::string& key, std::size_t size) const {

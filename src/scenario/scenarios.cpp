@@ -1,10 +1,12 @@
 #include "fingen/scenario/scenarios.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
 
+#include "fingen/core/checked.hpp"
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 
@@ -17,7 +19,7 @@ void write_npy(const std::string& file, const double* data, const std::vector<st
   std::size_t count = 1;
   std::string dims;
   for (std::size_t d : shape) {
-    count *= d;
+    count = checked_mul(count, d, "npy: number of values");
     dims += fmt::format("{}, ", d);
   }
   if (shape.size() > 1)
@@ -43,6 +45,40 @@ void write_npy(const std::string& file, const double* data, const std::vector<st
   write_file_atomic(file, out);
 }
 
+std::size_t Scenarios::value_count(std::size_t paths, std::size_t horizon, std::size_t assets) {
+  std::size_t n = 0;
+  if (__builtin_mul_overflow(paths, horizon, &n) || __builtin_mul_overflow(n, assets, &n) ||
+      n > kMaxScenarioValues)
+    FG_FAIL(Usage,
+            "{} paths x {} steps x {} series is too many values (at most {} values, {} GB, are "
+            "supported)",
+            paths, horizon, assets, kMaxScenarioValues, kMaxScenarioValues * 8 / 1'000'000'000);
+  return n;
+}
+
+namespace {
+// Index of the first non-finite value, or data.size().
+std::size_t first_non_finite(const std::vector<double>& data) {
+  for (std::size_t i = 0; i < data.size(); ++i)
+    if (!std::isfinite(data[i])) return i;
+  return data.size();
+}
+std::string position(const Scenarios& s, std::size_t i) {
+  const std::size_t per_path = s.horizon * s.assets;
+  return fmt::format("path {}, step {}, series {}", i / per_path + 1, (i % per_path) / s.assets + 1,
+                     i % s.assets + 1);
+}
+}  // namespace
+
+void check_finite(const Scenarios& s, const std::string& who) {
+  const std::size_t i = first_non_finite(s.data);
+  if (i < s.data.size())
+    FG_FAIL(Numeric,
+            "{}: generated a non-finite value ({}) at {}; the model's parameters make the "
+            "simulation overflow",
+            who, s.data[i], position(s, i));
+}
+
 std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& data) {
   const std::string bytes = read_file(file);
   auto bad = [&](const std::string& why) {
@@ -56,16 +92,18 @@ std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& 
     header_len = static_cast<unsigned char>(bytes[8]) |
                  (static_cast<std::size_t>(static_cast<unsigned char>(bytes[9])) << 8);
     offset = 10;
-  } else if (major == 2 || major == 3) {
+  } else if (major == 2) {
     if (bytes.size() < 12) bad("truncated header");
     header_len = 0;
     for (int i = 3; i >= 0; --i)
       header_len = (header_len << 8) | static_cast<unsigned char>(bytes[8 + i]);
     offset = 12;
   } else {
-    bad(fmt::format("unsupported format version {}", major));
+    // Version 3 (UTF-8 header) is only written by NumPy for non-ASCII field names, which a float64
+    // array never has.
+    bad(fmt::format("unsupported .npy format version {} (fingen reads versions 1 and 2)", major));
   }
-  if (bytes.size() < offset + header_len) bad("truncated header");
+  if (bytes.size() - offset < header_len) bad("truncated header");
   const std::string header = bytes.substr(offset, header_len);
   if (header.find("'descr': '<f8'") == std::string::npos)
     bad("dtype is not little-endian float64 ('<f8'): " + header);
@@ -73,9 +111,12 @@ std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& 
     bad("Fortran order is not supported");
   const std::size_t sp = header.find("'shape': (");
   if (sp == std::string::npos) bad("no shape in header");
+  // NumPy arrays have at most 64 dimensions (NPY_MAXDIMS); fingen uses 1 to 3.
+  constexpr std::size_t kMaxDims = 64;
   std::vector<std::size_t> shape;
   std::size_t i = sp + 10;
   std::size_t count = 1;
+  bool overflow = false;
   while (i < header.size() && header[i] != ')') {
     if (header[i] == ' ' || header[i] == ',') {
       ++i;
@@ -84,24 +125,30 @@ std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& 
     std::size_t v = 0;
     bool any = false;
     while (i < header.size() && header[i] >= '0' && header[i] <= '9') {
-      v = v * 10 + static_cast<std::size_t>(header[i++] - '0');
+      overflow = overflow || __builtin_mul_overflow(v, std::size_t{10}, &v) ||
+                 __builtin_add_overflow(v, static_cast<std::size_t>(header[i] - '0'), &v);
+      ++i;
       any = true;
     }
     if (!any) bad("malformed shape in header: " + header);
+    if (shape.size() == kMaxDims) bad(fmt::format("more than {} dimensions", kMaxDims));
     shape.push_back(v);
-    count *= v;
+    overflow = overflow || __builtin_mul_overflow(count, v, &count);
   }
+  if (i >= header.size()) bad("unterminated shape in header: " + header);
   const std::size_t start = offset + header_len;
-  if (bytes.size() - start != count * 8)
-    bad(fmt::format("shape needs {} bytes of data, the file has {}", count * 8,
-                    bytes.size() - start));
+  const std::size_t body = bytes.size() - start;
+  std::size_t need = 0;
+  if (overflow || __builtin_mul_overflow(count, std::size_t{8}, &need))
+    bad(fmt::format("the shape in the header is impossibly large: {}", header));
+  if (body != need) bad(fmt::format("shape needs {} bytes of data, the file has {}", need, body));
   data.resize(count);
-  if (count > 0) std::memcpy(data.data(), bytes.data() + start, count * 8);
+  if (count > 0) std::memcpy(data.data(), bytes.data() + start, need);
   return shape;
 }
 
 void write_npy(const std::string& file, const Scenarios& s) {
-  FG_REQUIRE(s.data.size() == s.paths * s.horizon * s.assets,
+  FG_REQUIRE(s.data.size() == Scenarios::value_count(s.paths, s.horizon, s.assets),
              "scenarios: {} values for shape ({}, {}, {})", s.data.size(), s.paths, s.horizon,
              s.assets);
   write_npy(file, s.data.data(), {s.paths, s.horizon, s.assets});
@@ -124,6 +171,15 @@ Scenarios read_scenarios_npy(const std::string& file) {
         fmt::format("scenarios need a (paths, horizon[, assets]) array, found {} dimensions",
                     shape.size()));
   }
+  if (s.assets > kMaxNpyAssets)
+    throw_input_error({file, 0, {}}, fmt::format("{} series is more than the {} supported",
+                                                 s.assets, kMaxNpyAssets));
+  if (s.paths * s.horizon * s.assets > kMaxScenarioValues)  // no overflow: equals data.size()
+    throw_input_error({file, 0, {}}, fmt::format("{} values is more than the {} supported",
+                                                 s.data.size(), kMaxScenarioValues));
+  if (const std::size_t i = first_non_finite(s.data); i < s.data.size())
+    throw_input_error({file, 0, {}}, fmt::format("value at {} is {} (scenarios must be finite)",
+                                                 position(s, i), s.data[i]));
   for (std::size_t a = 0; a < s.assets; ++a) s.names.push_back(fmt::format("asset{}", a + 1));
   return s;
 }

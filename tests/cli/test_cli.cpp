@@ -196,6 +196,35 @@ TEST(CliFitGenerate, BadOptionsAndInputs) {
   EXPECT_FALSE(std::filesystem::exists(gen.out));
 }
 
+// Sizes whose product wraps around 2^64 are refused as usage errors, before anything is allocated.
+TEST(CliFitGenerate, HugeSizesAreUsageErrors) {
+  test::TempDir dir;
+  std::ostringstream out;
+  FitArgs fit;
+  fit.model = "gbm";
+  fit.data = test::bundled("dow_jones_30.csv");
+  fit.series = {"AA", "IBM"};
+  fit.end = "1999-12-31";
+  fit.out = dir.file("model");
+  fit.quiet = true;
+  ASSERT_EQ(run_fit(fit, out), kOk);
+  GenerateArgs gen;
+  gen.model = fit.out;
+  gen.out = dir.file("x.npy");
+  gen.quiet = true;
+  gen.paths = std::size_t{1} << 32;
+  gen.horizon = std::size_t{1} << 32;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_generate(gen, out), kUsageError);
+  gen.paths = 1'000'000'000;  // 2e9 steps fit, but not 4e9 values for the two series
+  gen.horizon = 2;
+  EXPECT_EQ(run_generate(gen, out), kUsageError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("overflows"), std::string::npos) << err;
+  EXPECT_NE(err.find("2 series is too many values"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(gen.out));
+}
+
 }  // namespace
 }  // namespace fingen::cli
 
@@ -280,7 +309,7 @@ TEST(CliRisk, VarBacktestAndStressFromBundledData) {
   var.weights = {0.4, 0.3, 0.2, 0.1};
   var.levels = {0.95, 0.99};
   var.horizon = 10;
-  var.bootstrap = 50;
+  var.bootstrap = 100;  // the fewest resamples an ES interval accepts
   var.json = dir.file("var.json");
   ASSERT_EQ(run_risk_var(var, out), kOk);
   const auto vj = nlohmann::json::parse(read_file(var.json));

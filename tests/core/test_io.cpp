@@ -1,6 +1,8 @@
 #include "fingen/core/io.hpp"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -42,6 +44,39 @@ TEST(Io, AtomicWriteIntoMissingDirectoryFailsCleanly) {
 TEST(Io, ReadMissingFileNamesIt) {
   test::expect_error([] { read_file("/nonexistent/prices.csv"); }, ErrorCategory::Io,
                      {"/nonexistent/prices.csv"});
+}
+
+TEST(Io, ValidateNameAcceptsPlainNamesOnly) {
+  for (const std::string& ok : std::vector<std::string>{"garch", "AA.npy", "run-1_b", ".hidden",
+                                                        "x", std::string(128, 'a')})
+    EXPECT_NO_THROW(validate_name(ok, "run name")) << ok;
+  test::expect_error([] { validate_name("", "run name"); }, ErrorCategory::Usage,
+                     {"run name is empty"});
+  test::expect_error([] { validate_name("..", "model name"); }, ErrorCategory::Usage,
+                     {"model name '..'"});
+  test::expect_error([] { validate_name(".", "model name"); }, ErrorCategory::Usage,
+                     {"model name '.'"});
+  test::expect_error([] { validate_name(std::string(129, 'a'), "series name"); },
+                     ErrorCategory::Usage, {"series name", "129 characters", "128"});
+  test::expect_error([] { validate_name("../../../x.npy", "history file"); }, ErrorCategory::Usage,
+                     {"history file", "'/' at position 3"});
+  test::expect_error([] { validate_name("/etc/passwd", "history file"); }, ErrorCategory::Usage,
+                     {"'/' at position 1"});
+  test::expect_error([] { validate_name(std::string("a\0b", 3), "name"); }, ErrorCategory::Usage,
+                     {"byte 0x00 at position 2"});
+  test::expect_error([] { validate_name("a b", "name"); }, ErrorCategory::Usage,
+                     {"' ' at position 2"});
+  test::expect_error([] { validate_name("caf\xc3\xa9", "name"); }, ErrorCategory::Usage,
+                     {"byte 0xc3"});
+}
+
+TEST(Io, ReadingADirectorySaysSo) {
+  test::TempDir dir;
+  std::filesystem::create_directory(dir.file("model.json"));
+  test::expect_error([&] { read_file(dir.file("model.json")); }, ErrorCategory::Io,
+                     {"model.json", "is a directory"});
+  test::expect_error([&] { read_file(dir.file("missing.csv")); }, ErrorCategory::Io,
+                     {"missing.csv", "cannot open"});
 }
 
 }  // namespace

@@ -76,6 +76,14 @@ TEST(Csv, EmptyFileAndBadHeader) {
                      {"duplicate column"});
 }
 
+TEST(Csv, LoneCarriageReturnLineEndsAreNamed) {
+  test::expect_error(
+      [] { CsvDocument::from_string("date,x\r2020-01-02,1\r2020-01-03,2\r", "mac.csv"); },
+      ErrorCategory::Input, {"mac.csv:1", "lone carriage return"});
+  // A CR inside a quoted header field is data, and CRLF is fine.
+  EXPECT_EQ(CsvDocument::from_string("\"a\rb\",c\r\n1,2\r\n", "t").header().size(), 2u);
+}
+
 TEST(Csv, FieldHelpers) {
   double x = 0;
   EXPECT_TRUE(parse_double("1.5e-3", x));

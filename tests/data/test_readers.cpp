@@ -133,6 +133,20 @@ TEST(Readers, LabelOptions) {
       ErrorCategory::Input, {"c.csv:4", "column 'class'", "third value 'c'"});
 }
 
+// "inf" among numbers is a bad number, not a reason to make the column categorical.
+TEST(Readers, LabelledNonFiniteNumberIsAnError) {
+  test::expect_error(
+      [] {
+        read_labelled(
+            CsvDocument::from_string("amount,class\n1.5,0\n2.5,1\ninf,0\n-Infinity,1\n", "t.csv"));
+      },
+      ErrorCategory::Input, {"t.csv:4", "column 'amount'", "finite number", "'inf'"});
+  // A text column that happens to contain "inf" stays categorical.
+  const LabelledTable t =
+      read_labelled(CsvDocument::from_string("kind,class\nabc,0\ninf,1\n", "u.csv"));
+  EXPECT_TRUE(t.features[0].categorical);
+}
+
 TEST(Readers, DetectFormat) {
   EXPECT_EQ(detect_format(CsvDocument::open(test::bundled("msft_ohlcv_2000_2001.csv"))),
             FileFormat::Ohlcv);

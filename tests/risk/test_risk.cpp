@@ -100,6 +100,34 @@ TEST(RiskGolden, EmpiricalVarEsAndIntervalMatchR) {
   }
 }
 
+// Acerbi & Tasche (2002): exactly n (1 - a) worst losses, the last one with a fractional weight.
+TEST(Risk, EmpiricalEsAveragesExactlyTheTail) {
+  std::vector<double> losses(500);
+  for (std::size_t i = 0; i < losses.size(); ++i) losses[i] = static_cast<double>(500 - i);
+  const VarEs v = empirical_var_es(losses, 0.99);  // 500 (1 - 0.99) = 5 up to rounding
+  EXPECT_EQ(v.var, 495.0);
+  EXPECT_DOUBLE_EQ(v.es, (500 + 499 + 498 + 497 + 496) / 5.0);  // not the worst 6 (mean 497.5)
+  std::vector<double> ten = {3, 1, 4, 10, 5, 9, 2, 6, 8, 7};
+  const VarEs f = empirical_var_es(ten, 0.75);  // m = 2.5: 10 + 9 + 0.5 x 8
+  EXPECT_EQ(f.var, 8.0);
+  EXPECT_DOUBLE_EQ(f.es, (10 + 9 + 0.5 * 8) / 2.5);
+  std::vector<double> few = {1, 2, 3};
+  const VarEs w = empirical_var_es(few, 0.99);  // m = 0.03 < 1: the worst loss
+  EXPECT_EQ(w.var, 3.0);
+  EXPECT_DOUBLE_EQ(w.es, 3.0);
+}
+
+TEST(Risk, EsIntervalNeedsEnoughResamples) {
+  std::vector<double> losses(200);
+  for (std::size_t i = 0; i < losses.size(); ++i) losses[i] = static_cast<double>(i);
+  for (std::size_t b : {std::size_t{0}, std::size_t{99}})
+    test::expect_error([&] { empirical_var_es_interval(losses, 0.95, 0.95, b, 1); },
+                       ErrorCategory::Usage, {"bootstrap resamples must be >= 100"});
+  const VarEsInterval v = empirical_var_es_interval(losses, 0.95, 0.95, 100, 1);
+  EXPECT_LT(v.es_lo, v.es_hi);
+  EXPECT_GT(v.es_lo, 0.0);
+}
+
 TEST(Risk, ScenarioLossesAggregateLogReturnsAndWeights) {
   Scenarios s(2, 2, 2);
   // path 0: asset A +10% then -10% in log terms, asset B flat; path 1: both lose ln(2) once.

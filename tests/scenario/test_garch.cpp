@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 
 #include <gtest/gtest.h>
 
 #include "fingen/core/rng.hpp"
 #include "fingen/data/csv.hpp"
 #include "fingen/data/readers.hpp"
+#include "fingen/scenario/model_file.hpp"
 #include "fingen/stats/descriptive.hpp"
 #include "test_util.hpp"
 
@@ -184,6 +187,82 @@ TEST(GarchGenerator, SeveralAssetsKeepTheirCorrelation) {
   const double corr =
       c.col(0).dot(c.col(1)) / std::sqrt(c.col(0).squaredNorm() * c.col(1).squaredNorm());
   EXPECT_NEAR(corr, g.correlation()(0, 1), 0.05);
+}
+
+// A hand-written two-asset model.json with every parameter valid; the test breaks one at a time.
+nlohmann::json valid_garch_params() {
+  return {{"innovation", "normal"},
+          {"assets",
+           {{{"mu", 0.0005}, {"omega", 2e-6}, {"alpha", 0.08}, {"beta", 0.9}},
+            {{"mu", 0.0003}, {"omega", 3e-6}, {"alpha", 0.1}, {"beta", 0.85}}}},
+          {"correlation", {{1.0, 0.5}, {0.5, 1.0}}},
+          {"next_variance", {1e-4, 2e-4}}};
+}
+
+TEST(GarchGenerator, LoadRefusesImpossibleParameters) {
+  test::TempDir dir;
+  const std::string d = dir.path().string();
+  auto load_with = [&](const std::function<void(nlohmann::json&)>& edit) {
+    ModelFile m("garch", {"a", "b"});
+    m.params() = valid_garch_params();
+    edit(m.params());
+    m.write(d);
+    return GarchGenerator::load(d);
+  };
+  EXPECT_EQ(load_with([](nlohmann::json&) {})->generate(5, 5, 1).data.size(), 50u);
+  const std::vector<std::pair<std::function<void(nlohmann::json&)>, std::string>> cases = {
+      {[](nlohmann::json& p) { p["next_variance"][0] = 1e308; }, "\"next_variance\"[0] = 1e+308"},
+      {[](nlohmann::json& p) { p["next_variance"][1] = 0.0; }, "\"next_variance\"[1]"},
+      {[](nlohmann::json& p) {
+         p["assets"][0]["alpha"] = 0.5;
+         p["assets"][0]["beta"] = 1.0;
+       },
+       "asset 1: alpha + beta = 1.5 is not below 1"},
+      {[](nlohmann::json& p) { p["assets"][1]["alpha"] = 0.5; }, "asset 2: alpha + beta"},
+      {[](nlohmann::json& p) { p["assets"][0]["omega"] = 0.0; }, "0 < omega"},
+      {[](nlohmann::json& p) { p["assets"][1]["omega"] = -1e-6; }, "asset 2"},
+      {[](nlohmann::json& p) { p["assets"][0]["omega"] = 1e300; }, "0 < omega"},
+      {[](nlohmann::json& p) { p["assets"][0]["mu"] = 1e300; }, "|mu|"},
+      {[](nlohmann::json& p) {
+         p["correlation"] = {{1.0, 1.5}, {1.5, 1.0}};
+       },
+       "outside [-1, 1]"},
+      {[](nlohmann::json& p) {
+         p["correlation"] = {{1.0, 0.3}, {0.5, 1.0}};
+       },
+       "not symmetric"},
+      {[](nlohmann::json& p) {
+         p["correlation"] = {{2.0, 0.0}, {0.0, 1.0}};
+       },
+       "outside [-1, 1]"},
+      {[](nlohmann::json& p) {
+         p["correlation"] = {{0.5, 0.0}, {0.0, 1.0}};
+       },
+       "diagonal"},
+      {[](nlohmann::json& p) {
+         p["correlation"] = {{1.0, 1.0}, {1.0, 1.0}};
+       },
+       "not positive definite"},
+  };
+  for (const auto& [edit, needle] : cases)
+    test::expect_error([&] { load_with(edit); }, ErrorCategory::Input, {"model.json", needle});
+  // Three assets whose pairwise correlations are each in [-1, 1] but jointly impossible.
+  ModelFile m("garch", {"a", "b", "c"});
+  m.params() = valid_garch_params();
+  m.params()["assets"].push_back(m.params()["assets"][0]);
+  m.params()["correlation"] = {{1.0, 0.9, -0.9}, {0.9, 1.0, 0.9}, {-0.9, 0.9, 1.0}};
+  m.params()["next_variance"] = {1e-4, 1e-4, 1e-4};
+  m.write(d);
+  test::expect_error([&] { GarchGenerator::load(d); }, ErrorCategory::Input,
+                     {"model.json", "not positive definite"});
+}
+
+TEST(Scenarios, CheckFiniteNamesThePosition) {
+  Scenarios s(2, 3, 2);
+  EXPECT_NO_THROW(check_finite(s, "gbm"));
+  s.at(1, 2, 1) = std::numeric_limits<double>::infinity();
+  test::expect_error([&] { check_finite(s, "garch"); }, ErrorCategory::Numeric,
+                     {"garch", "non-finite value (inf) at path 2, step 3, series 2"});
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "fingen/scenario/bootstrap.hpp"
 #include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/gbm.hpp"
+#include "fingen/scenario/model_file.hpp"
 #include "fingen/stats/descriptive.hpp"
 #include "test_util.hpp"
 
@@ -200,6 +201,35 @@ TEST(Generators, CorruptOrForeignModelFilesGiveClearErrors) {
   write_npy(bdir.file("history.npy"), junk.data(), {5, 2});
   test::expect_error([&] { load_generator(bdir.path().string()); }, ErrorCategory::Input,
                      {"history.npy", "expected a"});
+}
+
+// model.json names its data files; only plain names inside the model directory are followed.
+TEST(Generators, ReferencedFilesMustStayInTheModelDirectory) {
+  const Panel r = dow_returns({"AA"});
+  BootstrapGenerator b;
+  b.fit(r);
+  test::TempDir dir;
+  const std::string d = dir.path().string();
+  std::filesystem::create_directory(d + "/m");
+  b.save(d + "/m");
+  std::filesystem::copy_file(d + "/m/history.npy", d + "/outside.npy");
+  const std::string good = read_file(d + "/m/model.json");
+  for (const std::string bad : {"../outside.npy", "/etc/passwd", "sub/history.npy", "..", ""}) {
+    std::string text = good;
+    const std::string key = "\"history.npy\"";
+    text.replace(text.find(key), key.size(), "\"" + bad + "\"");
+    write_file_atomic(d + "/m/model.json", text);
+    test::expect_error([&] { load_generator(d + "/m"); }, ErrorCategory::Input,
+                       {"model.json", "\"history_file\"", "inside the model directory"});
+  }
+  write_file_atomic(d + "/m/model.json", good);
+  EXPECT_EQ(load_generator(d + "/m")->kind(), "bootstrap");
+  // The resolver itself, for other loaders (the GAN's weights file).
+  const ModelFile m = ModelFile::read(d + "/m");
+  EXPECT_EQ(m.data_file("history_file"), d + "/m/history.npy");
+  EXPECT_EQ(m.resolve("weights.pt", "weights file"), d + "/m/weights.pt");
+  test::expect_error([&] { m.resolve("../w.pt", "weights file"); }, ErrorCategory::Input,
+                     {"model.json", "weights file '../w.pt'"});
 }
 
 TEST(Generators, MemorylessModelsRefuseContext) {

@@ -1,5 +1,7 @@
 #include "fingen/scenario/scenarios.hpp"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "fingen/core/io.hpp"
@@ -53,6 +55,70 @@ TEST(Npy, RejectsForeignAndTruncatedFiles) {
   const std::string wrong = dir.write("f4.npy", f4);
   test::expect_error([&] { read_scenarios_npy(wrong); }, ErrorCategory::Input,
                      {"f4.npy", "float64"});
+}
+
+// A .npy file with the given header shape text and `body` bytes of data (NumPy 1.0 layout).
+std::string npy_bytes(const std::string& shape, std::size_t body, char major = 1) {
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shape + ", }";
+  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+  header += '\n';
+  std::string out("\x93NUMPY", 6);
+  out.push_back(major);
+  out.push_back('\0');
+  const std::size_t len_bytes = major == 1 ? 2 : 4;  // little-endian header length
+  for (std::size_t i = 0; i < len_bytes; ++i)
+    out.push_back(static_cast<char>((header.size() >> (8 * i)) & 0xff));
+  return out + header + std::string(body, '\0');
+}
+
+// Shapes whose element count wraps around 2^64 to the real body size (8 KB, 32 KB) must not pass.
+TEST(Npy, RefusesShapesWhoseSizeOverflows) {
+  test::TempDir dir;
+  const std::string a = dir.write("a.npy", npy_bytes("(1024, 18014398509481985, 1)", 8192));
+  test::expect_error([&] { read_scenarios_npy(a); }, ErrorCategory::Input,
+                     {"a.npy", "impossibly large"});
+  const std::string b = dir.write("b.npy", npy_bytes("(16, 1152921504606847040, 1)", 8192));
+  std::vector<double> data;
+  test::expect_error([&] { read_npy(b, data); }, ErrorCategory::Input,
+                     {"b.npy", "impossibly large"});
+  const std::string c = dir.write("c.npy", npy_bytes("(200, 20, 576460752303423489)", 32000));
+  test::expect_error([&] { read_scenarios_npy(c); }, ErrorCategory::Input,
+                     {"c.npy", "impossibly large"});
+  // A dimension with more digits than fit in 64 bits.
+  const std::string d = dir.write("d.npy", npy_bytes("(100000000000000000000000, 1)", 8));
+  test::expect_error([&] { read_npy(d, data); }, ErrorCategory::Input,
+                     {"d.npy", "impossibly large"});
+  // An empty array that declares two million series: refused before one name per series is made.
+  const std::string e = dir.write("e.npy", npy_bytes("(0, 1, 2000000)", 0));
+  test::expect_error([&] { read_scenarios_npy(e); }, ErrorCategory::Input,
+                     {"e.npy", "2000000 series", "1000000"});
+  // Truthful sizes still read.
+  const std::string ok = dir.write("ok.npy", npy_bytes("(2, 2, 2)", 64));
+  EXPECT_EQ(read_scenarios_npy(ok).data.size(), 8u);
+}
+
+TEST(Npy, ClearErrorsForVersionAndNonFiniteValues) {
+  test::TempDir dir;
+  const std::string v3 = dir.write("v3.npy", npy_bytes("(2, 2)", 32, 3));
+  std::vector<double> data;
+  test::expect_error([&] { read_npy(v3, data); }, ErrorCategory::Input,
+                     {"v3.npy", "unsupported .npy format version 3"});
+  const std::string v2 = dir.write("v2.npy", npy_bytes("(2, 2)", 32, 2));
+  EXPECT_EQ(read_npy(v2, data), (std::vector<std::size_t>{2, 2}));
+  Scenarios s(2, 3, 2);
+  s.at(1, 2, 0) = std::numeric_limits<double>::quiet_NaN();
+  write_npy(dir.file("nan.npy"), s);
+  test::expect_error([&] { read_scenarios_npy(dir.file("nan.npy")); }, ErrorCategory::Input,
+                     {"nan.npy", "path 2, step 3, series 1", "nan"});
+}
+
+TEST(Scenarios, RefusesAbsurdSizesWithoutAllocating) {
+  EXPECT_EQ(Scenarios::value_count(2, 3, 4), 24u);
+  const std::size_t big = std::size_t{1} << 32;
+  test::expect_error([&] { Scenarios s(big, big, 1); }, ErrorCategory::Usage,
+                     {"4294967296 paths x 4294967296 steps", "too many values"});
+  test::expect_error([&] { Scenarios s(kMaxScenarioValues / 2 + 1, 2, 1); }, ErrorCategory::Usage,
+                     {"too many values", "32 GB"});
 }
 
 TEST(ScenariosCsv, LongFormat) {

@@ -10,8 +10,15 @@
 
 namespace fingen {
 
-/// Reads a whole file into memory. Throws Error(Io) naming the path when it cannot.
+/// Reads a whole file into memory. Throws Error(Io) naming the path when it cannot (missing,
+/// unreadable, a directory, not a regular file).
 std::string read_file(const std::string& path);
+
+/// Checks a name that will become (part of) a file name: a run name, an asset name in an output
+/// file, a data file referenced by model.json. Allowed: 1 to 128 letters, digits, '-', '_' and '.',
+/// not "." or "..". So a name never contains '/' or a NUL, is never absolute and never climbs out
+/// of its directory (CWE-22, path traversal). Throws Error(Usage) "WHAT ..." saying what is wrong.
+void validate_name(const std::string& name, const std::string& what);
 
 /// Writes `content` to `path` atomically. Throws Error(Io) naming the path on failure; on failure
 /// no file is left at `path` (an existing one is untouched) and the temporary file is removed.

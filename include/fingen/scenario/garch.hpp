@@ -27,6 +27,11 @@
 
 namespace fingen::scenario {
 
+/// Largest per-period variance (and |mu|) a saved GARCH model may hold: 1e6, i.e. a standard
+/// deviation of 1000 per period, far beyond any return series in fractions or percent. Larger
+/// values only come from a corrupt or crafted model.json and would overflow the simulation.
+inline constexpr double kMaxGarchVariance = 1e6;
+
 enum class Innovation { Normal, StudentT };
 Innovation parse_innovation(const std::string& text);
 const char* to_string(Innovation innovation) noexcept;

@@ -5,6 +5,9 @@
 /// The layout is path-major (C order), so one path is contiguous and a .npy file of shape
 /// (paths, horizon, assets) maps onto it byte for byte. The .npy format is NumPy's version 1.0:
 /// magic "\x93NUMPY", version, header length, a Python dict literal, raw little-endian float64.
+/// Sizes are bounded: a Scenarios holds at most kMaxScenarioValues values (4e9 float64, 32 GB),
+/// a file at most kMaxNpyAssets series, and every product of dimensions is computed with
+/// checked arithmetic (core/checked.hpp), so a crafted header cannot wrap a size around.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +15,11 @@
 #include <vector>
 
 namespace fingen {
+
+/// Most values one Scenarios may hold: 4e9 float64 values, 32 GB.
+inline constexpr std::size_t kMaxScenarioValues = 4'000'000'000ULL;
+/// Most series (assets) a scenarios or history .npy file may declare.
+inline constexpr std::size_t kMaxNpyAssets = 1'000'000;
 
 struct Scenarios {
   std::size_t paths = 0;
@@ -21,11 +29,17 @@ struct Scenarios {
   std::vector<double> data;        ///< paths * horizon * assets values
 
   Scenarios() = default;
+  /// Zero-filled scenarios; throws Error(Usage) when paths x horizon x assets overflows or exceeds
+  /// kMaxScenarioValues.
   Scenarios(std::size_t n_paths, std::size_t n_horizon, std::size_t n_assets)
       : paths(n_paths),
         horizon(n_horizon),
         assets(n_assets),
-        data(n_paths * n_horizon * n_assets, 0.0) {}
+        data(value_count(n_paths, n_horizon, n_assets), 0.0) {}
+
+  /// paths x horizon x assets, computed without overflow; throws Error(Usage) when the product
+  /// overflows or exceeds kMaxScenarioValues.
+  static std::size_t value_count(std::size_t paths, std::size_t horizon, std::size_t assets);
 
   double& at(std::size_t p, std::size_t t, std::size_t a) {
     return data[(p * horizon + t) * assets + a];
@@ -37,6 +51,10 @@ struct Scenarios {
   const double* path(std::size_t p) const { return data.data() + p * horizon * assets; }
   double* path(std::size_t p) { return data.data() + p * horizon * assets; }
 };
+
+/// Throws Error(Numeric) "WHO: generated a non-finite value (V) at path P, step T, series A" when
+/// any value is NaN or infinite; every generator calls it before returning scenarios.
+void check_finite(const Scenarios& s, const std::string& who);
 
 /// Writes a float64 array of the given shape as .npy (atomically).
 void write_npy(const std::string& file, const double* data, const std::vector<std::size_t>& shape);

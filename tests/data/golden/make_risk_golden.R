@@ -88,14 +88,23 @@
 #           student_t, same mu/sigma, nu in {4, 8}, a in {0.99, 0.975}, h = 1.
 #
 # 4. risk_losses.csv: set.seed(4); loss <- 0.01 * rt(1000, 4).
-#    risk_empirical.csv, for a in {0.95, 0.99, 0.995}, with L_(1) <= ... <= L_(n), n = 1000:
+#    risk_empirical.csv, for a in {0.95, 0.99, 0.995, 0.9975}, with L_(1) <= ... <= L_(n),
+#    n = 1000:
 #      k   = ceiling(n a);  var = L_(k)  (equals quantile(loss, a, type = 1), checked)
-#      es  = mean(L_(k), ..., L_(n))
+#      es  = Acerbi & Tasche (2002) estimator: m = n (1 - a) (rounded when within 1e-9 relative of
+#            an integer: 1 - 0.99 is not 0.01 in double), w = floor(m),
+#            es = (L_(n) + ... + L_(n-w+1) + (m - w) L_(n-w)) / m
+#            (m = 50, 10, 5 and 2.5 here: 0.9975 exercises the fractional weight), checked against
+#            the integral of the empirical quantile function, (1/(1-a)) * int_a^1 L_(ceiling(n u))
+#            du, summed exactly over the intervals ((i-1)/n, i/n].
+#            Acerbi, C. and Tasche, D. (2002), "On the coherence of expected shortfall", Journal
+#            of Banking & Finance 26, 1487-1503.
 #      z   = 1.959963984540054 (qnorm(0.975)),  d = z sqrt(n a (1 - a)),
 #      j   = floor(n a - d),  k2 = ceiling(n a + d), both clamped to 1..n;
 #      var_lo = L_(j), var_hi = L_(k2)   (distribution-free order-statistic 95% CI for the VaR,
 #      normal approximation to Binomial(n, a); David & Nagaraja 2003, Order Statistics, 7.1).
-#    Note: n a is 950, 990, 995 exactly in double here, so ceiling(n a) has no rounding issue.
+#    Note: n a is 950, 990, 995, 997.5 exactly in double here, so ceiling(n a) has no rounding
+#    issue.
 
 fmt <- function(v) ifelse(is.na(v), "NA", sprintf("%.17g", v))
 out_dir <- file.path("tests", "data", "golden")
@@ -285,14 +294,32 @@ n <- length(loss)
 srt <- sort(loss)
 z975 <- 1.959963984540054
 emp <- list()
-for (level in c(0.95, 0.99, 0.995)) {
+# Acerbi-Tasche ES of the sorted sample srt at level a.
+es_acerbi_tasche <- function(srt, level) {
+  n <- length(srt)
+  m <- n * (1 - level)
+  if (abs(m - round(m)) <= 1e-9 * max(1, m)) m <- round(m)
+  w <- floor(m)
+  full <- if (w > 0) sum(srt[(n - w + 1):n]) else 0
+  (full + (m - w) * srt[n - w]) / m
+}
+# The same ES as (1/(1-a)) int_a^1 F^-1(u) du with F^-1(u) = L_(ceiling(n u)): L_(i) covers
+# ((i-1)/n, i/n], of which the part above a counts.
+es_integral <- function(srt, level) {
+  n <- length(srt)
+  i <- seq_len(n)
+  len <- pmax(0, i / n - pmax((i - 1) / n, level))
+  sum(srt * len) / (1 - level)
+}
+for (level in c(0.95, 0.99, 0.995, 0.9975)) {
   k <- ceiling(n * level)
   # n*level must be exactly an integer or clearly not one, else ceiling() is rounding-sensitive
   if (n * level != round(n * level) && abs(n * level - round(n * level)) < 1e-9)
     stop("n*level within rounding of an integer: ceiling() ambiguous")
   var <- srt[k]
   if (var != unname(quantile(loss, level, type = 1))) stop("VaR != quantile(type = 1)")
-  es <- mean(srt[k:n])
+  es <- es_acerbi_tasche(srt, level)
+  if (abs(es - es_integral(srt, level)) > 1e-12 * abs(es)) stop("ES != integral of the quantile")
   d <- z975 * sqrt(n * level * (1 - level))
   j <- min(max(floor(n * level - d), 1), n)
   k2 <- min(max(ceiling(n * level + d), 1), n)
