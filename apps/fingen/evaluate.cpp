@@ -12,10 +12,8 @@
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 #include "fingen/eval/fidelity.hpp"
+#include "fingen/eval/posthoc.hpp"
 #include "run_support.hpp"
-#ifdef FINGEN_HAVE_TORCH
-#include "fingen/ml/posthoc.hpp"
-#endif
 
 namespace fingen::cli {
 
@@ -33,14 +31,7 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
                names.size(), args.scenarios.size());
     const ReturnsSource all{args.real, args.series, args.returns, "log", "", args.end};
     const Panel everything = load_returns(all);
-    const auto start = parse_index(everything.kind, args.start);
-    FG_REQUIRE(start.has_value(), "--start '{}' is not a valid {}", args.start,
-               to_string(everything.kind));
-    const auto split = static_cast<std::size_t>(
-        std::lower_bound(everything.index.begin(), everything.index.end(), *start) -
-        everything.index.begin());
-    FG_REQUIRE(split > 0 && split < everything.rows(),
-               "--start {} leaves no training or no held-out data", args.start);
+    const std::size_t split = data::split_row(everything, args.start, "--start");
     const Panel train = everything.slice_rows(0, split),
                 real = everything.slice_rows(split, everything.rows());
 
@@ -53,32 +44,14 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
                  real.cols(), fmt::join(real.names, ", "));
       reports.push_back(eval::evaluate_fidelity(real, s, train, eval::FidelityOptions()));
       if (args.posthoc_window > 0) {
-#ifdef FINGEN_HAVE_TORCH
-        // TimeGAN's post-hoc scores on windows: every real window of the held-out data, and the
-        // non-overlapping windows of the paths.
-        const std::size_t L = args.posthoc_window;
-        FG_REQUIRE(L <= s.horizon && L <= real.rows(),
-                   "--posthoc-window {} is longer than the paths or the held-out data", L);
-        ml::WindowSet rw{real.rows() - L + 1, L, real.cols(), {}}, sw{0, L, s.assets, {}};
-        for (std::size_t w = 0; w < rw.count; ++w)
-          for (std::size_t t = 0; t < L; ++t)
-            for (std::size_t a = 0; a < real.cols(); ++a)
-              rw.data.push_back(
-                  real.values(static_cast<Eigen::Index>(w + t), static_cast<Eigen::Index>(a)));
-        for (std::size_t p = 0; p < s.paths && sw.count < 4 * rw.count; ++p)
-          for (std::size_t t0 = 0; t0 + L <= s.horizon && sw.count < 4 * rw.count;
-               t0 += L, ++sw.count)
-            sw.data.insert(sw.data.end(), s.path(p) + t0 * s.assets,
-                           s.path(p) + (t0 + L) * s.assets);
-        const ml::PosthocScores ph =
-            ml::posthoc_scores(rw, sw, ml::PosthocOptions().iterations(args.posthoc_iterations));
+        // TimeGAN's post-hoc scores on windows (eval/posthoc.hpp).
+        const auto [rw, sw] = eval::posthoc_windows(real, s, args.posthoc_window);
+        const eval::PosthocScores ph = eval::posthoc_scores(
+            rw, sw, eval::PosthocOptions().iterations(args.posthoc_iterations));
         const double nan = std::numeric_limits<double>::quiet_NaN();
         reports.back().metrics.push_back({"discriminative_score", ph.discriminative, nan});
         reports.back().metrics.push_back({"predictive_score", ph.predictive_tstr, nan});
         trtr = ph.predictive_trtr;
-#else
-        FG_FAIL(Usage, "--posthoc-window needs a build with LibTorch");
-#endif
       }
     }
     // Table: metrics as rows, models as columns, the best in each row marked with '*'.

@@ -38,14 +38,9 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     const std::string& run_dir = c.out;
     // The day before the test period ends the training data.
     const Panel all = load_returns({file, c.series, c.returns, "log", "", ""});
-    const auto ts = parse_index(all.kind, c.test_start);
-    FG_REQUIRE(ts.has_value(), "{}: split.test_start '{}' is not a valid {}", args.config,
-               c.test_start, to_string(all.kind));
-    const auto first_test = std::lower_bound(all.index.begin(), all.index.end(), *ts);
-    FG_REQUIRE(first_test != all.index.begin() && first_test != all.index.end(),
-               "{}: split.test_start {} leaves no training or no test data", args.config,
-               c.test_start);
-    const std::string train_end = format_index(all.kind, *(first_test - 1));
+    const std::size_t first_test =
+        data::split_row(all, c.test_start, args.config + ": split.test_start");
+    const std::string train_end = format_index(all.kind, all.index[first_test - 1]);
     std::filesystem::create_directories(run_dir + "/scenarios");
 
     std::vector<std::string> scenario_files, names;

@@ -32,8 +32,8 @@ Panel load_returns(const ReturnsSource& source) {
   if (!source.returns) p = to_returns(p, parse_return_kind(source.return_kind));
   auto bound = [&](const std::string& text, const char* what) {
     const auto v = parse_index(p.kind, text);
-    FG_REQUIRE(v.has_value(), "--{} '{}' is not a valid {} for {}", what, text, to_string(p.kind),
-               source.file);
+    FG_REQUIRE(v.has_value(), "{} date '{}' is not a valid {} for {}", what, text,
+               to_string(p.kind), source.file);
     return *v;
   };
   std::size_t begin = 0, end = p.rows();
@@ -45,11 +45,20 @@ Panel load_returns(const ReturnsSource& source) {
     end = static_cast<std::size_t>(
         std::upper_bound(p.index.begin(), p.index.end(), bound(source.end, "end")) -
         p.index.begin());
-  FG_REQUIRE(begin < end, "no data between --start '{}' and --end '{}' in {}", source.start,
+  FG_REQUIRE(begin < end, "no data between the start '{}' and the end '{}' in {}", source.start,
              source.end, source.file);
   p = p.slice_rows(begin, end);
   clean_missing(p, MissingPolicy::Drop);
   return p;
+}
+
+std::size_t split_row(const Panel& p, const std::string& date, const std::string& what) {
+  const auto ts = parse_index(p.kind, date);
+  FG_REQUIRE(ts.has_value(), "{} '{}' is not a valid {}", what, date, to_string(p.kind));
+  const auto row = static_cast<std::size_t>(std::lower_bound(p.index.begin(), p.index.end(), *ts) -
+                                            p.index.begin());
+  FG_REQUIRE(row > 0 && row < p.rows(), "{} {} leaves no training or no held-out data", what, date);
+  return row;
 }
 
 }  // namespace fingen::data

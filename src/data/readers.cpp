@@ -277,7 +277,7 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
     throw_input_error({doc.name(), doc.header_line(), {}},
                       options.label_column().empty()
                           ? fmt::format("missing required label column (class, label, target, y, "
-                                        "fraud, is_fraud or default; or name it with --label); "
+                                        "fraud, is_fraud or default; or name the label column); "
                                         "header has: {}",
                                         fmt::join(doc.header(), ", "))
                           : fmt::format("missing required label column '{}'; header has: {}",

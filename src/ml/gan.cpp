@@ -17,8 +17,12 @@
 #include "fingen/core/rng.hpp"
 #include "fingen/core/runtime.hpp"
 #include "fingen/data/transform.hpp"
+#include "fingen/eval/selection.hpp"
+#include "fingen/ml/posthoc.hpp"
 #include "fingen/ml/runtime.hpp"
+#include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/model_file.hpp"
+#include "fingen/stats/descriptive.hpp"
 #include "fingen/stats/distance.hpp"
 #include "losses.hpp"
 #include "networks.hpp"
@@ -79,14 +83,34 @@ void GanOptions::validate() const {
                "unknown network '{}': expected mlp, lstm or tcn", *net);
   FG_REQUIRE(window_ >= 2 && window_ <= 4096, "window must be in [2, 4096], got {}", window_);
   FG_REQUIRE(context_ >= 0 && context_ <= 1024, "context must be in [0, 1024], got {}", context_);
-  FG_REQUIRE(noise_dim_ >= 1 && hidden_ >= 1 && layers_ >= 1,
-             "noise_dim, hidden and layers must be positive");
+  FG_REQUIRE(output_ == "sv" || output_ == "direct",
+             "unknown GAN output '{}': expected sv or direct", output_);
+  FG_REQUIRE(selection_ == "stylized" || selection_ == "w1",
+             "unknown GAN selection '{}': expected stylized or w1", selection_);
+  FG_REQUIRE(innovation_df_ == 0 || (innovation_df_ > 2 && innovation_df_ <= 1000),
+             "innovation_df must be 0 (estimated) or in (2, 1000], got {}", innovation_df_);
+  FG_REQUIRE(burn_in_ >= 0 && burn_in_ <= 4096, "burn_in must be in [0, 4096], got {}", burn_in_);
+  // Bounded so that a model file cannot ask for an unbounded network.
+  for (const auto& [name, v] : {std::pair<const char*, int64_t>{"noise_dim", noise_dim_},
+                                {"hidden", hidden_},
+                                {"layers", layers_},
+                                {"critic_hidden", critic_hidden_},
+                                {"critic_layers", critic_layers_}}) {
+    const bool zero_ok = std::string(name).rfind("critic_", 0) == 0;
+    const int64_t max = std::string(name).find("layers") != std::string::npos ? 16 : 4096;
+    FG_REQUIRE((v >= 1 || (zero_ok && v == 0)) && v <= max, "{} must be in [{}, {}], got {}", name,
+               zero_ok ? 0 : 1, max, v);
+  }
   FG_REQUIRE(batch_size_ >= 2, "batch size must be at least 2, got {}", batch_size_);
   FG_REQUIRE(steps_ >= 0, "steps must be >= 0, got {}", steps_);
-  FG_REQUIRE(critic_steps_ >= 0 && lr_ >= 0 && gp_lambda_ >= 0,
-             "critic_steps, lr and gp_lambda must be >= 0");
-  FG_REQUIRE(validation_fraction_ > 0 && validation_fraction_ < 0.5,
-             "validation fraction must be in (0, 0.5), got {}", validation_fraction_);
+  FG_REQUIRE(batch_size_ <= 65536 && steps_ <= 100'000'000, "batch size or steps too large");
+  FG_REQUIRE(
+      critic_steps_ >= 0 && critic_steps_ <= 100 && lr_ >= 0 && critic_lr_ >= 0 && gp_lambda_ >= 0,
+      "critic_steps (at most 100), lr, critic_lr and gp_lambda must be >= 0");
+  FG_REQUIRE(validation_fraction_ >= 0 && validation_fraction_ < 0.5,
+             "validation fraction must be in [0, 0.5), got {}", validation_fraction_);
+  FG_REQUIRE(selection_ != "w1" || validation_fraction_ > 0,
+             "selection w1 compares with held-out rows: set validation_fraction > 0");
   FG_REQUIRE(eval_every_ >= 1 && checkpoint_every_ >= 1 && log_every_ >= 1,
              "eval/checkpoint/log intervals must be >= 1");
   FG_REQUIRE(threads_ >= 0, "threads must be >= 0");
@@ -101,7 +125,8 @@ struct GanGenerator::Impl {
   data::Scaler scaler{data::ScalerKind::ZScore};
   double regime_threshold = 0;
   Eigen::MatrixXd tail;  // last rows of the training history (raw returns), for generate()
-  std::shared_ptr<SequenceNetImpl> G, D;
+  mutable SequenceNet G{nullptr}, D{nullptr};  // holders: sampling (const) runs them
+  std::vector<double> innovation_df;           // sv: degrees of freedom of eps per asset
   std::vector<TrainLogRow> log;
   int64_t best_step = -1;
   double best_score = std::numeric_limits<double>::infinity();
@@ -114,13 +139,62 @@ struct GanGenerator::Impl {
     return std::max(opt.context(), opt.regime() ? kRegimeWindow : int64_t{0});
   }
 
+  bool sv() const { return opt.output() == "sv"; }
+  bool burns() const { return opt.generator() != "mlp" && opt.burn_in() > 0; }
+
   void build() {
-    NetConfig g{opt.generator(), opt.noise_dim(), assets,      cond_dim(),
-                opt.hidden(),    opt.layers(),    opt.window()};
-    NetConfig d{opt.discriminator(), assets,       1,           cond_dim(),
-                opt.hidden(),        opt.layers(), opt.window()};
+    NetConfig g;
+    g.kind = parse_net_kind(opt.generator());
+    g.in_features = opt.noise_dim() + (sv() ? assets : 0);  // noise, and eps_{t-1} (sv)
+    g.out_features = sv() ? 2 * assets : assets;            // (mu, log sigma) per asset (sv)
+    g.cond_dim = cond_dim();
+    g.hidden = opt.hidden();
+    g.layers = opt.layers();
+    g.window = opt.window();
+    NetConfig d;
+    d.kind = parse_net_kind(opt.discriminator());
+    d.in_features = assets;
+    d.out_features = 1;
+    d.cond_dim = cond_dim();
+    d.hidden = opt.effective_critic_hidden();
+    d.layers = opt.effective_critic_layers();
+    d.window = opt.window();
+    d.magnitudes = sv();  // the critic sees |r| too, so volatility is visible to every filter
     G = make_generator_net(g);
     D = make_discriminator_net(d);
+  }
+
+  // Standardized Student-t(nu) draws per asset: Z sqrt((nu - 2) / (2 Gamma(nu / 2))), clipped at
+  // 30 sd. [B, T, A].
+  torch::Tensor student_t(at::Generator& gen, int64_t B, int64_t T) const {
+    const torch::Tensor z = torch::randn({B, T, assets}, gen);
+    const torch::Tensor half_nu =
+        torch::tensor(std::vector<float>(innovation_df.begin(), innovation_df.end()))
+            .div(2)
+            .expand({B, T, assets})
+            .contiguous();
+    const torch::Tensor g = at::_standard_gamma(half_nu, gen);  // Gamma(nu / 2, 1)
+    const torch::Tensor scale = ((half_nu - 1) / g).sqrt();     // sqrt((nu - 2) / chi2_nu)
+    return (z * scale).clamp(-30, 30);
+  }
+
+  // One batch of generated standardized returns [B, T, A] (with gradients unless the caller
+  // holds a NoGradGuard). lstm/tcn generators first run `burn_in` steps, which are dropped, so
+  // windows start from the network's stationary state rather than from zeros.
+  torch::Tensor generate_batch(at::Generator& gen, int64_t B, int64_t T, const torch::Tensor& cond,
+                               bool burn) const {
+    const int64_t lead = burn && burns() ? opt.burn_in() : 0;
+    const int64_t L = T + lead;
+    const torch::Tensor z = torch::randn({B, L, opt.noise_dim()}, gen);  // [B, L, noise]
+    if (!sv()) return G->forward(z, cond).slice(1, lead);
+    const torch::Tensor eps = student_t(gen, B, L);  // [B, L, A]
+    // The network sees yesterday's shock, so sigma_t can respond to it (clustering, leverage).
+    const torch::Tensor prev =
+        torch::cat({torch::zeros({B, 1, assets}), eps.slice(1, 0, L - 1)}, 1);
+    const torch::Tensor out = G->forward(torch::cat({z, prev}, 2), cond);  // [B, L, 2A]
+    const torch::Tensor mu = out.slice(2, 0, assets);
+    const torch::Tensor sigma = torch::nn::functional::softplus(out.slice(2, assets)) + 1e-3;
+    return (mu + sigma.clamp_max(20) * eps).slice(1, lead);  // [B, T, A]
   }
 
   // Regime one-hot from a window of standardized returns [rows, assets] (last kRegimeWindow rows).
@@ -148,7 +222,7 @@ struct GanGenerator::Impl {
     FG_REQUIRE(!rolling || conditional() || horizon <= opt.window(),
                "an unconditional mlp generator makes windows of {} steps; for a horizon of {} use "
                "an lstm or tcn "
-               "generator, or condition it (--context)",
+               "generator, or condition it (context > 0)",
                opt.window(), horizon);
     std::vector<torch::Tensor> chunks;
     for (int64_t c0 = 0; c0 < paths; c0 += kChunk) {
@@ -159,19 +233,17 @@ struct GanGenerator::Impl {
       if (!rolling) {
         // The network always sees a full chunk, so a path's numbers do not depend on how many
         // paths are asked for (BLAS kernels may round differently for other batch sizes).
-        const torch::Tensor z = torch::randn({kChunk, horizon, opt.noise_dim()}, gen);
         torch::Tensor cond;
         if (conditional()) cond = condition_from(history).unsqueeze(0).expand({kChunk, cond_dim()});
-        out = G->forward(z, cond).slice(0, 0, n);
+        out = generate_batch(gen, kChunk, horizon, cond, true).slice(0, 0, n);
       } else {
         // Roll an MLP window by window; each window conditioned on the k steps before it.
         std::vector<torch::Tensor> parts;
         const torch::Tensor start = history.defined() ? history : torch::zeros({0, assets});
         torch::Tensor hist =
             start.unsqueeze(0).expand({kChunk, start.size(0), assets}).contiguous();
-        int64_t made = 0;
+        int64_t made = 0;  // windows of an mlp generator are rolled, never burnt in
         while (made < horizon) {
-          const torch::Tensor z = torch::randn({kChunk, opt.window(), opt.noise_dim()}, gen);
           torch::Tensor cond;
           if (conditional() && made == 0) {
             cond = condition_from(start).unsqueeze(0).expand(
@@ -181,7 +253,7 @@ struct GanGenerator::Impl {
             for (int64_t i = 0; i < kChunk; ++i) rows.push_back(condition_from(hist[i]));
             cond = torch::stack(rows);
           }
-          const torch::Tensor w = G->forward(z, cond);  // [chunk, T, A]
+          const torch::Tensor w = generate_batch(gen, kChunk, opt.window(), cond, false);
           parts.push_back(w);
           hist = torch::cat({hist, w}, 1).slice(1, -std::max<int64_t>(history_needed(), 1));
           made += opt.window();
@@ -204,6 +276,23 @@ struct GanGenerator::Impl {
       s.data[i] = src[i] * scaler.scale()(a) + scaler.center()(a);
     }
     return s;
+  }
+
+  // Stylized-facts distance (eval/selection.hpp) between generated paths and `target`, the
+  // summary of the selection rows.
+  double stylized_score(const eval::StylizedSummary& target, int64_t len,
+                        const torch::Tensor& history) const {
+    const torch::Tensor fake = sample(256, len, splitmix64(opt.seed() ^ 0xE7A1), history);
+    const torch::Tensor c = fake.to(torch::kFloat64).contiguous();  // [256, len, A]
+    Scenarios s(256, static_cast<std::size_t>(len), static_cast<std::size_t>(assets));
+    std::copy(c.data_ptr<double>(), c.data_ptr<double>() + c.numel(), s.data.begin());
+    return eval::stylized_distance(target, eval::summarize_paths(s, selection_lags(len)));
+  }
+  static eval::SelectionOptions selection_lags(int64_t len) {
+    eval::SelectionOptions o;
+    o.acf_lags = static_cast<std::size_t>(std::clamp<int64_t>(len / 4, 1, 50));
+    o.leverage_lags = static_cast<std::size_t>(std::clamp<int64_t>(len / 4, 1, 20));
+    return o;
   }
 
   // Validation distance: W1 between the held-out rows and generated paths, of daily and of 5-step
@@ -247,6 +336,33 @@ struct GanGenerator::Impl {
   }
 };
 
+// Degrees of freedom of the sv innovations per asset: the option when set, else the shape of a
+// GARCH(1,1)-t fitted to the asset's training returns (its conditional tail; fGarch's
+// parametrisation, see scenario/garch.hpp), kept in [3, 30]; a failed fit falls back to the
+// moment match 4 + 6 / excess kurtosis.
+std::vector<double> innovation_df_for(const Eigen::MatrixXd& x, const GanOptions& o) {
+  std::vector<double> out;
+  for (Eigen::Index a = 0; a < x.cols(); ++a) {
+    if (o.innovation_df() > 0) {
+      out.push_back(o.innovation_df());
+      continue;
+    }
+    const Eigen::VectorXd col = x.col(a);
+    double nu = 0;
+    try {
+      nu = scenario::fit_garch11(col.data(), static_cast<std::size_t>(col.size()),
+                                 scenario::Innovation::StudentT)
+               .model.shape;
+    } catch (const Error&) {
+      const double k =
+          stats::moments(col.data(), static_cast<std::size_t>(col.size())).excess_kurtosis;
+      nu = k > 0.2 ? 4 + 6 / k : 30;
+    }
+    out.push_back(std::clamp(std::isfinite(nu) ? nu : 30.0, 3.0, 30.0));
+  }
+  return out;
+}
+
 // One GAN update (critic steps, then a generator step) for the Trainer; validation by the
 // held-out distance; the best generator weights kept as tensors.
 class GanTask final : public TrainingTask {
@@ -262,8 +378,8 @@ class GanTask final : public TrainingTask {
         hi_(train_end - m.opt.window()),
         wgan_(m.opt.loss() == "wgan-gp"),
         offsets_(torch::arange(m.opt.window(), torch::kLong)),
-        opt_g_(m.G->parameters(), adam(m.opt)),
-        opt_d_(m.D->parameters(), adam(m.opt)),
+        opt_g_(m.G->parameters(), adam(m.opt, m.opt.effective_lr())),
+        opt_d_(m.D->parameters(), adam(m.opt, m.opt.effective_critic_lr())),
         best_state(m.generator_state()) {
     m_.G->train();
     m_.D->train();
@@ -276,9 +392,12 @@ class GanTask final : public TrainingTask {
     StepLosses out;
     for (int64_t c = 0; c < o.effective_critic_steps(); ++c) {
       real_batch(gen, x_real, cond);
-      const torch::Tensor noise = torch::randn({B, T, o.noise_dim()}, gen);  // [B, T, noise]
-      const torch::Tensor fake = m_.G->forward(noise, cond).detach();        // [B, T, A]
-      const torch::Tensor d_real = m_.D->forward(x_real, cond);              // [B, 1]
+      torch::Tensor fake;
+      {
+        torch::NoGradGuard no_grad;
+        fake = m_.generate_batch(gen, B, T, cond, true);  // [B, T, A]
+      }
+      const torch::Tensor d_real = m_.D->forward(x_real, cond);  // [B, 1]
       const torch::Tensor d_fake = m_.D->forward(fake, cond);
       d_loss = discriminator_loss(o.loss(), d_real, d_fake);
       if (wgan_) {
@@ -289,8 +408,7 @@ class GanTask final : public TrainingTask {
       d_loss.backward();
       opt_d_.step();
     }
-    const torch::Tensor noise = torch::randn({B, T, o.noise_dim()}, gen);
-    const torch::Tensor logits = m_.D->forward(m_.G->forward(noise, cond), cond);
+    const torch::Tensor logits = m_.D->forward(m_.generate_batch(gen, B, T, cond, true), cond);
     const torch::Tensor g_loss = generator_loss(o.loss(), logits);
     opt_g_.zero_grad();
     g_loss.backward();
@@ -301,10 +419,19 @@ class GanTask final : public TrainingTask {
   }
 
   double validate() override {
-    const double v = m_.validation_score(z_all_, train_end_);
+    double v;
+    if (m_.opt.selection() == "w1") {
+      v = m_.validation_score(z_all_, train_end_);
+    } else {
+      const torch::Tensor history =
+          m_.conditional() ? z_all_.slice(0, 0, train_end_) : torch::Tensor();
+      v = m_.stylized_score(target, target_length, history);
+    }
     m_.G->train();
     return v;
   }
+  eval::StylizedSummary target;  // stylized facts of the selection rows
+  int64_t target_length = 0;
   void keep_best() override { best_state = m_.generator_state(); }
 
   void save(torch::serialize::OutputArchive& archive) override {
@@ -336,10 +463,9 @@ class GanTask final : public TrainingTask {
   }
 
  private:
-  static torch::optim::AdamOptions adam(const GanOptions& o) {
+  static torch::optim::AdamOptions adam(const GanOptions& o, double lr) {
     const bool wgan = o.loss() == "wgan-gp";
-    return torch::optim::AdamOptions(o.effective_lr())
-        .betas({wgan ? 0.0 : 0.5, wgan ? 0.9 : 0.999});
+    return torch::optim::AdamOptions(lr).betas({wgan ? 0.0 : 0.5, wgan ? 0.9 : 0.999});
   }
   void real_batch(at::Generator& gen, torch::Tensor& x, torch::Tensor& cond) const {
     const int64_t B = m_.opt.batch_size(), T = m_.opt.window();
@@ -401,7 +527,7 @@ int64_t GanGenerator::best_step() const noexcept {
 }
 
 std::vector<float> GanGenerator::generator_parameters() const {
-  FG_REQUIRE(impl_->G != nullptr, "gan: no generator yet");
+  FG_REQUIRE(!impl_->G.is_empty(), "gan: no generator yet");
   std::vector<float> out;
   for (const auto& p : impl_->G->parameters()) {
     const torch::Tensor c = p.detach().to(torch::kFloat32).contiguous().reshape({-1});
@@ -410,7 +536,25 @@ std::vector<float> GanGenerator::generator_parameters() const {
   return out;
 }
 
+namespace {
+// LibTorch reports shape and runtime errors as c10::Error with a C++ backtrace: turn them into a
+// fingen error with LibTorch's message only.
+template <class F>
+auto torch_guard(const char* what, F&& f) {
+  try {
+    return f();
+  } catch (const c10::Error& e) {
+    const std::string msg = e.what_without_backtrace();
+    FG_FAIL(Runtime, "gan: {} failed in LibTorch: {}", what, msg.substr(0, msg.find('\n')));
+  }
+}
+}  // namespace
+
 void GanGenerator::fit(const Panel& returns) {
+  torch_guard("training", [&] { fit_impl(returns); });
+}
+
+void GanGenerator::fit_impl(const Panel& returns) {
   Impl& m = *impl_;
   const GanOptions& o = m.opt;
   scenario::check_fit_input(returns, 64, "gan");
@@ -418,8 +562,10 @@ void GanGenerator::fit(const Panel& returns) {
   m.names = returns.names;
   m.assets = static_cast<int64_t>(returns.cols());
   const auto n = static_cast<int64_t>(returns.rows());
-  const auto train_end =
-      static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - o.validation_fraction())));
+  const auto train_end = o.validation_fraction() > 0
+                             ? static_cast<int64_t>(std::floor(static_cast<double>(n) *
+                                                               (1.0 - o.validation_fraction())))
+                             : n;
   const int64_t lo = m.history_needed();
   FG_REQUIRE(train_end - o.window() - lo >= o.batch_size() / 4,
              "gan: {} training rows are too few for windows of {} steps (context {}); use a "
@@ -455,7 +601,25 @@ void GanGenerator::fit(const Panel& returns) {
     torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
     m.build();
   }
+  if (!warm && m.sv()) m.innovation_df = innovation_df_for(returns.values.topRows(train_end), o);
   GanTask task(m, z_all, z_train, cond_table, train_end, lo);
+  if (o.selection() == "stylized") {
+    // The selection rows: the held-out tail if there is one, else the training rows; summarised
+    // on windows as long as the generated validation paths.
+    const Eigen::MatrixXd rows =
+        m.scaler.transform(train_end < n ? returns.values.bottomRows(n - train_end)
+                                         : returns.values.topRows(train_end));
+    // Paths of 256 steps, or one window for a generator that only makes fixed windows.
+    const bool fixed_window = o.generator() == "mlp" && !m.conditional();
+    task.target_length =
+        fixed_window ? o.window() : std::min<int64_t>(256, static_cast<int64_t>(rows.rows()) / 2);
+    FG_REQUIRE(task.target_length >= 3 && task.target_length <= rows.rows(),
+               "gan: the stylized selection needs paths of at least 3 steps and as many rows "
+               "(window {}, {} rows); use selection w1",
+               o.window(), rows.rows());
+    task.target = eval::summarize_history(rows, static_cast<std::size_t>(task.target_length),
+                                          Impl::selection_lags(task.target_length));
+  }
   at::Generator gen = make_torch_generator(o.seed());
 
   TrainerOptions t;
@@ -491,8 +655,10 @@ Scenarios GanGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
   const Impl& m = *impl_;
   torch::Tensor history;
   if (m.conditional()) history = to_tensor(m.scaler.transform(m.tail));
-  return m.to_scenarios(
-      m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+  return torch_guard("generation", [&] {
+    return m.to_scenarios(
+        m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+  });
 }
 
 Scenarios GanGenerator::generate_from(const Eigen::MatrixXd& context, std::size_t paths,
@@ -500,7 +666,7 @@ Scenarios GanGenerator::generate_from(const Eigen::MatrixXd& context, std::size_
   FG_REQUIRE(fitted(), "gan: generate_from() before fit()");
   const Impl& m = *impl_;
   FG_REQUIRE(m.conditional(),
-             "this GAN is unconditional (fit with --context K to condition on recent history)");
+             "this GAN is unconditional (fit with context K > 0 to condition on recent history)");
   FG_REQUIRE(context.cols() == m.assets, "gan: context has {} series, the model {}", context.cols(),
              m.assets);
   FG_REQUIRE(context.rows() >= m.history_needed(),
@@ -509,8 +675,10 @@ Scenarios GanGenerator::generate_from(const Eigen::MatrixXd& context, std::size_
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
   const torch::Tensor history = to_tensor(m.scaler.transform(context));
-  return m.to_scenarios(
-      m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+  return torch_guard("generation", [&] {
+    return m.to_scenarios(
+        m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+  });
 }
 
 void GanGenerator::save(const std::string& dir) const {
@@ -526,6 +694,10 @@ void GanGenerator::save(const std::string& dir) const {
   file.params()["tail_rows"] = m.tail.rows();
   file.params()["tail"] = scenario::ModelFile::to_json(m.tail);
   file.params()["best_step"] = m.best_step;
+  if (m.sv())
+    file.params()["innovation_df"] =
+        scenario::ModelFile::to_json(Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(
+            m.innovation_df.data(), static_cast<Eigen::Index>(m.innovation_df.size()))));
   file.params()["weights_file"] = "generator.pt";
   torch::serialize::OutputArchive archive;
   m.G->save(archive);
@@ -545,7 +717,14 @@ std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
   const std::string where = dir + "/model.json";
   auto g = std::make_unique<GanGenerator>([&] {
     try {
-      return GanOptions::from_json(file.params().value("options", json::object()), "\"options\"");
+      json saved = file.params().value("options", json::object());
+      // Models saved before the sv output existed generate as they did then.
+      if (saved.is_object() && !saved.contains("output")) {
+        saved["output"] = "direct";
+        saved["burn_in"] = 0;
+        saved["selection"] = "w1";
+      }
+      return GanOptions::from_json(saved, "\"options\"");
     } catch (const Error& e) {
       throw_input_error({where, 0, {}}, fmt::format("invalid GAN options: {}", e.what()));
     }
@@ -568,9 +747,18 @@ std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
     throw_input_error({where, 0, {}}, fmt::format("\"tail\" has {} rows, the model needs {}",
                                                   m.tail.rows(), m.history_needed()));
   m.best_step = static_cast<int64_t>(file.number("best_step"));
+  if (m.sv()) {
+    const Eigen::VectorXd df = file.vector("innovation_df", n);
+    for (Eigen::Index a = 0; a < df.size(); ++a) {
+      if (!(df(a) > 2 && df(a) <= 1000))
+        throw_input_error({where, 0, {}},
+                          fmt::format("\"innovation_df\" must be in (2, 1000], got {}", df(a)));
+      m.innovation_df.push_back(df(a));
+    }
+  }
   m.build();
   torch::serialize::InputArchive archive;
-  const std::string weights = dir + "/" + file.text("weights_file");
+  const std::string weights = file.data_file("weights_file");
   load_archive(archive, weights);
   try {
     m.G->load(archive);
@@ -587,15 +775,18 @@ std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
 std::string GanGenerator::summary() const {
   const Impl& m = *impl_;
   const GanOptions& o = m.opt;
-  std::string out =
-      fmt::format("GAN ({} loss): {} generator, {} discriminator, window {}, hidden {}, layers {}",
-                  o.loss(), o.generator(), o.discriminator(), o.window(), o.hidden(), o.layers());
+  std::string out = fmt::format(
+      "GAN ({} loss): {} generator ({} output), {} discriminator ({} layers), window {}, "
+      "hidden {}, layers {}",
+      o.loss(), o.generator(), o.output(), o.discriminator(), o.effective_critic_layers(),
+      o.window(), o.hidden(), o.layers());
+  if (m.sv()) out += fmt::format(", innovation df {:.3g}", fmt::join(m.innovation_df, "/"));
   if (m.conditional())
     out += fmt::format(", conditioned on {} previous steps{}", o.context(),
                        o.regime() ? " and the volatility regime" : "");
   out += fmt::format(
-      "\n  {} series; trained {} steps; kept the weights of step {} (validation distance {:.4f})\n",
-      m.assets, m.log.empty() ? 0 : m.log.back().step, m.best_step, m.best_score);
+      "\n  {} series; trained {} steps; kept the weights of step {} ({} score {:.4f})\n", m.assets,
+      m.log.empty() ? 0 : m.log.back().step, m.best_step, o.selection(), m.best_score);
   return out;
 }
 
@@ -626,6 +817,10 @@ scenario::GeneratorKind gan_kind(const std::string& name, const std::string& los
   return k;
 }
 const bool g_registered = [] {
+  eval::register_posthoc_scorer(
+      [](const WindowSet& r, const WindowSet& s, const PosthocOptions& o) {
+        return ml::posthoc_scores(r, s, o);
+      });
   register_backend([] {
     const RuntimeInfo r = runtime_info();
     return BackendInfo{r.torch_version, r.intra_op_threads, r.cuda_available, r.cuda_devices,

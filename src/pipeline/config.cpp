@@ -75,7 +75,11 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   const json& root = p.content;
   c.keys(root, "", {"name", "data", "split", "models", "generate", "evaluate", "risk", "out"});
   p.name = c.get<std::string>(root, "name", "", "", true);
-  if (p.name.empty()) c.fail("name", "must not be empty");
+  try {
+    validate_name(p.name, "the run name");  // it names runs/NAME
+  } catch (const Error& e) {
+    c.fail("name", e.what());
+  }
   p.out =
       out_override.empty() ? c.get<std::string>(root, "out", "", "runs/" + p.name) : out_override;
 
@@ -110,6 +114,11 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
     ModelSpec m;
     m.kind = c.get<std::string>(models[i], "model", where, "", true);
     m.name = c.get<std::string>(models[i], "name", where, m.kind);
+    try {
+      validate_name(m.name, "a model name");  // it names models/NAME and scenarios/NAME.npy
+    } catch (const Error& e) {
+      c.fail(where + ".name", e.what());
+    }
     if (std::any_of(p.models.begin(), p.models.end(),
                     [&](const ModelSpec& o) { return o.name == m.name; }))
       c.fail(where, fmt::format("model name '{}' is used twice", m.name));

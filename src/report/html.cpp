@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -14,6 +15,9 @@
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/stats/descriptive.hpp"
 
+#ifndef FINGEN_INSTALLED_VEGA_DIR
+#define FINGEN_INSTALLED_VEGA_DIR ""
+#endif
 #ifndef FINGEN_VEGA_DIR
 #define FINGEN_VEGA_DIR ""
 #endif
@@ -79,6 +83,20 @@ json line_layer(const std::string& x, const std::string& y, const std::string& c
 }  // namespace
 
 std::string default_assets_dir() {
+  // The first that exists: $FINGEN_ASSETS_DIR; the installed copy next to the running program
+  // (PREFIX/bin/fingen -> PREFIX/share/fingen/vega); the source tree of this build; the install
+  // prefix it was configured with.
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("FINGEN_ASSETS_DIR"); env != nullptr && *env != '\0')
+    candidates.emplace_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share" / "fingen" / "vega");
+  candidates.emplace_back(FINGEN_VEGA_DIR);
+  candidates.emplace_back(FINGEN_INSTALLED_VEGA_DIR);
+  for (const auto& c : candidates)
+    if (!c.empty() && fs::is_directory(c, ec)) return c.string();
   return FINGEN_VEGA_DIR;
 }
 

@@ -411,6 +411,11 @@ TEST(CliRun, PipelineFromConfigAndConfigErrors) {
     EXPECT_EQ(run_pipeline(args, out), kUsageError) << tail;
     EXPECT_FALSE(std::filesystem::exists(args.out)) << tail;
   }
+  // A run name that would put the run directory elsewhere.
+  args.out.clear();
+  args.config = dir.write("bad5.json", R"({"name": "../../../x", "data": {"file": "x.csv"},
+      "split": {"test_start": "1999-01-01"}, "models": [{"model": "gbm"}]})");
+  EXPECT_EQ(run_pipeline(args, out), kUsageError);
   args.config = dir.write("bad3.json", "{ not json");
   EXPECT_EQ(run_pipeline(args, out), kRuntimeError);
   const std::string err = testing::internal::GetCapturedStderr();

@@ -250,8 +250,15 @@ namespace {
 // step (and breaks optimizer checkpoints).
 TEST(GanNetworks, ParametersAreUnique) {
   for (const std::string kind : {"mlp", "lstm", "tcn"}) {
-    NetConfig c{kind, 3, 2, 4, 8, 2, 6};
-    for (const auto& net : {make_generator_net(c), make_discriminator_net(c)}) {
+    NetConfig c;
+    c.kind = parse_net_kind(kind);
+    c.in_features = 3;
+    c.out_features = 2;
+    c.cond_dim = 4;
+    c.hidden = 8;
+    c.layers = 2;
+    c.window = 6;
+    for (auto net : {make_generator_net(c), make_discriminator_net(c)}) {
       std::set<const void*> seen;
       for (const auto& p : net->parameters())
         EXPECT_TRUE(seen.insert(p.unsafeGetTensorImpl()).second) << kind;

@@ -29,25 +29,25 @@ const PosthocOptions kFast = PosthocOptions().iterations(300).batch_size(64).see
 
 TEST(Posthoc, SameDistributionIsIndistinguishable) {
   // 250 test windows per class: accuracy 0.5 +- 0.032 for a classifier that cannot tell them apart.
-  const PosthocScores s =
-      posthoc_scores(ar_windows(1250, 24, 0.5, 0.0, 1), ar_windows(1250, 24, 0.5, 0.0, 2), kFast);
+  const PosthocScores s = ml::posthoc_scores(ar_windows(1250, 24, 0.5, 0.0, 1),
+                                             ar_windows(1250, 24, 0.5, 0.0, 2), kFast);
   EXPECT_LT(s.discriminative, 0.12);
 }
 
 TEST(Posthoc, ObviousDifferencesAreCaught) {
   const PosthocScores s =
-      posthoc_scores(ar_windows(500, 24, 0.5, 0.0, 1), ar_windows(500, 24, 0.5, 2.0, 2), kFast);
+      ml::posthoc_scores(ar_windows(500, 24, 0.5, 0.0, 1), ar_windows(500, 24, 0.5, 2.0, 2), kFast);
   EXPECT_GT(s.accuracy, 0.9);
   EXPECT_NEAR(s.discriminative, s.accuracy - 0.5, 1e-12);
 }
 
 TEST(Posthoc, TrainingOnTheRightDynamicsPredictsBetter) {
   const WindowSet real = ar_windows(600, 24, 0.9, 0.0, 1);
-  const PosthocScores good = posthoc_scores(real, ar_windows(600, 24, 0.9, 0.0, 3), kFast);
-  const PosthocScores bad = posthoc_scores(real, ar_windows(600, 24, 0.0, 0.0, 3), kFast);
+  const PosthocScores good = ml::posthoc_scores(real, ar_windows(600, 24, 0.9, 0.0, 3), kFast);
+  const PosthocScores bad = ml::posthoc_scores(real, ar_windows(600, 24, 0.0, 0.0, 3), kFast);
   EXPECT_LT(good.predictive_tstr, bad.predictive_tstr);
   EXPECT_NEAR(good.predictive_trtr, bad.predictive_trtr, 1e-12);  // same real data, same seed
-  test::expect_error([&] { posthoc_scores(real, ar_windows(600, 12, 0.9, 0.0, 3), kFast); },
+  test::expect_error([&] { ml::posthoc_scores(real, ar_windows(600, 12, 0.9, 0.0, 3), kFast); },
                      ErrorCategory::Usage, {"same shape"});
 }
 

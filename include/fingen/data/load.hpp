@@ -23,4 +23,9 @@ struct ReturnsSource {
 /// dropped. Throws fingen::Error naming the file for anything wrong.
 Panel load_returns(const ReturnsSource& source);
 
+/// The first row of `returns` on or after `date` (text in the panel's index kind), which must
+/// leave at least one row before and one from it: the train/test split of `evaluate` and `run`.
+/// Error(Usage) naming `what` (e.g. "split.test_start") otherwise.
+std::size_t split_row(const Panel& returns, const std::string& date, const std::string& what);
+
 }  // namespace fingen::data

@@ -38,30 +38,42 @@ namespace fingen::ml {
 
 /// The GAN's options, declared once: fields, JSON form (model.json, configs), `--set key=value`
 /// parsing and descriptions all come from this list.
-#define FINGEN_GAN_OPTIONS(X)                                                                 \
-  X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                       \
-  X(std::string, generator, "lstm", "generator network: mlp, lstm or tcn")                    \
-  X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")             \
-  X(int64_t, window, 64, "steps per training window")                                         \
-  X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")      \
-  X(bool, regime, false, "also condition on the volatility regime (high/low)")                \
-  X(int64_t, noise_dim, 8, "noise dimensions per step")                                       \
-  X(int64_t, hidden, 64, "hidden units / channels")                                           \
-  X(int64_t, layers, 2, "layers (LSTM layers, TCN blocks, MLP hidden layers)")                \
-  X(int64_t, batch_size, 64, "windows per batch")                                             \
-  X(int64_t, steps, 1500, "generator updates")                                                \
-  X(int64_t, critic_steps, 0,                                                                 \
-    "discriminator updates per generator update (0: 5 for wgan-gp, else 1)")                  \
-  X(double, lr, 0.0, "Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4)")                   \
-  X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                               \
-  X(uint64_t, seed, 42, "random seed")                                                        \
-  X(int, threads, 0,                                                                          \
-    "threads (0 = all cores); the same seed and thread count give the same model")            \
-  X(double, validation_fraction, 0.15, "share of the history held out to choose the weights") \
-  X(int64_t, eval_every, 100, "steps between validation checks")                              \
-  X(int64_t, checkpoint_every, 100, "steps between checkpoints")                              \
-  X(int64_t, log_every, 50, "steps between progress reports")                                 \
-  X(bool, warm_start, false, "refits continue from the fitted weights (rolling backtests)")   \
+#define FINGEN_GAN_OPTIONS(X)                                                                     \
+  X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                           \
+  X(std::string, generator, "lstm", "generator network: mlp, lstm or tcn")                        \
+  X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")                 \
+  X(std::string, output, "sv",                                                                    \
+    "sv: r_t = mu_t + sigma_t eps_t with Student-t eps (stochastic volatility); direct: as is")   \
+  X(double, innovation_df, 0.0,                                                                   \
+    "sv: degrees of freedom of eps (0 = per asset from a GARCH(1,1)-t fit of the training data)") \
+  X(int64_t, window, 128, "steps per training window")                                            \
+  X(int64_t, burn_in, 32, "lstm/tcn generators: steps generated and dropped before each window")  \
+  X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")          \
+  X(bool, regime, false, "also condition on the volatility regime (high/low)")                    \
+  X(int64_t, noise_dim, 8, "noise dimensions per step")                                           \
+  X(int64_t, hidden, 64, "generator hidden units / channels")                                     \
+  X(int64_t, layers, 2, "generator layers (LSTM layers, TCN blocks, MLP hidden layers)")          \
+  X(int64_t, critic_hidden, 0, "discriminator hidden units / channels (0 = hidden)")              \
+  X(int64_t, critic_layers, 0,                                                                    \
+    "discriminator layers (0 = 6 for a tcn: a receptive field of 127 steps; else layers)")        \
+  X(int64_t, batch_size, 64, "windows per batch")                                                 \
+  X(int64_t, steps, 1500, "generator updates")                                                    \
+  X(int64_t, critic_steps, 0,                                                                     \
+    "discriminator updates per generator update (0: 5 for wgan-gp, else 1)")                      \
+  X(double, lr, 0.0, "generator Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4)")             \
+  X(double, critic_lr, 0.0, "discriminator Adam learning rate (0 = lr)")                          \
+  X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                                   \
+  X(uint64_t, seed, 42, "random seed")                                                            \
+  X(int, threads, 0,                                                                              \
+    "threads (0 = all cores); the same seed and thread count give the same model")                \
+  X(std::string, selection, "stylized",                                                           \
+    "weights kept: stylized (closest stylized facts, eval/selection.hpp) or w1 (held-out W1)")    \
+  X(double, validation_fraction, 0.0,                                                             \
+    "share of the history held out for the selection (0 = select on the training data)")          \
+  X(int64_t, eval_every, 100, "steps between validation checks")                                  \
+  X(int64_t, checkpoint_every, 100, "steps between checkpoints")                                  \
+  X(int64_t, log_every, 50, "steps between progress reports")                                     \
+  X(bool, warm_start, false, "refits continue from the fitted weights (rolling backtests)")       \
   X(int64_t, warm_steps, 0, "steps of a warm-started refit (0 = steps)")
 
 struct GanOptions {
@@ -77,6 +89,11 @@ struct GanOptions {
     return critic_steps_ > 0 ? critic_steps_ : (loss_ == "wgan-gp" ? 5 : 1);
   }
   double effective_lr() const { return lr_ > 0 ? lr_ : (loss_ == "wgan-gp" ? 1e-4 : 2e-4); }
+  double effective_critic_lr() const { return critic_lr_ > 0 ? critic_lr_ : effective_lr(); }
+  int64_t effective_critic_layers() const {
+    return critic_layers_ > 0 ? critic_layers_ : (discriminator_ == "tcn" ? 6 : layers_);
+  }
+  int64_t effective_critic_hidden() const { return critic_hidden_ > 0 ? critic_hidden_ : hidden_; }
   /// threads, with 0 resolved to the number of cores.
   int effective_threads() const;
 
@@ -130,6 +147,7 @@ class GanGenerator final : public scenario::ScenarioGenerator {
   struct Impl;  ///< implementation (gan.cpp); public only so its training task can name it
 
  private:
+  void fit_impl(const Panel& returns);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -15,32 +15,13 @@
 ///   on real windows (train on real, test on real) as the reference.
 #pragma once
 
-#include <cstdint>
-#include <vector>
-
-#include "fingen/core/options.hpp"
+#include "fingen/eval/posthoc.hpp"
 
 namespace fingen::ml {
 
-/// Windows as a flat [count, length, features] array (row-major).
-struct WindowSet {
-  std::size_t count = 0, length = 0, features = 0;
-  std::vector<double> data;
-};
-
-struct PosthocOptions {
-  FG_ARG(int64_t, iterations) = 2000;
-  FG_ARG(int64_t, batch_size) = 128;
-  FG_ARG(int64_t, hidden) = 0;  ///< 0: max(4, features / 2) as in TimeGAN's code (which uses F/2)
-  FG_ARG(uint64_t, seed) = 1;
-};
-
-struct PosthocScores {
-  double discriminative = 0;  ///< |accuracy - 0.5|
-  double accuracy = 0;
-  double predictive_tstr = 0;  ///< MAE on real windows of a model trained on synthetic ones
-  double predictive_trtr = 0;  ///< same, trained on real windows (reference)
-};
+using eval::PosthocOptions;
+using eval::PosthocScores;
+using eval::WindowSet;
 
 PosthocScores posthoc_scores(const WindowSet& real, const WindowSet& synthetic,
                              const PosthocOptions& options = {});
