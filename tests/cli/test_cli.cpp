@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "fingen/core/io.hpp"
 #include "fingen/data/readers.hpp"
+#include "fingen/pipeline/config.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "test_util.hpp"
 
@@ -502,3 +503,23 @@ TEST(CliEvaluate, PosthocScoresJoinTheTable) {
 }  // namespace
 }  // namespace fingen::cli
 #endif
+
+namespace fingen::cli {
+namespace {
+// Every shipped example config passes the whole-config validation (models through the registry).
+TEST(CliRun, EveryExampleConfigIsValid) {
+  const std::filesystem::path examples =
+      std::filesystem::path(FINGEN_BUNDLED_DATA_DIR).parent_path() / "examples";
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(examples)) {
+    if (e.path().extension() != ".json") continue;
+#ifndef FINGEN_HAVE_TORCH
+    if (read_file(e.path().string()).find("gan") != std::string::npos) continue;
+#endif
+    EXPECT_NO_THROW(pipeline::read_config(e.path().string())) << e.path();
+    ++n;
+  }
+  EXPECT_GE(n, 1);
+}
+}  // namespace
+}  // namespace fingen::cli

@@ -40,19 +40,19 @@ namespace fingen::ml {
 /// parsing and descriptions all come from this list.
 #define FINGEN_GAN_OPTIONS(X)                                                                     \
   X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                           \
-  X(std::string, generator, "lstm", "generator network: mlp, lstm or tcn")                        \
+  X(std::string, generator, "tcn", "generator network: tcn, lstm or mlp")                        \
   X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")                 \
   X(std::string, output, "sv",                                                                    \
     "sv: r_t = mu_t + sigma_t eps_t with Student-t eps (stochastic volatility); direct: as is")   \
   X(double, innovation_df, 0.0,                                                                   \
     "sv: degrees of freedom of eps (0 = per asset from a GARCH(1,1)-t fit of the training data)") \
   X(int64_t, window, 128, "steps per training window")                                            \
-  X(int64_t, burn_in, 32, "lstm/tcn generators: steps generated and dropped before each window")  \
+  X(int64_t, burn_in, 64, "lstm/tcn generators: steps generated and dropped before each window")  \
   X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")          \
   X(bool, regime, false, "also condition on the volatility regime (high/low)")                    \
   X(int64_t, noise_dim, 8, "noise dimensions per step")                                           \
-  X(int64_t, hidden, 64, "generator hidden units / channels")                                     \
-  X(int64_t, layers, 2, "generator layers (LSTM layers, TCN blocks, MLP hidden layers)")          \
+  X(int64_t, hidden, 32, "generator hidden units / channels")                                     \
+  X(int64_t, layers, 6, "generator layers (TCN blocks: 6 see 127 steps; LSTM layers; MLP hidden layers)")          \
   X(int64_t, critic_hidden, 0, "discriminator hidden units / channels (0 = hidden)")              \
   X(int64_t, critic_layers, 0,                                                                    \
     "discriminator layers (0 = 6 for a tcn: a receptive field of 127 steps; else layers)")        \
