@@ -65,9 +65,7 @@ int run_fit(const FitArgs& args, std::ostream& out) {
       out << fmt::format("fitting {} on {} returns of {} series ({} .. {}) from {}\n", args.model,
                          r.rows(), r.cols(), format_index(r.kind, r.index.front()),
                          format_index(r.kind, r.index.back()), args.data);
-    std::error_code ec;
-    std::filesystem::create_directories(args.out, ec);  // GAN checkpoints go here during training
-    FG_CHECK(Io, !ec, "{}: cannot create the output directory: {}", args.out, ec.message());
+    OutputDir out_dir(args.out);  // GAN checkpoints go here during training; removed if left empty
     scenario::FitControl control;
     control.checkpoint_dir = args.out + "/checkpoints";
     control.resume = args.resume;
@@ -89,6 +87,7 @@ int run_fit(const FitArgs& args, std::ostream& out) {
                     {"data", describe_data(source, r)},
                     {"fit_seconds", seconds},
                     {"summary", summary}});
+    out_dir.keep();
     if (!args.quiet)
       out << summary << fmt::format("fitted in {:.2f} s; saved to {}/\n", seconds, args.out);
     return static_cast<int>(kOk);

@@ -49,22 +49,26 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
     const Scenarios s = generator->generate(args.paths, args.horizon, args.seed);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    write_npy(args.out, s);
-    if (!args.csv.empty()) write_scenarios_csv(args.csv, s);
-    write_manifest(manifest_path_for(args.out), "generate",
-                   {{"options",
-                     {{"model_dir", args.model},
-                      {"paths", args.paths},
-                      {"horizon", args.horizon},
-                      {"seed", args.seed},
-                      {"threads", args.threads}}},
-                    {"model", generator->kind()},
-                    {"fit", fit_manifest(args.model)},
-                    {"model_sha256", sha256_file(args.model + "/model.json")},
-                    {"shape", {s.paths, s.horizon, s.assets}},
-                    {"names", s.names},
-                    {"values", "per-period returns of the kind the model was fitted on"},
-                    {"generate_seconds", seconds}});
+    // The scenarios, their CSV and their manifest appear together or not at all.
+    AtomicFiles files;
+    files.add(args.out, npy_bytes(s));
+    if (!args.csv.empty()) files.add(args.csv, scenarios_csv(s));
+    files.add(manifest_path_for(args.out),
+              manifest_text("generate",
+                            {{"options",
+                              {{"model_dir", args.model},
+                               {"paths", args.paths},
+                               {"horizon", args.horizon},
+                               {"seed", args.seed},
+                               {"threads", args.threads}}},
+                             {"model", generator->kind()},
+                             {"fit", fit_manifest(args.model)},
+                             {"model_sha256", sha256_file(args.model + "/model.json")},
+                             {"shape", {s.paths, s.horizon, s.assets}},
+                             {"names", s.names},
+                             {"values", "per-period returns of the kind the model was fitted on"},
+                             {"generate_seconds", seconds}}));
+    files.commit();
     if (!args.quiet)
       out << fmt::format(
           "{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s); wrote "

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -22,8 +23,7 @@ nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns) 
           {"series", returns.names}};
 }
 
-void write_manifest(const std::string& path, const std::string& command,
-                    const nlohmann::json& sections) {
+std::string manifest_text(const std::string& command, const nlohmann::json& sections) {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm utc{};
   gmtime_r(&now, &utc);
@@ -32,7 +32,44 @@ void write_manifest(const std::string& path, const std::string& command,
   nlohmann::json j{
       {"fingen_version", FINGEN_VERSION_STRING}, {"command", command}, {"created_utc", stamp}};
   j.update(sections);
-  write_file_atomic(path, j.dump(2) + "\n");
+  return j.dump(2) + "\n";
+}
+
+void write_manifest(const std::string& path, const std::string& command,
+                    const nlohmann::json& sections) {
+  write_file_atomic(path, manifest_text(command, sections));
+}
+
+namespace {
+// True when `dir` holds nothing but (nested) empty directories.
+bool holds_no_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec))
+    if (!it->is_directory(ec)) return false;
+  return !ec;
+}
+}  // namespace
+
+OutputDir::OutputDir(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path top;  // the topmost missing ancestor: what create_directories will make
+  for (fs::path p = fs::path(path).lexically_normal(); !p.empty(); p = p.parent_path()) {
+    std::error_code ec;
+    if (fs::exists(p, ec) || ec) break;
+    top = p;
+    if (p == p.parent_path()) break;
+  }
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  FG_CHECK(Io, !ec, "{}: cannot create the output directory: {}", path, ec.message());
+  created_ = top.string();
+}
+
+OutputDir::~OutputDir() {
+  if (keep_ || created_.empty()) return;
+  std::error_code ec;
+  if (holds_no_files(created_)) std::filesystem::remove_all(created_, ec);
 }
 
 std::string manifest_path_for(const std::string& output) {

@@ -1,5 +1,6 @@
 #include "fingen/core/io.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -9,6 +10,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "fingen/core/error.hpp"
@@ -57,10 +59,28 @@ void validate_name(const std::string& name, const std::string& what) {
   }
 }
 
-void write_file_atomic(const std::string& path, std::string_view content) {
+namespace {
+constexpr std::string_view kTmpTag = ".tmp.fingen-";
+
+// This host's name as it goes into temporary names: at most 32 of [A-Za-z0-9.-], else "host".
+const std::string& host_tag() {
+  static const std::string tag = [] {
+    char buf[256] = {};
+    std::string h;
+    if (::gethostname(buf, sizeof buf - 1) == 0)
+      for (const char* c = buf; *c && h.size() < 32; ++c)
+        if (std::isalnum(static_cast<unsigned char>(*c)) || *c == '.' || *c == '-') h += *c;
+    return h.empty() ? std::string("host") : h;
+  }();
+  return tag;
+}
+
+// Writes content to a new temporary beside path (flushed to disk) and returns its name.
+std::string write_temporary(const std::string& path, std::string_view content) {
   FG_REQUIRE(!path.empty(), "output path is empty");
   std::random_device rd;
-  const std::string tmp = fmt::format("{}.tmp.{:08x}", path, rd());
+  const std::string tmp =
+      fmt::format("{}{}{}-{}-{:08x}", path, kTmpTag, host_tag(), ::getpid(), rd());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     FG_FAIL(Io, "{}: cannot create temporary file {}: {}", path, tmp, std::strerror(errno));
@@ -73,21 +93,104 @@ void write_file_atomic(const std::string& path, std::string_view content) {
       const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      FG_FAIL(Io, "{}: write failed: {}", path, std::strerror(err));
+      FG_FAIL(Io, "{}: write failed after {} of {} bytes: {}", path, content.size() - left,
+              content.size(), std::strerror(err));
     }
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    FG_FAIL(Io, "{}: flush failed: {}", path, std::strerror(err));
+  }
+  if (::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     FG_FAIL(Io, "{}: flush failed: {}", path, std::strerror(err));
   }
+  return tmp;
+}
+
+void rename_into_place(const std::string& tmp, const std::string& path) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     FG_FAIL(Io, "{}: cannot rename temporary file into place: {}", path, std::strerror(err));
   }
+}
+
+// The process id in NAME if it is "BASE.tmp.fingen-HOST-PID-XXXXXXXX" for this host, else 0.
+long temporary_owner(const std::string& name, const std::string& base) {
+  const std::string prefix = base + std::string(kTmpTag) + host_tag() + "-";
+  if (name.size() <= prefix.size() + 9 || name.compare(0, prefix.size(), prefix) != 0) return 0;
+  const std::string rest = name.substr(prefix.size());  // PID-XXXXXXXX
+  const std::size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string::npos || rest.size() - dash - 1 != 8 || dash > 10) return 0;
+  long pid = 0;
+  for (std::size_t i = 0; i < dash; ++i) {
+    if (rest[i] < '0' || rest[i] > '9') return 0;
+    pid = pid * 10 + (rest[i] - '0');
+  }
+  for (std::size_t i = dash + 1; i < rest.size(); ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(rest[i]))) return 0;
+  return pid;
+}
+}  // namespace
+
+std::size_t remove_stale_temporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::size_t removed = 0;
+  try {
+    const fs::path target(path);
+    const std::string base = target.filename().string();
+    if (base.empty()) return 0;
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      const long pid = temporary_owner(name, base);
+      if (pid <= 0 || pid == static_cast<long>(::getpid())) continue;
+      // kill(pid, 0) fails with ESRCH only when no such process exists.
+      if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+      std::error_code rm;
+      if (it->is_regular_file(rm) && fs::remove(it->path(), rm)) ++removed;
+    }
+  } catch (const std::exception&) {
+    // best effort: a leftover temporary is harmless
+  }
+  return removed;
+}
+
+void write_file_atomic(const std::string& path, std::string_view content) {
+  FG_REQUIRE(!path.empty(), "output path is empty");
+  remove_stale_temporaries(path);
+  rename_into_place(write_temporary(path, content), path);
+}
+
+AtomicFiles::~AtomicFiles() {
+  for (const Pending& p : pending_) ::unlink(p.tmp.c_str());
+}
+
+void AtomicFiles::add(const std::string& path, std::string_view content) {
+  FG_REQUIRE(!path.empty(), "output path is empty");
+  remove_stale_temporaries(path);
+  pending_.push_back({path, write_temporary(path, content)});
+}
+
+void AtomicFiles::commit() {
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    try {
+      rename_into_place(pending_[i].tmp, pending_[i].path);
+    } catch (const Error&) {
+      // Undo this commit: the files already renamed go, the remaining temporaries go (destructor).
+      for (std::size_t j = 0; j < i; ++j) ::unlink(pending_[j].path.c_str());
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(i + 1));
+      throw;
+    }
+  }
+  pending_.clear();
 }
 
 std::string sha256_hex(std::string_view bytes) {

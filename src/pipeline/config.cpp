@@ -86,10 +86,13 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   const json data = root.value("data", json::object());
   c.keys(data, "data", {"file", "series", "returns"});
   p.data_file = c.get<std::string>(data, "file", "data", "", true);
-  if (!std::filesystem::exists(p.data_file)) {
-    // Relative to the config file when not found relative to the working directory.
+  // Relative to the config file when not found relative to the working directory. The error_code
+  // forms: a name the file system refuses (too long, ...) is not found here; reading it later
+  // reports it as Error(Io) naming the file, instead of a std::filesystem_error escaping.
+  std::error_code ec;
+  if (!std::filesystem::exists(p.data_file, ec)) {
     const auto alt = std::filesystem::path(file).parent_path() / p.data_file;
-    if (std::filesystem::exists(alt)) p.data_file = alt.string();
+    if (std::filesystem::exists(alt, ec)) p.data_file = alt.string();
   }
   p.series = c.get<std::vector<std::string>>(data, "series", "data", {});
   p.returns = c.get(data, "returns", "data", false);

@@ -14,7 +14,7 @@ namespace fingen {
 
 static_assert(sizeof(double) == 8, "float64 expected");
 
-void write_npy(const std::string& file, const double* data, const std::vector<std::size_t>& shape) {
+std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape) {
   FG_REQUIRE(!shape.empty(), "npy: empty shape");
   std::size_t count = 1;
   std::string dims;
@@ -42,7 +42,11 @@ void write_npy(const std::string& file, const double* data, const std::vector<st
   out.push_back(static_cast<char>(header.size() >> 8));
   out += header;
   out.append(reinterpret_cast<const char*>(data), count * 8);
-  write_file_atomic(file, out);
+  return out;
+}
+
+void write_npy(const std::string& file, const double* data, const std::vector<std::size_t>& shape) {
+  write_file_atomic(file, npy_bytes(data, shape));
 }
 
 std::size_t Scenarios::value_count(std::size_t paths, std::size_t horizon, std::size_t assets) {
@@ -147,11 +151,15 @@ std::vector<std::size_t> read_npy(const std::string& file, std::vector<double>& 
   return shape;
 }
 
-void write_npy(const std::string& file, const Scenarios& s) {
+std::string npy_bytes(const Scenarios& s) {
   FG_REQUIRE(s.data.size() == Scenarios::value_count(s.paths, s.horizon, s.assets),
              "scenarios: {} values for shape ({}, {}, {})", s.data.size(), s.paths, s.horizon,
              s.assets);
-  write_npy(file, s.data.data(), {s.paths, s.horizon, s.assets});
+  return npy_bytes(s.data.data(), {s.paths, s.horizon, s.assets});
+}
+
+void write_npy(const std::string& file, const Scenarios& s) {
+  write_file_atomic(file, npy_bytes(s));
 }
 
 Scenarios read_scenarios_npy(const std::string& file) {
@@ -184,7 +192,7 @@ Scenarios read_scenarios_npy(const std::string& file) {
   return s;
 }
 
-void write_scenarios_csv(const std::string& file, const Scenarios& s) {
+std::string scenarios_csv(const Scenarios& s) {
   fmt::memory_buffer buf;
   auto out = std::back_inserter(buf);
   fmt::format_to(out, "path,step");
@@ -197,7 +205,11 @@ void write_scenarios_csv(const std::string& file, const Scenarios& s) {
       for (std::size_t a = 0; a < s.assets; ++a) fmt::format_to(out, ",{}", s.at(p, t, a));
       buf.push_back('\n');
     }
-  write_file_atomic(file, std::string_view(buf.data(), buf.size()));
+  return std::string(buf.data(), buf.size());
+}
+
+void write_scenarios_csv(const std::string& file, const Scenarios& s) {
+  write_file_atomic(file, scenarios_csv(s));
 }
 
 }  // namespace fingen

@@ -521,5 +521,60 @@ TEST(CliRun, EveryExampleConfigIsValid) {
   }
   EXPECT_GE(n, 1);
 }
+
+// A fit that fails after creating its output directory removes it again (only when it made it and
+// nothing was written into it); an existing directory stays.
+TEST(CliFitGenerate, FailedFitLeavesNoEmptyModelDirectory) {
+  test::TempDir dir;
+  std::ostringstream out;
+  FitArgs fit;
+  fit.model = "garch";  // needs 50 observations; January 2000 has 20
+  fit.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  fit.end = "2000-01-31";
+  fit.out = dir.file("runs/garch");
+  fit.quiet = true;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  std::filesystem::create_directories(dir.file("existing"));
+  fit.out = dir.file("existing");
+  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("garch: needs at least 50 observations"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("runs"))) << "the directories fit made stay";
+  EXPECT_TRUE(std::filesystem::exists(dir.file("existing")));
+}
+
+// When the manifest cannot be written, `fingen generate` leaves no .npy (nor CSV) without it.
+TEST(CliFitGenerate, GenerateLeavesNoScenariosWithoutTheirManifest) {
+  test::TempDir dir;
+  FitArgs fit;
+  fit.series = {"AA"};
+  GenerateArgs gen;
+  fit_and_generate(dir, "gbm", test::bundled("dow_jones_30.csv"), "1999-12-31", 10, 5, fit, gen);
+  std::filesystem::remove(gen.out);
+  std::filesystem::remove(dir.file("scen.manifest.json"));
+  // A directory (not empty) where the manifest should go: its rename fails.
+  std::filesystem::create_directories(dir.file("scen.manifest.json/x"));
+  gen.csv = dir.file("scen.csv");
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_generate(gen, out), kRuntimeError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("scen.manifest.json: cannot rename temporary file into place"),
+            std::string::npos)
+      << err;
+  EXPECT_FALSE(std::filesystem::exists(gen.out));
+  EXPECT_FALSE(std::filesystem::exists(gen.csv));
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
+        << "temporary left behind: " << e.path();
+  // With the obstacle gone, all three appear.
+  std::filesystem::remove_all(dir.file("scen.manifest.json"));
+  ASSERT_EQ(run_generate(gen, out), kOk);
+  EXPECT_TRUE(std::filesystem::exists(gen.out));
+  EXPECT_TRUE(std::filesystem::exists(gen.csv));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("scen.manifest.json")));
+}
+
 }  // namespace
 }  // namespace fingen::cli

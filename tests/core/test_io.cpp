@@ -1,10 +1,18 @@
 #include "fingen/core/io.hpp"
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include "fingen/scenario/scenarios.hpp"
 
 #include "test_util.hpp"
 
@@ -39,6 +47,141 @@ TEST(Io, AtomicWriteIntoMissingDirectoryFailsCleanly) {
   const std::string p = dir.file("no/such/dir/out.txt");
   test::expect_error([&] { write_file_atomic(p, "x"); }, ErrorCategory::Io, {p, "cannot create"});
   EXPECT_FALSE(std::filesystem::exists(p));
+}
+
+// Names of the files in `dir`.
+std::vector<std::string> entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Runs `write` in a child process whose files may not grow beyond 4 KiB (RLIMIT_FSIZE; SIGXFSZ
+// ignored, so write(2) fails with EFBIG as it does on a full disk). The child exits 0 when the
+// write threw Error(Io) whose message names `path` and says the write failed; 1 when it threw
+// something else, 2 when it did not throw. Returns the child's exit status.
+template <class F>
+int exit_status_of_limited_write(const std::string& path, F&& write) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{4096, 4096};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(3);
+    try {
+      write();
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      const bool ok = e.category() == ErrorCategory::Io && what.find(path) != std::string::npos &&
+                      what.find("write failed") != std::string::npos &&
+                      what.find("File too large") != std::string::npos;
+      ::_exit(ok ? 0 : 1);
+    } catch (...) {
+      ::_exit(1);
+    }
+    ::_exit(2);
+  }
+  int status = 0;
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+
+TEST(Io, WriteErrorNamesThePathAndLeavesNoFile) {
+  test::TempDir dir;
+  const std::string p = dir.file("big.txt");
+  EXPECT_EQ(exit_status_of_limited_write(p, [&] { write_file_atomic(p, std::string(65536, 'x')); }),
+            0);
+  EXPECT_TRUE(entries(dir.path()).empty()) << "left behind: " << entries(dir.path()).front();
+  // An existing file is untouched by a failed replacement.
+  write_file_atomic(p, "old");
+  EXPECT_EQ(exit_status_of_limited_write(p, [&] { write_file_atomic(p, std::string(65536, 'y')); }),
+            0);
+  EXPECT_EQ(read_file(p), "old");
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"big.txt"});
+}
+
+TEST(Io, NpyWriteErrorNamesThePathAndLeavesNoFile) {
+  test::TempDir dir;
+  const std::string p = dir.file("scen.npy");
+  const Scenarios s(100, 50, 2);  // 80 kB of float64
+  EXPECT_EQ(exit_status_of_limited_write(p, [&] { write_npy(p, s); }), 0);
+  EXPECT_TRUE(entries(dir.path()).empty()) << "left behind: " << entries(dir.path()).front();
+}
+
+// A process killed in the middle of write_file_atomic leaves its temporary behind (simulated: the
+// child writes the temporary and exits without renaming it, as kill -9 would stop it). The next
+// write of the same target removes it; temporaries of live processes and other files stay.
+TEST(Io, StaleTemporariesOfDeadProcessesAreRemovedOnTheNextWrite) {
+  test::TempDir dir;
+  const std::string p = dir.file("out.json");
+  const std::string other = dir.file("other.json");
+  dir.write("out.json.tmp.notours", "x");
+  AtomicFiles live;  // a temporary of this (live) process
+  live.add(p, "in flight");
+  for (const std::string& target : {p, other}) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      auto* files = new AtomicFiles;  // never destroyed: the process "dies" mid-write
+      files->add(target, "partial");
+      ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::size_t temporaries = 0;
+  for (const auto& name : entries(dir.path()))
+    if (name.find(".tmp.fingen-") != std::string::npos) ++temporaries;
+  ASSERT_EQ(temporaries, 3u);
+
+  write_file_atomic(p, "complete");
+  EXPECT_EQ(read_file(p), "complete");
+  std::vector<std::string> left;
+  for (const auto& name : entries(dir.path()))
+    if (name.rfind("out.json.tmp.fingen-", 0) == 0) left.push_back(name);
+  EXPECT_EQ(left.size(), 1u) << "the dead process's temporary of out.json should be gone, the live "
+                                "one kept";
+  EXPECT_TRUE(std::filesystem::exists(dir.file("out.json.tmp.notours")));
+  std::size_t others = 0;
+  for (const auto& name : entries(dir.path()))
+    if (name.rfind("other.json.tmp.fingen-", 0) == 0) ++others;
+  EXPECT_EQ(others, 1u) << "a temporary of another target is not touched";
+  live.commit();
+  EXPECT_EQ(read_file(p), "in flight");
+}
+
+TEST(Io, AtomicFilesAppearTogetherOrNotAtAll) {
+  test::TempDir dir;
+  const std::string a = dir.file("a.npy"), b = dir.file("a.manifest.json");
+  {
+    AtomicFiles files;
+    files.add(a, "data");
+    files.add(b, "manifest");
+    EXPECT_FALSE(std::filesystem::exists(a));
+  }  // not committed: nothing appears, no temporaries stay
+  EXPECT_TRUE(entries(dir.path()).empty());
+  {
+    AtomicFiles files;
+    files.add(a, "data");
+    files.add(b, "manifest");
+    files.commit();
+  }
+  EXPECT_EQ(read_file(a), "data");
+  EXPECT_EQ(read_file(b), "manifest");
+  // The second rename fails (its target is a directory): the first file is removed again.
+  std::filesystem::remove(a);
+  std::filesystem::remove(b);
+  std::filesystem::create_directories(dir.file("blocked.json/inside"));
+  const std::string blocked = dir.file("blocked.json");
+  {
+    AtomicFiles files;
+    files.add(a, "data");
+    files.add(blocked, "manifest");
+    test::expect_error([&] { files.commit(); }, ErrorCategory::Io,
+                       {blocked, "cannot rename temporary file into place"});
+  }
+  EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"blocked.json"});
 }
 
 TEST(Io, ReadMissingFileNamesIt) {

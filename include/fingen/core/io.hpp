@@ -2,11 +2,16 @@
 /// @brief File helpers: whole-file reads, atomic writes (temp file + rename), SHA-256.
 ///
 /// An output file is either complete or absent: write_file_atomic writes to a temporary file in
-/// the target's directory, flushes it to disk and renames it over the target.
+/// the target's directory, flushes it to disk and renames it over the target. Temporaries are named
+/// TARGET.tmp.fingen-HOST-PID-XXXXXXXX (host name, process id, random hex), so a process killed
+/// mid-write (kill -9, power loss) leaves a file that says what it is, and the next write of the
+/// same target removes it once its process is gone. AtomicFiles does the same for several files
+/// that belong together (scenarios and their manifest): all appear, or none.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fingen {
 
@@ -22,7 +27,37 @@ void validate_name(const std::string& name, const std::string& what);
 
 /// Writes `content` to `path` atomically. Throws Error(Io) naming the path on failure; on failure
 /// no file is left at `path` (an existing one is untouched) and the temporary file is removed.
+/// Stale temporaries of `path` (remove_stale_temporaries) are removed first.
 void write_file_atomic(const std::string& path, std::string_view content);
+
+/// Removes the temporaries of `path` that write_file_atomic left behind when its process died:
+/// files PATH.tmp.fingen-HOST-PID-XXXXXXXX made on this host by a process that no longer exists.
+/// Temporaries of live processes (a concurrent writer) and other files are left alone. Best
+/// effort: returns the number removed and never throws.
+std::size_t remove_stale_temporaries(const std::string& path);
+
+/// Files written together: add() writes each to its temporary (flushed to disk), commit() renames
+/// them all into place. If anything fails before commit() returns (an add() throws, the object is
+/// destroyed without commit(), a rename fails), the temporaries are removed and the files already
+/// renamed by that commit() are removed too, so the set is never left half written (a .npy never
+/// exists without its manifest). Errors are Error(Io) naming the path.
+class AtomicFiles {
+ public:
+  AtomicFiles() = default;
+  AtomicFiles(const AtomicFiles&) = delete;
+  AtomicFiles& operator=(const AtomicFiles&) = delete;
+  ~AtomicFiles();
+  /// Writes `content` to a temporary beside `path`.
+  void add(const std::string& path, std::string_view content);
+  /// Renames every temporary over its path, in the order added.
+  void commit();
+
+ private:
+  struct Pending {
+    std::string path, tmp;
+  };
+  std::vector<Pending> pending_;
+};
 
 /// Lower-case hexadecimal SHA-256 of a byte string (FIPS 180-4).
 std::string sha256_hex(std::string_view bytes);

@@ -56,6 +56,10 @@ struct Scenarios {
 /// any value is NaN or infinite; every generator calls it before returning scenarios.
 void check_finite(const Scenarios& s, const std::string& who);
 
+/// The bytes of a float64 .npy file holding an array of the given shape.
+std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape);
+/// The bytes of the (paths, horizon, assets) .npy file of scenarios.
+std::string npy_bytes(const Scenarios& s);
 /// Writes a float64 array of the given shape as .npy (atomically).
 void write_npy(const std::string& file, const double* data, const std::vector<std::size_t>& shape);
 /// Reads a little-endian float64 .npy in C order; returns its shape. Throws Error(Input) naming the
@@ -67,6 +71,7 @@ void write_npy(const std::string& file, const Scenarios& s);
 Scenarios read_scenarios_npy(const std::string& file);
 
 /// Long CSV: path,step,ASSET1,ASSET2,... one row per (path, step).
+std::string scenarios_csv(const Scenarios& s);
 void write_scenarios_csv(const std::string& file, const Scenarios& s);
 
 }  // namespace fingen
