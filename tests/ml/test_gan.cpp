@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "fingen/core/io.hpp"
 #include "fingen/core/rng.hpp"
@@ -239,6 +240,19 @@ TEST(Gan, BadOptionsAndCorruptFiles) {
   write_file_atomic(saved.file("generator.pt"), "garbage");
   test::expect_error([&] { GanGenerator::load(saved.path().string()); }, ErrorCategory::Input,
                      {"generator.pt"});
+  // Sizes read from a model file are bounded (a crafted "layers" must not allocate without end),
+  // and the weights file must lie in the model directory.
+  g.save(saved.path().string());
+  auto model = nlohmann::json::parse(read_file(saved.file("model.json")));
+  model["params"]["options"]["layers"] = 1000000;
+  write_file_atomic(saved.file("model.json"), model.dump());
+  test::expect_error([&] { GanGenerator::load(saved.path().string()); }, ErrorCategory::Input,
+                     {"model.json", "layers"});
+  model["params"]["options"]["layers"] = 2;
+  model["params"]["weights_file"] = "../../../x.pt";
+  write_file_atomic(saved.file("model.json"), model.dump());
+  test::expect_error([&] { GanGenerator::load(saved.path().string()); }, ErrorCategory::Input,
+                     {"model.json", "weights_file"});
 }
 
 }  // namespace
