@@ -266,10 +266,9 @@ std::size_t find_label_column(const CsvDocument& doc) {
 }
 }  // namespace
 
-LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options) {
-  LabelledTable table;
-  table.source = doc.name();
-  const std::size_t width = doc.header().size();
+namespace {
+// The label column: the one named in the options, else the first with a recognised name.
+std::size_t label_column_of(const CsvDocument& doc, const TableOptions& options) {
   const std::size_t label_col = options.label_column().empty()
                                     ? find_label_column(doc)
                                     : doc.find_column(options.label_column());
@@ -282,6 +281,15 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
                                         fmt::join(doc.header(), ", "))
                           : fmt::format("missing required label column '{}'; header has: {}",
                                         options.label_column(), fmt::join(doc.header(), ", ")));
+  return label_col;
+}
+}  // namespace
+
+LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options) {
+  LabelledTable table;
+  table.source = doc.name();
+  const std::size_t width = doc.header().size();
+  const std::size_t label_col = label_column_of(doc, options);
   table.label_name = doc.header()[label_col];
 
   // One pass keeps every field as text; a column is numeric when all its non-missing fields parse.

@@ -54,6 +54,54 @@ struct Reader {
 };
 }  // namespace
 
+namespace {
+void read_models(const Reader& c, const json& models, PipelineConfig& p) {
+  if (!models.is_array() || models.empty()) c.fail("models", "expected a non-empty list");
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const std::string where = fmt::format("models[{}]", i);
+    c.keys(models[i], where, {"name", "model", "options"});
+    ModelSpec m;
+    m.kind = c.get<std::string>(models[i], "model", where, "", true);
+    m.name = c.get<std::string>(models[i], "name", where, m.kind);
+    try {
+      validate_name(m.name, "a model name");  // it names models/NAME and scenarios/NAME.npy
+    } catch (const Error& e) {
+      c.fail(where + ".name", e.what());
+    }
+    if (std::any_of(p.models.begin(), p.models.end(),
+                    [&](const ModelSpec& o) { return o.name == m.name; }))
+      c.fail(where, fmt::format("model name '{}' is used twice", m.name));
+    m.options = models[i].value("options", json::object());
+    try {
+      scenario::make_generator(m.kind, m.options, where + ".options");  // checks kind and options
+    } catch (const Error& e) {
+      c.fail("", e.what());
+    }
+    p.models.push_back(std::move(m));
+  }
+}
+
+void read_risk(const Reader& c, const json& r, PipelineConfig& p) {
+  c.keys(r, "risk", {"level", "models", "window", "refit", "weights"});
+  p.has_risk = true;
+  p.risk.level = c.get(r, "level", "risk", p.risk.level);
+  if (!(p.risk.level > 0.5 && p.risk.level < 1))
+    c.fail("risk.level", fmt::format("must be in (0.5, 1), e.g. 0.99; got {}", p.risk.level));
+  p.risk.models = c.get(r, "models", "risk", p.risk.models);
+  if (p.risk.models.empty()) c.fail("risk.models", "expected a non-empty list");
+  const auto known = risk::var_model_names();
+  for (const auto& m : p.risk.models)
+    if (std::find(known.begin(), known.end(), m) == known.end())
+      c.fail("risk.models",
+             fmt::format("unknown risk model '{}': expected {}", m, fmt::join(known, ", ")));
+  p.risk.window = c.get(r, "window", "risk", p.risk.window);
+  p.risk.refit = c.get(r, "refit", "risk", p.risk.refit);
+  if (p.risk.window < 50) c.fail("risk.window", "must be at least 50 days");
+  p.risk.weights = c.get(r, "weights", "risk", std::vector<double>{});
+}
+
+}  // namespace
+
 std::string config_keys_help() {
   return "Config keys: name, out (default runs/NAME), data {file, series, returns}, split "
          "{test_start,\n"
@@ -109,31 +157,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   p.seed = c.get<std::uint64_t>(gen, "seed", "generate", p.seed);
   if (p.paths == 0 || p.horizon == 0) c.fail("generate", "paths and horizon must be positive");
 
-  const json models = root.value("models", json::array());
-  if (!models.is_array() || models.empty()) c.fail("models", "expected a non-empty list");
-  for (std::size_t i = 0; i < models.size(); ++i) {
-    const std::string where = fmt::format("models[{}]", i);
-    c.keys(models[i], where, {"name", "model", "options"});
-    ModelSpec m;
-    m.kind = c.get<std::string>(models[i], "model", where, "", true);
-    m.name = c.get<std::string>(models[i], "name", where, m.kind);
-    try {
-      validate_name(m.name, "a model name");  // it names models/NAME and scenarios/NAME.npy
-    } catch (const Error& e) {
-      c.fail(where + ".name", e.what());
-    }
-    if (std::any_of(p.models.begin(), p.models.end(),
-                    [&](const ModelSpec& o) { return o.name == m.name; }))
-      c.fail(where, fmt::format("model name '{}' is used twice", m.name));
-    m.options = models[i].value("options", json::object());
-    try {
-      scenario::make_generator(m.kind, m.options, where + ".options");  // checks kind and options
-    } catch (const Error& e) {
-      c.fail("", e.what());
-    }
-    p.models.push_back(std::move(m));
-  }
-
+  read_models(c, root.value("models", json::array()), p);
   if (root.contains("evaluate")) {
     const json& ev = root["evaluate"];
     c.keys(ev, "evaluate", {"posthoc_window", "posthoc_iterations"});
@@ -143,25 +167,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
     if (p.posthoc_iterations < 1) c.fail("evaluate.posthoc_iterations", "must be positive");
   }
 
-  if (root.contains("risk")) {
-    const json& r = root["risk"];
-    c.keys(r, "risk", {"level", "models", "window", "refit", "weights"});
-    p.has_risk = true;
-    p.risk.level = c.get(r, "level", "risk", p.risk.level);
-    if (!(p.risk.level > 0.5 && p.risk.level < 1))
-      c.fail("risk.level", fmt::format("must be in (0.5, 1), e.g. 0.99; got {}", p.risk.level));
-    p.risk.models = c.get(r, "models", "risk", p.risk.models);
-    if (p.risk.models.empty()) c.fail("risk.models", "expected a non-empty list");
-    const auto known = risk::var_model_names();
-    for (const auto& m : p.risk.models)
-      if (std::find(known.begin(), known.end(), m) == known.end())
-        c.fail("risk.models",
-               fmt::format("unknown risk model '{}': expected {}", m, fmt::join(known, ", ")));
-    p.risk.window = c.get(r, "window", "risk", p.risk.window);
-    p.risk.refit = c.get(r, "refit", "risk", p.risk.refit);
-    if (p.risk.window < 50) c.fail("risk.window", "must be at least 50 days");
-    p.risk.weights = c.get(r, "weights", "risk", std::vector<double>{});
-  }
+  if (root.contains("risk")) read_risk(c, root["risk"], p);
   return p;
 }
 
