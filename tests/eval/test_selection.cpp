@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fingen/core/error.hpp"
 #include "fingen/core/rng.hpp"
 
 namespace fingen::eval {
