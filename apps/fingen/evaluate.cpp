@@ -11,119 +11,102 @@
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/eval/comparison.hpp"
 #include "fingen/eval/fidelity.hpp"
 #include "fingen/eval/posthoc.hpp"
 #include "run_support.hpp"
 
 namespace fingen::cli {
 
+namespace {
+// --names, or the scenario files' stems.
+std::vector<std::string> model_names(const EvaluateArgs& args) {
+  std::vector<std::string> names = args.names;
+  if (names.empty())
+    for (const auto& f : args.scenarios) {
+      std::string stem = f.substr(f.find_last_of('/') + 1);
+      names.push_back(stem.substr(0, stem.find_last_of('.')));
+    }
+  FG_REQUIRE(names.size() == args.scenarios.size(), "{} names for {} scenario files", names.size(),
+             args.scenarios.size());
+  return names;
+}
+
+// The fidelity report of every scenario file (with the post-hoc scores when asked for), side by
+// side.
+eval::Comparison compare_scenarios(const EvaluateArgs& args, const std::vector<std::string>& names,
+                                   const Panel& real, const Panel& train) {
+  std::vector<eval::FidelityReport> reports;
+  double trtr =
+      std::numeric_limits<double>::quiet_NaN();  // predictive score when trained on real windows
+  for (const auto& f : args.scenarios) {
+    Scenarios s = read_scenarios_npy(f);
+    FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
+               real.cols(), fmt::join(real.names, ", "));
+    reports.push_back(eval::evaluate_fidelity(real, s, train, eval::FidelityOptions()));
+    if (args.posthoc_window > 0) {
+      // TimeGAN's post-hoc scores on windows (eval/posthoc.hpp).
+      const auto [rw, sw] = eval::posthoc_windows(real, s, args.posthoc_window);
+      const eval::PosthocScores ph =
+          eval::posthoc_scores(rw, sw, eval::PosthocOptions().iterations(args.posthoc_iterations));
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      reports.back().metrics.push_back({"discriminative_score", ph.discriminative, nan});
+      reports.back().metrics.push_back({"predictive_score", ph.predictive_tstr, nan});
+      trtr = ph.predictive_trtr;
+    }
+  }
+  return eval::compare_models(names, reports, trtr);
+}
+
+// Table: metrics as rows, models as columns, the best in each row marked with '*'.
+void print_comparison(const eval::Comparison& c, const Panel& real, const Panel& train,
+                      std::ostream& out) {
+  out << fmt::format(
+      "held-out real data: {} {} .. {} ({} days); training part for memorisation: {} days\n",
+      fmt::join(real.names, "+"), format_index(real.kind, real.index.front()),
+      format_index(real.kind, real.index.back()), real.rows(), train.rows());
+  out << fmt::format("{:<28}{:>12}", "metric", "real");
+  for (const auto& n : c.names) out << fmt::format("{:>14}", n);
+  out << '\n';
+  const bool several = c.names.size() > 1;
+  for (const auto& row : c.rows) {
+    out << fmt::format("{:<28}{:>12}", row.key,
+                       row.distance ? std::string("-") : fmt::format("{:.5g}", row.target));
+    for (std::size_t i = 0; i < row.values.size(); ++i)
+      out << fmt::format("{:>13.5g}{}", row.values[i], several && i == row.best ? '*' : ' ');
+    out << '\n';
+  }
+  if (!std::isnan(c.predictive_score_train_on_real))
+    out << fmt::format(
+        "predictive score of the same model trained on real windows (reference): {:.5g}; "
+        "TimeGAN (Yoon et al. 2019) on Stocks: discriminative 0.102, predictive 0.038\n",
+        c.predictive_score_train_on_real);
+  if (several) {
+    out << "rows won:";
+    const std::map<std::string, int> wins = c.rows_won();
+    for (const auto& n : c.names) out << fmt::format(" {} {}", n, wins.at(n));
+    out << '\n';
+  }
+}
+}  // namespace
+
 int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.scenarios.empty(), "no --scenarios given");
     FG_REQUIRE(!args.start.empty(), "--start (first date of the held-out period) is required");
-    std::vector<std::string> names = args.names;
-    if (names.empty())
-      for (const auto& f : args.scenarios) {
-        std::string stem = f.substr(f.find_last_of('/') + 1);
-        names.push_back(stem.substr(0, stem.find_last_of('.')));
-      }
-    FG_REQUIRE(names.size() == args.scenarios.size(), "{} names for {} scenario files",
-               names.size(), args.scenarios.size());
+    const std::vector<std::string> names = model_names(args);
     const ReturnsSource all{args.real, args.series, args.returns, "log", "", args.end};
     const Panel everything = load_returns(all);
     const std::size_t split = data::split_row(everything, args.start, "--start");
     const Panel train = everything.slice_rows(0, split),
                 real = everything.slice_rows(split, everything.rows());
-
-    std::vector<eval::FidelityReport> reports;
-    double trtr =
-        std::numeric_limits<double>::quiet_NaN();  // predictive score when trained on real windows
-    for (const auto& f : args.scenarios) {
-      Scenarios s = read_scenarios_npy(f);
-      FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
-                 real.cols(), fmt::join(real.names, ", "));
-      reports.push_back(eval::evaluate_fidelity(real, s, train, eval::FidelityOptions()));
-      if (args.posthoc_window > 0) {
-        // TimeGAN's post-hoc scores on windows (eval/posthoc.hpp).
-        const auto [rw, sw] = eval::posthoc_windows(real, s, args.posthoc_window);
-        const eval::PosthocScores ph = eval::posthoc_scores(
-            rw, sw, eval::PosthocOptions().iterations(args.posthoc_iterations));
-        const double nan = std::numeric_limits<double>::quiet_NaN();
-        reports.back().metrics.push_back({"discriminative_score", ph.discriminative, nan});
-        reports.back().metrics.push_back({"predictive_score", ph.predictive_tstr, nan});
-        trtr = ph.predictive_trtr;
-      }
-    }
-    // Table: metrics as rows, models as columns, the best in each row marked with '*'.
-    out << fmt::format(
-        "held-out real data: {} {} .. {} ({} days); training part for memorisation: {} days\n",
-        fmt::join(real.names, "+"), format_index(real.kind, real.index.front()),
-        format_index(real.kind, real.index.back()), real.rows(), train.rows());
-    out << fmt::format("{:<28}{:>12}", "metric", "real");
-    for (const auto& n : names) out << fmt::format("{:>14}", n);
-    out << '\n';
-    nlohmann::json models = nlohmann::json::object();
-    for (std::size_t i = 0; i < names.size(); ++i) models[names[i]] = nlohmann::json::object();
-    nlohmann::json targets = nlohmann::json::object();
-    const auto& first = reports.front().metrics;
-    std::map<std::string, int> wins;
-    for (std::size_t m = 0; m < first.size(); ++m) {
-      const bool distance = first[m].is_distance();
-      std::size_t best = 0;
-      auto badness = [&](std::size_t i) {
-        const double v = reports[i].metrics[m].value;
-        if (!std::isfinite(v)) return std::numeric_limits<double>::infinity();
-        return distance ? v : std::abs(v - first[m].target);
-      };
-      for (std::size_t i = 1; i < reports.size(); ++i)
-        if (badness(i) < badness(best)) best = i;
-      out << fmt::format("{:<28}{:>12}", first[m].key,
-                         distance ? std::string("-") : fmt::format("{:.5g}", first[m].target));
-      for (std::size_t i = 0; i < reports.size(); ++i) {
-        const double v = reports[i].metrics[m].value;
-        out << fmt::format("{:>13.5g}{}", v, reports.size() > 1 && i == best ? '*' : ' ');
-        models[names[i]][first[m].key] = std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-      }
-      out << '\n';
-      if (!distance) targets[first[m].key] = first[m].target;
-      if (reports.size() > 1) ++wins[names[best]];
-    }
-    if (!std::isnan(trtr))
-      out << fmt::format(
-          "predictive score of the same model trained on real windows (reference): {:.5g}; "
-          "TimeGAN (Yoon et al. 2019) on Stocks: discriminative 0.102, predictive 0.038\n",
-          trtr);
-    if (reports.size() > 1) {
-      out << "rows won:";
-      for (const auto& n : names) out << fmt::format(" {} {}", n, wins[n]);
-      out << '\n';
-    }
+    const eval::Comparison comparison = compare_scenarios(args, names, real, train);
+    print_comparison(comparison, real, train, out);
     if (!args.json.empty()) {
-      nlohmann::json curves = nlohmann::json::object();
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        nlohmann::json per = nlohmann::json::array();
-        for (const auto& c : reports[i].curves)
-          per.push_back({{"asset", c.asset},
-                         {"acf_r_real", c.acf_r_real},
-                         {"acf_r", c.acf_r_synthetic},
-                         {"acf_abs_real", c.acf_abs_real},
-                         {"acf_abs", c.acf_abs_synthetic},
-                         {"acf_sq_real", c.acf_sq_real},
-                         {"acf_sq", c.acf_sq_synthetic},
-                         {"leverage_real", c.leverage_real},
-                         {"leverage", c.leverage_synthetic}});
-        curves[names[i]] = per;
-      }
-      write_manifest(args.json, "evaluate",
-                     {{"real", describe_data(all, real)},
-                      {"predictive_score_train_on_real",
-                       std::isnan(trtr) ? nlohmann::json() : nlohmann::json(trtr)},
-                      {"scenarios", args.scenarios},
-                      {"names", names},
-                      {"targets", targets},
-                      {"models", models},
-                      {"rows_won", wins},
-                      {"curves", curves}});
+      nlohmann::json sections = eval::metrics_json(comparison);
+      sections["real"] = describe_data(all, real);
+      sections["scenarios"] = args.scenarios;
+      write_manifest(args.json, "evaluate", sections);
     }
     return static_cast<int>(kOk);
   });

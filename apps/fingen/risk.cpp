@@ -109,9 +109,10 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
                        "model", "exc", "expect", "rate%", "p_Kupiec", "p_indep", "p_cc", "zone",
                        "p_McNF", "Z2", "seconds", "verdict (5%)");
     nlohmann::json results = nlohmann::json::array();
-    std::string csv = "model,date,loss,var,es,sigma,exception\n";
+    std::vector<risk::VarBacktestResult> backtests;
     for (const auto& m : args.models) {
-      const risk::VarBacktestResult b = risk::var_backtest(r, w, m, options);
+      const risk::VarBacktestResult& b =
+          backtests.emplace_back(risk::var_backtest(r, w, m, options));
       const auto& t = b.tests;
       const bool pass = risk::passes(t, 0.05);
       out << fmt::format(
@@ -141,11 +142,8 @@ int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
                          {"acerbi_szekely_z2", b.es.z2},
                          {"passes_at_5pct", pass},
                          {"seconds", b.seconds}});
-      for (const auto& d : b.days)
-        csv += fmt::format("{},{},{},{},{},{},{}\n", m, format_index(r.kind, d.index), d.loss,
-                           d.var, d.es, d.sigma, d.exception ? 1 : 0);
     }
-    if (!args.csv.empty()) write_file_atomic(args.csv, csv);
+    if (!args.csv.empty()) risk::write_var_backtest_days_csv(args.csv, backtests);
     if (!args.json.empty())
       write_manifest(
           args.json, "risk backtest",

@@ -11,6 +11,8 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/data/csv.hpp"
 #include "fingen/risk/measures.hpp"
 #include "fingen/scenario/garch.hpp"
 #include "fingen/stats/descriptive.hpp"
@@ -324,6 +326,7 @@ VarBacktestResult var_backtest(const Panel& returns, const std::vector<double>& 
   VarBacktestResult result;
   result.model = model;
   result.level = o.level();
+  result.index_kind = returns.kind;
   for (std::size_t t = w; t < n; ++t) {
     VarDay d;
     d.t = t;
@@ -358,6 +361,70 @@ VarBacktestResult var_backtest(const Panel& returns, const std::vector<double>& 
   result.es = es_tests(loss, var, es, sigma, o.level());
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
+}
+
+namespace {
+// The columns of the per-day CSV, in the order written.
+enum DayColumn : std::size_t { kModel, kDate, kLoss, kVar, kEs, kSigma, kException, kColumns };
+constexpr const char* kDayColumns[kColumns] = {"model", "date",  "loss",     "var",
+                                               "es",    "sigma", "exception"};
+
+double day_number(const data::CsvDocument& doc, const data::CsvRow& row,
+                  const std::vector<std::size_t>& at, DayColumn c) {
+  double v = 0;
+  const std::string_view f = row.fields[at[c]];
+  if (!data::parse_double(f, v))
+    throw_input_error(doc.where(row.line, at[c]), fmt::format("expected a number, found '{}'", f));
+  return v;
+}
+}  // namespace
+
+void write_var_backtest_days_csv(const std::string& path,
+                                 const std::vector<VarBacktestResult>& results) {
+  std::string csv = fmt::format("{}\n", fmt::join(kDayColumns, ","));
+  for (const auto& b : results) {
+    FG_REQUIRE(b.model.find_first_of(",\"\r\n") == std::string::npos,
+               "model name '{}' cannot be written as a CSV field", b.model);
+    for (const auto& d : b.days)
+      csv += fmt::format("{},{},{},{},{},{},{}\n", b.model, format_index(b.index_kind, d.index),
+                         d.loss, d.var, d.es, d.sigma, d.exception ? 1 : 0);
+  }
+  write_file_atomic(path, csv);
+}
+
+std::vector<VarBacktestDayRecord> read_var_backtest_days_csv(const std::string& path) {
+  const data::CsvDocument doc = data::CsvDocument::open(path);
+  std::vector<std::size_t> at(kColumns);
+  for (std::size_t c = 0; c < kColumns; ++c) {
+    at[c] = doc.find_column(kDayColumns[c]);
+    if (at[c] == std::string::npos)
+      throw_input_error(
+          {path, doc.header_line(), {}},
+          fmt::format("no column '{}' (expected {})", kDayColumns[c], fmt::join(kDayColumns, ",")));
+  }
+  const std::size_t needed = *std::max_element(at.begin(), at.end()) + 1;
+  std::vector<VarBacktestDayRecord> out;
+  data::CsvRow row;
+  data::CsvCursor cur = doc.rows();
+  while (cur.next(row)) {
+    if (row.fields.size() < needed)
+      throw_input_error({path, row.line, {}}, fmt::format("{} fields, expected {}",
+                                                          row.fields.size(), doc.header().size()));
+    VarBacktestDayRecord d;
+    d.model = std::string(row.fields[at[kModel]]);
+    d.date = std::string(row.fields[at[kDate]]);
+    d.loss = day_number(doc, row, at, kLoss);
+    d.var = day_number(doc, row, at, kVar);
+    d.es = day_number(doc, row, at, kEs);
+    d.sigma = day_number(doc, row, at, kSigma);
+    const std::string_view e = row.fields[at[kException]];
+    if (e != "0" && e != "1")
+      throw_input_error(doc.where(row.line, at[kException]),
+                        fmt::format("expected 0 or 1, found '{}'", e));
+    d.exception = e == "1";
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 }  // namespace fingen::risk

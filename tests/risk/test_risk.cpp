@@ -5,9 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "fingen/core/io.hpp"
 #include "fingen/core/rng.hpp"
-#include "fingen/risk/var_backtest.hpp"
 #include "fingen/risk/measures.hpp"
+#include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/gbm.hpp"
 #include "fingen/stats/descriptive.hpp"
 #include "test_util.hpp"
@@ -185,6 +186,52 @@ TEST(Risk, RollingBacktestHasTheRightExceptionRateWhenTheModelIsRight) {
       ASSERT_EQ(d.exception, d.loss > d.var);
     }
   }
+}
+
+TEST(Risk, BacktestDaysCsvRoundTripsAndNamesBadLines) {
+  test::TempDir dir;
+  VarBacktestResult a;
+  a.model = "historical";
+  a.days = {{10957, 0.01, 0.02, 0.03, 0.011, false}, {10958, 0.05, 0.02, 0.03, 0.012, true}};
+  VarBacktestResult b = a;
+  b.model = "garch";
+  b.days.resize(1);
+  const std::string path = dir.file("days.csv");
+  write_var_backtest_days_csv(path, {a, b});
+  EXPECT_EQ(read_file(path),
+            "model,date,loss,var,es,sigma,exception\n"
+            "historical,2000-01-01,0.01,0.02,0.03,0.011,0\n"
+            "historical,2000-01-02,0.05,0.02,0.03,0.012,1\n"
+            "garch,2000-01-01,0.01,0.02,0.03,0.011,0\n");
+  const auto days = read_var_backtest_days_csv(path);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[1].model, "historical");
+  EXPECT_EQ(days[1].date, "2000-01-02");
+  EXPECT_EQ(days[1].loss, 0.05);
+  EXPECT_EQ(days[1].sigma, 0.012);
+  EXPECT_TRUE(days[1].exception);
+  EXPECT_EQ(days[2].model, "garch");
+
+  test::expect_error(
+      [&] {
+        read_var_backtest_days_csv(dir.write(
+            "bad.csv", "model,date,loss,var,es,sigma,exception\nm,2000-01-01,x,1,1,1,0\n"));
+      },
+      ErrorCategory::Input, {"bad.csv:2", "loss", "'x'"});
+  test::expect_error(
+      [&] {
+        read_var_backtest_days_csv(dir.write(
+            "bad2.csv", "model,date,loss,var,es,sigma,exception\nm,2000-01-01,1,1,1,1,2\n"));
+      },
+      ErrorCategory::Input, {"bad2.csv:2", "0 or 1"});
+  test::expect_error(
+      [&] {
+        read_var_backtest_days_csv(dir.write("bad3.csv", "model,date,loss\nm,2000-01-01,1\n"));
+      },
+      ErrorCategory::Input, {"bad3.csv:1", "'var'"});
+  a.model = "a,b";
+  test::expect_error([&] { write_var_backtest_days_csv(path, {a}); }, ErrorCategory::Usage,
+                     {"'a,b'"});
 }
 
 TEST(Risk, RollingBacktestRejectsBadInput) {

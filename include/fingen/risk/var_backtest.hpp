@@ -29,6 +29,7 @@
 
 #include "fingen/core/options.hpp"
 #include "fingen/core/panel.hpp"
+#include "fingen/core/time.hpp"
 #include "fingen/scenario/generator.hpp"
 
 namespace fingen::risk {
@@ -84,6 +85,7 @@ struct VarBacktestDay {
 struct VarBacktestResult {
   std::string model;
   double level = 0;
+  IndexKind index_kind = IndexKind::Date;  ///< how the days' indices read (that of the returns)
   std::vector<VarBacktestDay> days;
   ExceptionTests tests;
   EsTests es;
@@ -134,5 +136,24 @@ std::unique_ptr<VarModel> make_var_model(const std::string& model,
 VarBacktestResult var_backtest(const Panel& returns, const std::vector<double>& weights,
                                const std::string& model, const VarBacktestOptions& options,
                                const GeneratorFactory& factory = {});
+
+/// The per-day CSV of backtests: a header line `model,date,loss,var,es,sigma,exception`, then one
+/// line per model and day, the date written by format_index, numbers in their shortest exact form
+/// and the exception as 0 or 1. Written atomically; model names may not hold ',', '"' or line
+/// breaks.
+void write_var_backtest_days_csv(const std::string& path,
+                                 const std::vector<VarBacktestResult>& results);
+
+/// One line of that CSV.
+struct VarBacktestDayRecord {
+  std::string model;
+  std::string date;  ///< as written
+  double loss = 0, var = 0, es = 0, sigma = 0;
+  bool exception = false;
+};
+
+/// Reads the per-day CSV (columns found by name); Error(Input) naming file:line for a missing
+/// column, a short row, a field that is not a number, or an exception flag other than 0/1.
+std::vector<VarBacktestDayRecord> read_var_backtest_days_csv(const std::string& path);
 
 }  // namespace fingen::risk
