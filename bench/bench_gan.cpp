@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
                              .loss("ns")
                              .generator("lstm")
                              .discriminator("mlp")
+                             // The plain network the PyTorch side builds (not the sv default).
+                             .output("direct")
+                             .burn_in(0)
+                             .selection("w1")
+                             .validation_fraction(0.15)
                              .window(window)
                              .hidden(hidden)
                              .layers(2)
