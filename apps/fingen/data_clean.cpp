@@ -123,10 +123,12 @@ void add_data_clean(CLI::App& data, DataCleanArgs& args, int& code, std::ostream
       ->check(CLI::ExistingFile);
   cmd->add_option("--out,-o", args.out, "Output CSV file")->required();
   cmd->add_option("--missing", args.missing, "drop, ffill or interpolate");
-  cmd->add_option("--limit", args.limit, "Longest gap to fill, in rows (0 = any)");
+  cmd->add_option("--limit", args.limit, "Longest gap to fill, in rows (0 = any)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--join", args.join, "Alignment of several files: inner or ffill");
   cmd->add_option("--max-fill", args.max_fill,
-                  "Rows a series may be carried forward when --join ffill");
+                  "Rows a series may be carried forward when --join ffill")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--outliers", args.outliers, "none, report, winsorize or drop");
   cmd->add_option("--threshold", args.threshold, "Robust z-score threshold for outliers");
   cmd->add_flag("--returns", args.returns, "The inputs hold returns, not prices");

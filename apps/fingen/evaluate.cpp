@@ -138,14 +138,16 @@ void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& ou
   cmd->add_option("--start", args.start, "First date of the held-out period")->required();
   cmd->add_option("--end", args.end, "Last date of the held-out period");
   cmd->add_option("--scenarios,-s", args.scenarios, "Scenario file(s) (.npy), repeatable")
+      ->check(CLI::NonNegativeNumber)
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--names", args.names, "Model names, comma separated (default: file names)")
       ->delimiter(',');
   cmd->add_option("--json", args.json, "Write the metrics and curves as JSON");
   cmd->add_option(
-      "--posthoc-window", args.posthoc_window,
-      "Also TimeGAN's discriminative and predictive scores on windows of this length (e.g. 24)");
+         "--posthoc-window", args.posthoc_window,
+         "Also TimeGAN's discriminative and predictive scores on windows of this length (e.g. 24)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--posthoc-iterations", args.posthoc_iterations,
                   "Training batches of the post-hoc GRUs");
   cmd->callback([&] { code = run_evaluate(args, out); });

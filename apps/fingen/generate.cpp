@@ -95,8 +95,12 @@ void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& ou
   cmd->add_option("--model,-m", args.model, "Directory of a fitted model")
       ->required()
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--paths,-n", args.paths, "Number of paths")->required();
-  cmd->add_option("--horizon,-H", args.horizon, "Steps per path")->required();
+  cmd->add_option("--paths,-n", args.paths, "Number of paths")
+      ->check(CLI::NonNegativeNumber)
+      ->required();
+  cmd->add_option("--horizon,-H", args.horizon, "Steps per path")
+      ->check(CLI::NonNegativeNumber)
+      ->required();
   cmd->add_option("--seed,-s", args.seed, "Random seed");
   cmd->add_option("--out,-o", args.out, "Output .npy file")->required();
   cmd->add_option("--csv", args.csv, "Also write the scenarios as CSV");

@@ -177,15 +177,18 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
       "  fingen risk var --scenarios eu.npy --weights 0.4,0.3,0.2,0.1 --level 0.95,0.99 --json "
       "var.json");
   var->add_option("--scenarios,-s", var_args.scenarios, "Scenario file (.npy)")
+      ->check(CLI::NonNegativeNumber)
       ->required()
       ->check(CLI::ExistingFile);
   var->add_option("--weights,-w", var_args.weights, "Portfolio weights (default: equal)")
       ->delimiter(',');
   var->add_option("--level,-l", var_args.levels, "Confidence level(s)")->delimiter(',');
-  var->add_option("--horizon,-H", var_args.horizon, "Horizon in steps");
+  var->add_option("--horizon,-H", var_args.horizon, "Horizon in steps")
+      ->check(CLI::NonNegativeNumber);
   var->add_flag("--simple", var_args.simple, "Scenarios hold simple, not log, returns");
   var->add_option("--confidence", var_args.confidence, "Confidence of the intervals");
-  var->add_option("--bootstrap", var_args.bootstrap, "Bootstrap resamples for the ES interval");
+  var->add_option("--bootstrap", var_args.bootstrap, "Bootstrap resamples for the ES interval")
+      ->check(CLI::NonNegativeNumber);
   var->add_option("--seed", var_args.seed, "Seed of the bootstrap");
   var->add_option("--json", var_args.json, "Write the results as JSON");
   var->callback([&] { code = run_risk_var(var_args, out); });
@@ -210,10 +213,13 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
       "      --window 500 --refit 20 --json bt.json --csv bt_days.csv");
   add_portfolio_options(bt, bt_args.portfolio);
   bt->add_option("--model,-m", bt_args.models, "Model(s), comma separated")->delimiter(',');
-  bt->add_option("--window", bt_args.window, "Estimation window in days");
-  bt->add_option("--refit", bt_args.refit, "Days between refits (0 = fit once)");
+  bt->add_option("--window", bt_args.window, "Estimation window in days")
+      ->check(CLI::NonNegativeNumber);
+  bt->add_option("--refit", bt_args.refit, "Days between refits (0 = fit once)")
+      ->check(CLI::NonNegativeNumber);
   bt->add_option("--level,-l", bt_args.level, "VaR/ES level");
-  bt->add_option("--scenarios", bt_args.scenarios, "Scenarios per day for generator models");
+  bt->add_option("--scenarios", bt_args.scenarios, "Scenarios per day for generator models")
+      ->check(CLI::NonNegativeNumber);
   bt->add_option("--seed", bt_args.seed, "Seed for generator models");
   bt->add_option("--json", bt_args.json, "Write the test results as JSON");
   bt->add_option("--csv", bt_args.csv, "Write every day's loss, VaR, ES and exception as CSV");
@@ -328,16 +334,20 @@ void add_risk_stress(CLI::App& app, RiskStressArgs& args, int& code, std::ostrea
       "  fingen risk stress --data data/eu_stock_markets.csv --shock -0.2,-0.15,-0.2,-0.1 --days "
       "20");
   add_portfolio_options(cmd, args.portfolio);
-  cmd->add_option("--days", args.days, "Length of the stress periods in days");
-  cmd->add_option("--worst", args.worst, "How many worst periods to list");
+  cmd->add_option("--days", args.days, "Length of the stress periods in days")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--worst", args.worst, "How many worst periods to list")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--model,-m", args.model, "Fitted model directory")
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--paths", args.paths, "Scenarios to generate");
-  cmd->add_option("--horizon,-H", args.horizon, "Scenario horizon in days (default: --days)");
+  cmd->add_option("--paths", args.paths, "Scenarios to generate")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--horizon,-H", args.horizon, "Scenario horizon in days (default: --days)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--level,-l", args.level, "VaR/ES level");
   cmd->add_option("--vol", args.vol_multipliers, "Volatility multipliers")->delimiter(',');
   cmd->add_option("--context-days", args.context_days,
-                  "Days of crisis context for conditional scenarios");
+                  "Days of crisis context for conditional scenarios")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--crisis-end", args.crisis_end,
                   "Last date of the crisis context (default: before the worst period)");
   cmd->add_option("--shock", args.shocks, "Instant simple-return shock per series")->delimiter(',');

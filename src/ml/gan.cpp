@@ -673,8 +673,10 @@ Scenarios GanGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
   torch::Tensor history;
   if (m.conditional()) history = to_tensor(m.scaler.transform(m.tail));
   return torch_guard("generation", [&] {
-    return m.to_scenarios(
+    Scenarios s = m.to_scenarios(
         m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+    check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
+    return s;
   });
 }
 
@@ -693,8 +695,10 @@ Scenarios GanGenerator::generate_from(const Eigen::MatrixXd& context, std::size_
              horizon);
   const torch::Tensor history = to_tensor(m.scaler.transform(context));
   return torch_guard("generation", [&] {
-    return m.to_scenarios(
+    Scenarios s = m.to_scenarios(
         m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+    check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
+    return s;
   });
 }
 
@@ -760,7 +764,8 @@ std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
     throw_input_error({where, 0, {}}, e.what());
   }
   m.regime_threshold = file.number("regime_threshold");
-  m.drift = file.params().contains("drift") ? file.vector("drift", n) : Eigen::VectorXd::Zero(m.assets);
+  m.drift =
+      file.params().contains("drift") ? file.vector("drift", n) : Eigen::VectorXd::Zero(m.assets);
   if (!m.drift.allFinite() || m.drift.cwiseAbs().maxCoeff() > 10)
     throw_input_error({where, 0, {}}, "\"drift\" must be finite and at most 10 in absolute value");
   m.tail = file.matrix("tail", file.count("tail_rows"), n);

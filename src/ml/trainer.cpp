@@ -80,7 +80,9 @@ void Trainer::write_checkpoint(TrainingTask& task, at::Generator& gen, int64_t s
                    {"best_step", r.best_step},
                    {"best_score", std::isfinite(r.best_score) ? json(r.best_score) : json()},
                    {"log", log}};
-  // The archive holds the step it was written at; the state file is written right after it.
+  // The archive is the checkpoint: it holds the state too, so a kill between the two writes below
+  // cannot pair weights with another step's log. train_state.json is the readable copy.
+  archive.write("state", c10::IValue(state.dump()));
   save_archive_atomic(archive, dir + "/last.pt");
   write_file_atomic(dir + "/train_state.json", state.dump() + "\n");
 }
@@ -89,30 +91,45 @@ int64_t Trainer::read_checkpoint(TrainingTask& task, at::Generator& gen, Trainer
   const std::string& dir = o_.control.checkpoint_dir;
   FG_REQUIRE(!dir.empty(), "resuming needs a checkpoint directory");
   const std::string state_path = dir + "/train_state.json", last_path = dir + "/last.pt";
-  const json state = [&] {
-    try {
-      return json::parse(read_file(state_path));
-    } catch (const json::exception& e) {
-      throw_input_error({state_path, 0, {}}, fmt::format("invalid JSON: {}", e.what()));
-    }
-  }();
-  const json saved = state.value("options", json());
-  for (const std::string& key : o_.resume_keys)
-    if (saved.value(key, json()) != o_.options.at(key))
-      throw_input_error({state_path, 0, {}},
-                        fmt::format("the checkpoint was made with {} = {}, this run has {}", key,
-                                    saved.value(key, json()).dump(), o_.options.at(key).dump()));
-  if (state.value("data_sha256", "") != o_.data_sha256)
-    throw_input_error({state_path, 0, {}}, "the checkpoint was trained on different data");
   torch::serialize::InputArchive archive;
   load_archive(archive, last_path);
   int64_t step = 0;
+  json embedded;
+  try {
+    torch::Tensor t_step;
+    archive.read("step", t_step);
+    step = t_step.item<int64_t>();
+    c10::IValue v;
+    if (archive.try_read("state", v) && v.isString()) embedded = json::parse(v.toStringRef());
+  } catch (const std::exception& e) {
+    throw_input_error({last_path, 0, {}}, fmt::format("not a complete fingen checkpoint ({})",
+                                                      std::string(e.what()).substr(0, 200)));
+  }
+  // The readable copy when it belongs to the archive's step (the normal case), else the state
+  // inside the archive (a kill between the two writes); checkpoints without one use the file.
+  json state;
+  std::string where = state_path;
+  try {
+    state = json::parse(read_file(state_path));
+  } catch (const std::exception& e) {
+    if (embedded.is_null()) throw_input_error({state_path, 0, {}}, fmt::format("{}", e.what()));
+  }
+  if (!embedded.is_null() && state.value("step", int64_t{-1}) != step) {
+    state = embedded;
+    where = last_path;
+  }
+  const json saved = state.value("options", json());
+  for (const std::string& key : o_.resume_keys)
+    if (saved.value(key, json()) != o_.options.at(key))
+      throw_input_error({where, 0, {}},
+                        fmt::format("the checkpoint was made with {} = {}, this run has {}", key,
+                                    saved.value(key, json()).dump(), o_.options.at(key).dump()));
+  if (state.value("data_sha256", "") != o_.data_sha256)
+    throw_input_error({where, 0, {}}, "the checkpoint was trained on different data");
   try {
     task.load(archive);
-    torch::Tensor t_step, t_rng;
-    archive.read("step", t_step);
+    torch::Tensor t_rng;
     archive.read("rng", t_rng);
-    step = t_step.item<int64_t>();
     gen.set_state(t_rng);
   } catch (const c10::Error& e) {
     throw_input_error({last_path, 0, {}},
@@ -128,7 +145,7 @@ int64_t Trainer::read_checkpoint(TrainingTask& task, at::Generator& gen, Trainer
                        row.at(3).is_null() ? kNaN : row.at(3).get<double>(),
                        row.at(4).get<double>(), row.at(5).get<double>()});
   } catch (const json::exception& e) {
-    throw_input_error({state_path, 0, {}}, fmt::format("malformed training state: {}", e.what()));
+    throw_input_error({where, 0, {}}, fmt::format("malformed training state: {}", e.what()));
   }
   return step;
 }

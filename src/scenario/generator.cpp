@@ -139,8 +139,8 @@ void check_fit_input(const Panel& returns, std::size_t min_rows, const std::stri
   FG_REQUIRE(returns.values_kind == ValueKind::Returns,
              "{}: fit on returns, not prices (convert with to_returns)", model);
   FG_REQUIRE(returns.cols() >= 1, "{}: no series to fit", model);
-  FG_REQUIRE(returns.rows() >= min_rows, "{}: needs at least {} observations, got {}", model,
-             min_rows, returns.rows());
+  FG_CHECK(Input, returns.rows() >= min_rows, "{}: needs at least {} observations, got {}", model,
+           min_rows, returns.rows());  // a data problem (exit 1), not a usage one
   for (Eigen::Index j = 0; j < returns.values.cols(); ++j)
     for (Eigen::Index i = 0; i < returns.values.rows(); ++i)
       FG_CHECK(Input, std::isfinite(returns.values(i, j)),

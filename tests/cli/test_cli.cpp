@@ -534,10 +534,10 @@ TEST(CliFitGenerate, FailedFitLeavesNoEmptyModelDirectory) {
   fit.out = dir.file("runs/garch");
   fit.quiet = true;
   testing::internal::CaptureStderr();
-  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  EXPECT_EQ(run_fit(fit, out), kRuntimeError);  // too few rows is a data error
   std::filesystem::create_directories(dir.file("existing"));
   fit.out = dir.file("existing");
-  EXPECT_EQ(run_fit(fit, out), kUsageError);
+  EXPECT_EQ(run_fit(fit, out), kRuntimeError);
   const std::string err = testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("garch: needs at least 50 observations"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("runs"))) << "the directories fit made stay";
