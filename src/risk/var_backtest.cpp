@@ -227,49 +227,55 @@ GeneratorFactory generator_factory(const std::string& kind, const nlohmann::json
   return [kind, options] { return scenario::make_generator(kind, options); };
 }
 
-std::map<std::string, VarModelEntry> var_models() {
-  std::map<std::string, VarModelEntry> m;
-  m["historical"] = {"historical simulation", [](const VarBacktestOptions&) {
-                       return std::unique_ptr<VarModel>(std::make_unique<HistoricalModel>());
-                     }};
-  m["normal"] = {"normal with the window's mean and sd", [](const VarBacktestOptions&) {
-                   return std::unique_ptr<VarModel>(std::make_unique<ParametricModel>(false));
-                 }};
-  m["t"] = {"Student-t, degrees of freedom matched to the kurtosis", [](const VarBacktestOptions&) {
-              return std::unique_ptr<VarModel>(std::make_unique<ParametricModel>(true));
-            }};
-  m["garch"] = {"GARCH(1,1)-t on the portfolio return", [](const VarBacktestOptions&) {
-                  return std::unique_ptr<VarModel>(std::make_unique<GarchModel>(false));
-                }};
-  m["fhs"] = {"filtered historical simulation", [](const VarBacktestOptions&) {
-                return std::unique_ptr<VarModel>(std::make_unique<GarchModel>(true));
+// Built once, on first use (after every library has registered its generator kinds): each call
+// used to rebuild the map and construct a trial generator per generator model.
+const std::map<std::string, VarModelEntry>& var_models() {
+  static const std::map<std::string, VarModelEntry> models = [] {
+    std::map<std::string, VarModelEntry> m;
+    m["historical"] = {"historical simulation", [](const VarBacktestOptions&) {
+                         return std::unique_ptr<VarModel>(std::make_unique<HistoricalModel>());
+                       }};
+    m["normal"] = {"normal with the window's mean and sd", [](const VarBacktestOptions&) {
+                     return std::unique_ptr<VarModel>(std::make_unique<ParametricModel>(false));
+                   }};
+    m["t"] = {"Student-t, degrees of freedom matched to the kurtosis",
+              [](const VarBacktestOptions&) {
+                return std::unique_ptr<VarModel>(std::make_unique<ParametricModel>(true));
               }};
-  auto add_generator = [&m](const std::string& name, const std::string& kind,
-                            const std::string& description,
-                            std::function<nlohmann::json(const VarBacktestOptions&)> options) {
-    if (!generator_factory(kind, options(VarBacktestOptions()))) return;
-    m[name] = {description, [kind, options](const VarBacktestOptions& o) {
-                 return std::unique_ptr<VarModel>(std::make_unique<GeneratorModel>(
-                     generator_factory(kind, options(o)), o.warm_start()));
-               }};
-  };
-  auto none = [](const VarBacktestOptions&) { return nlohmann::json::object(); };
-  add_generator("gbm", "gbm", "scenarios from GBM", none);
-  add_generator("bootstrap", "bootstrap", "scenarios from the block bootstrap", none);
-  add_generator("garch-sim", "garch", "scenarios from GARCH(1,1)-t with CCC",
-                [](const VarBacktestOptions&) {
-                  return nlohmann::json{{"innovation", "t"}};
-                });
-  // A conditional GAN small enough to refit every 20 days: 600 steps on the first window, then
-  // 50 warm-started steps at each refit.
-  add_generator("gan", "gan", "scenarios from a conditional GAN (600 steps, then 50 per refit)",
-                [](const VarBacktestOptions& o) {
-                  return nlohmann::json{{"context", 20},      {"generator", "mlp"},
-                                        {"window", 5},        {"steps", 600},
-                                        {"lr", 1e-3},         {"seed", o.seed()},
-                                        {"warm_start", true}, {"warm_steps", 50}};
-                });
-  return m;
+    m["garch"] = {"GARCH(1,1)-t on the portfolio return", [](const VarBacktestOptions&) {
+                    return std::unique_ptr<VarModel>(std::make_unique<GarchModel>(false));
+                  }};
+    m["fhs"] = {"filtered historical simulation", [](const VarBacktestOptions&) {
+                  return std::unique_ptr<VarModel>(std::make_unique<GarchModel>(true));
+                }};
+    auto add_generator = [&m](const std::string& name, const std::string& kind,
+                              const std::string& description,
+                              std::function<nlohmann::json(const VarBacktestOptions&)> options) {
+      if (!generator_factory(kind, options(VarBacktestOptions()))) return;
+      m[name] = {description, [kind, options](const VarBacktestOptions& o) {
+                   return std::unique_ptr<VarModel>(std::make_unique<GeneratorModel>(
+                       generator_factory(kind, options(o)), o.warm_start()));
+                 }};
+    };
+    auto none = [](const VarBacktestOptions&) { return nlohmann::json::object(); };
+    add_generator("gbm", "gbm", "scenarios from GBM", none);
+    add_generator("bootstrap", "bootstrap", "scenarios from the block bootstrap", none);
+    add_generator("garch-sim", "garch", "scenarios from GARCH(1,1)-t with CCC",
+                  [](const VarBacktestOptions&) {
+                    return nlohmann::json{{"innovation", "t"}};
+                  });
+    // A conditional GAN small enough to refit every 20 days: 600 steps on the first window, then
+    // 50 warm-started steps at each refit.
+    add_generator("gan", "gan", "scenarios from a conditional GAN (600 steps, then 50 per refit)",
+                  [](const VarBacktestOptions& o) {
+                    return nlohmann::json{{"context", 20},      {"generator", "mlp"},
+                                          {"window", 5},        {"steps", 600},
+                                          {"lr", 1e-3},         {"seed", o.seed()},
+                                          {"warm_start", true}, {"warm_steps", 50}};
+                  });
+    return m;
+  }();
+  return models;
 }
 
 }  // namespace
@@ -281,14 +287,14 @@ std::vector<std::string> var_model_names() {
 }
 
 std::string var_model_description(const std::string& model) {
-  const auto models = var_models();
+  const auto& models = var_models();
   const auto it = models.find(model);
   return it == models.end() ? std::string() : it->second.description;
 }
 
 std::unique_ptr<VarModel> make_var_model(const std::string& model,
                                          const VarBacktestOptions& options) {
-  const auto models = var_models();
+  const auto& models = var_models();
   const auto it = models.find(model);
   FG_REQUIRE(it != models.end(), "unknown risk model '{}': expected {}", model,
              fmt::join(var_model_names(), ", "));
