@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fingen/pipeline/stages.hpp"
 #include "fingen/scenario/generator.hpp"
 
 namespace CLI {
@@ -69,6 +70,11 @@ struct FitArgs {
 };
 /// Prints a training progress line on stderr (what `fit` shows while a GAN trains).
 void print_progress(const scenario::FitProgress& p);
+// What `fit` prints before and after fitting (`run` prints the same for each model).
+void print_fit_start(const std::string& kind, const Panel& returns, const std::string& file,
+                     std::ostream& out);
+void print_fit_done(const std::string& summary, double seconds, const std::string& dir,
+                    std::ostream& out);
 int run_fit(const FitArgs& args, std::ostream& out);
 void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out);
 
@@ -83,6 +89,8 @@ struct GenerateArgs {
   bool quiet = false;
 };
 int run_generate(const GenerateArgs& args, std::ostream& out);
+void print_generated(const pipeline::GenerateResult& generated, const std::string& npy,
+                     const std::string& csv, std::ostream& out);
 void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& out);
 
 struct RiskVarArgs {
@@ -118,6 +126,9 @@ struct RiskBacktestArgs {
   std::string json, csv;
 };
 int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out);
+void print_var_backtest_header(const Panel& returns, const risk::VarBacktestOptions& options,
+                               std::ostream& out);
+void print_var_backtest_row(const risk::VarBacktestResult& result, std::ostream& out);
 void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, int& code,
               std::ostream& out);
 
@@ -152,6 +163,7 @@ struct EvaluateArgs {
   long posthoc_iterations = 2000;
 };
 int run_evaluate(const EvaluateArgs& args, std::ostream& out);
+void print_comparison(const pipeline::EvaluateResult& evaluation, std::ostream& out);
 void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& out);
 
 struct RunArgs {

@@ -1,7 +1,5 @@
 // fingen evaluate: held-out real returns vs the scenarios of one or more models, side by side.
-#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -10,57 +8,15 @@
 
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
-#include "fingen/core/io.hpp"
 #include "fingen/eval/comparison.hpp"
-#include "fingen/eval/fidelity.hpp"
-#include "fingen/eval/posthoc.hpp"
-#include "run_support.hpp"
+#include "fingen/pipeline/stages.hpp"
 
 namespace fingen::cli {
 
-namespace {
-// --names, or the scenario files' stems.
-std::vector<std::string> model_names(const EvaluateArgs& args) {
-  std::vector<std::string> names = args.names;
-  if (names.empty())
-    for (const auto& f : args.scenarios) {
-      std::string stem = f.substr(f.find_last_of('/') + 1);
-      names.push_back(stem.substr(0, stem.find_last_of('.')));
-    }
-  FG_REQUIRE(names.size() == args.scenarios.size(), "{} names for {} scenario files", names.size(),
-             args.scenarios.size());
-  return names;
-}
-
-// The fidelity report of every scenario file (with the post-hoc scores when asked for), side by
-// side.
-eval::Comparison compare_scenarios(const EvaluateArgs& args, const std::vector<std::string>& names,
-                                   const Panel& real, const Panel& train) {
-  std::vector<eval::FidelityReport> reports;
-  double trtr =
-      std::numeric_limits<double>::quiet_NaN();  // predictive score when trained on real windows
-  for (const auto& f : args.scenarios) {
-    Scenarios s = read_scenarios_npy(f);
-    FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
-               real.cols(), fmt::join(real.names, ", "));
-    reports.push_back(eval::evaluate_fidelity(real, s, train, eval::FidelityOptions()));
-    if (args.posthoc_window > 0) {
-      // TimeGAN's post-hoc scores on windows (eval/posthoc.hpp).
-      const auto [rw, sw] = eval::posthoc_windows(real, s, args.posthoc_window);
-      const eval::PosthocScores ph =
-          eval::posthoc_scores(rw, sw, eval::PosthocOptions().iterations(args.posthoc_iterations));
-      const double nan = std::numeric_limits<double>::quiet_NaN();
-      reports.back().metrics.push_back({"discriminative_score", ph.discriminative, nan});
-      reports.back().metrics.push_back({"predictive_score", ph.predictive_tstr, nan});
-      trtr = ph.predictive_trtr;
-    }
-  }
-  return eval::compare_models(names, reports, trtr);
-}
-
 // Table: metrics as rows, models as columns, the best in each row marked with '*'.
-void print_comparison(const eval::Comparison& c, const Panel& real, const Panel& train,
-                      std::ostream& out) {
+void print_comparison(const pipeline::EvaluateResult& e, std::ostream& out) {
+  const eval::Comparison& c = e.comparison;
+  const Panel &real = e.real, &train = e.train;
   out << fmt::format(
       "held-out real data: {} {} .. {} ({} days); training part for memorisation: {} days\n",
       fmt::join(real.names, "+"), format_index(real.kind, real.index.front()),
@@ -88,26 +44,21 @@ void print_comparison(const eval::Comparison& c, const Panel& real, const Panel&
     out << '\n';
   }
 }
-}  // namespace
 
 int run_evaluate(const EvaluateArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.scenarios.empty(), "no --scenarios given");
     FG_REQUIRE(!args.start.empty(), "--start (first date of the held-out period) is required");
-    const std::vector<std::string> names = model_names(args);
-    const ReturnsSource all{args.real, args.series, args.returns, "log", "", args.end};
-    const Panel everything = load_returns(all);
-    const std::size_t split = data::split_row(everything, args.start, "--start");
-    const Panel train = everything.slice_rows(0, split),
-                real = everything.slice_rows(split, everything.rows());
-    const eval::Comparison comparison = compare_scenarios(args, names, real, train);
-    print_comparison(comparison, real, train, out);
-    if (!args.json.empty()) {
-      nlohmann::json sections = eval::metrics_json(comparison);
-      sections["real"] = describe_data(all, real);
-      sections["scenarios"] = args.scenarios;
-      write_manifest(args.json, "evaluate", sections);
-    }
+    pipeline::EvaluateRequest req;
+    req.data = {args.real, args.series, args.returns, "log", "", args.end};
+    req.test_start = args.start;
+    req.what = "--start";
+    req.scenario_files = args.scenarios;
+    req.names = args.names;
+    req.posthoc_window = args.posthoc_window;
+    req.posthoc_iterations = args.posthoc_iterations;
+    req.json_out = args.json;
+    print_comparison(pipeline::evaluate_scenarios(req), out);
     return static_cast<int>(kOk);
   });
 }

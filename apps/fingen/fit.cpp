@@ -1,5 +1,4 @@
 // fingen fit: fit a scenario generator on the returns of a data file and save it to a directory.
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -10,8 +9,8 @@
 
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
+#include "fingen/pipeline/stages.hpp"
 #include "fingen/scenario/generator.hpp"
-#include "run_support.hpp"
 
 namespace fingen::cli {
 
@@ -37,15 +36,17 @@ void print_progress(const scenario::FitProgress& p) {
   std::cerr << line << '\n';
 }
 
-namespace {
-std::unique_ptr<scenario::ScenarioGenerator> make_model(const FitArgs& args) {
-  const scenario::GeneratorKind& k = scenario::generator_kind(args.model);
-  nlohmann::json options = args.options.is_null() ? nlohmann::json::object() : args.options;
-  options.update(
-      parse_option_assignments(args.set, k.options, fmt::format("{} options", args.model)));
-  return scenario::make_generator(args.model, options, fmt::format("{} options", args.model));
+void print_fit_start(const std::string& kind, const Panel& r, const std::string& file,
+                     std::ostream& out) {
+  out << fmt::format("fitting {} on {} returns of {} series ({} .. {}) from {}\n", kind, r.rows(),
+                     r.cols(), format_index(r.kind, r.index.front()),
+                     format_index(r.kind, r.index.back()), file);
 }
-}  // namespace
+
+void print_fit_done(const std::string& summary, double seconds, const std::string& dir,
+                    std::ostream& out) {
+  out << summary << fmt::format("fitted in {:.2f} s; saved to {}/\n", seconds, dir);
+}
 
 int run_fit(const FitArgs& args, std::ostream& out) {
   return guarded([&] {
@@ -54,42 +55,26 @@ int run_fit(const FitArgs& args, std::ostream& out) {
       return static_cast<int>(kOk);
     }
     FG_REQUIRE(!args.out.empty(), "no output directory given (--out)");
-    auto generator = make_model(args);  // validates the options before reading data
+    const scenario::GeneratorKind& kind = scenario::generator_kind(args.model);
+    pipeline::FitRequest req;
+    req.kind = args.model;
+    req.options = args.options.is_null() ? nlohmann::json::object() : args.options;
+    req.options.update(
+        parse_option_assignments(args.set, kind.options, fmt::format("{} options", args.model)));
+    // Checked here too so that the messages name the flags; fit_model checks the same.
+    scenario::make_generator(args.model, req.options, fmt::format("{} options", args.model));
     FG_REQUIRE(!args.resume || std::filesystem::exists(args.out + "/checkpoints/last.pt"),
                "--resume: no checkpoint in {}/checkpoints", args.out);
     FG_REQUIRE(!args.data.empty(), "no data file given (--data)");
-    const ReturnsSource source{args.data,        args.series, args.returns,
-                               args.return_kind, args.start,  args.end};
-    const Panel r = load_returns(source);
-    if (!args.quiet)
-      out << fmt::format("fitting {} on {} returns of {} series ({} .. {}) from {}\n", args.model,
-                         r.rows(), r.cols(), format_index(r.kind, r.index.front()),
-                         format_index(r.kind, r.index.back()), args.data);
-    OutputDir out_dir(args.out);  // GAN checkpoints go here during training; removed if left empty
-    scenario::FitControl control;
-    control.checkpoint_dir = args.out + "/checkpoints";
-    control.resume = args.resume;
-    if (!args.quiet) control.progress = print_progress;
-    generator->set_fit_control(control);
-    const auto t0 = std::chrono::steady_clock::now();
-    generator->fit(r);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    generator->save(args.out);
-    const std::string summary = generator->summary();
-    write_manifest(args.out + "/manifest.json", "fit",
-                   {{"options",
-                     {{"model", args.model},
-                      {"model_options", generator->options()},
-                      {"resume", args.resume},
-                      {"start", args.start},
-                      {"end", args.end}}},
-                    {"data", describe_data(source, r)},
-                    {"fit_seconds", seconds},
-                    {"summary", summary}});
-    out_dir.keep();
-    if (!args.quiet)
-      out << summary << fmt::format("fitted in {:.2f} s; saved to {}/\n", seconds, args.out);
+    req.data = {args.data, args.series, args.returns, args.return_kind, args.start, args.end};
+    req.out = args.out;
+    req.resume = args.resume;
+    if (!args.quiet) {
+      req.progress = print_progress;
+      req.on_data = [&](const Panel& r) { print_fit_start(args.model, r, args.data, out); };
+    }
+    const pipeline::FitResult fitted = pipeline::fit_model(req);
+    if (!args.quiet) print_fit_done(fitted.summary, fitted.seconds, args.out, out);
     return static_cast<int>(kOk);
   });
 }

@@ -1,81 +1,40 @@
 // fingen generate: scenarios from a fitted model, written as .npy (and optionally CSV).
 #include <algorithm>
-#include <chrono>
 
 #include <fmt/format.h>
-#include <omp.h>
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "fingen/core/checked.hpp"
 #include "fingen/core/error.hpp"
-#include "fingen/core/io.hpp"
-#include "fingen/scenario/generator.hpp"
-#include "run_support.hpp"
+#include "fingen/pipeline/stages.hpp"
 
 namespace fingen::cli {
 
-namespace {
-// The fit's manifest (data file, checksum, options) when the model directory has one.
-nlohmann::json fit_manifest(const std::string& dir) {
-  try {
-    const auto j = nlohmann::json::parse(read_file(dir + "/manifest.json"));
-    return {{"data", j.value("data", nlohmann::json())},
-            {"options", j.value("options", nlohmann::json())}};
-  } catch (const std::exception&) {
-    return nullptr;  // a model saved by the library, not by `fingen fit`
-  }
+void print_generated(const pipeline::GenerateResult& g, const std::string& npy,
+                     const std::string& csv, std::ostream& out) {
+  const Scenarios& s = g.scenarios;
+  out << fmt::format(
+      "{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s); wrote {}{}\n",
+      g.kind, s.paths, s.horizon, s.assets, g.seconds,
+      static_cast<double>(s.paths) / std::max(g.seconds, 1e-9), npy,
+      csv.empty() ? "" : " and " + csv);
 }
-}  // namespace
 
 int run_generate(const GenerateArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(args.paths > 0, "--paths must be positive");
     FG_REQUIRE(args.horizon > 0, "--horizon must be positive");
-    // At most 2e9 values (16 GB of float64) per run; products are checked so they cannot wrap.
-    constexpr std::size_t kMaxValues = 2'000'000'000ULL;
-    const std::size_t steps = checked_mul(args.paths, args.horizon, "--paths x --horizon");
-    FG_REQUIRE(steps <= kMaxValues, "{} paths x {} steps is too many values (at most {})",
-               args.paths, args.horizon, kMaxValues);
     FG_REQUIRE(args.threads >= 0, "--threads must be >= 0");
-    if (args.threads > 0) omp_set_num_threads(args.threads);
-    const auto generator = scenario::load_generator(args.model);
-    const std::size_t values = checked_mul(
-        steps, std::max<std::size_t>(generator->names().size(), 1), "--paths x --horizon x series");
-    FG_REQUIRE(values <= kMaxValues,
-               "{} paths x {} steps x {} series is too many values (at most {})", args.paths,
-               args.horizon, generator->names().size(), kMaxValues);
-    const auto t0 = std::chrono::steady_clock::now();
-    const Scenarios s = generator->generate(args.paths, args.horizon, args.seed);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    // The scenarios, their CSV and their manifest appear together or not at all.
-    AtomicFiles files;
-    files.add(args.out, npy_bytes(s));
-    if (!args.csv.empty()) files.add(args.csv, scenarios_csv(s));
-    files.add(manifest_path_for(args.out),
-              manifest_text("generate",
-                            {{"options",
-                              {{"model_dir", args.model},
-                               {"paths", args.paths},
-                               {"horizon", args.horizon},
-                               {"seed", args.seed},
-                               {"threads", args.threads}}},
-                             {"model", generator->kind()},
-                             {"fit", fit_manifest(args.model)},
-                             {"model_sha256", sha256_file(args.model + "/model.json")},
-                             {"shape", {s.paths, s.horizon, s.assets}},
-                             {"names", s.names},
-                             {"values", "per-period returns of the kind the model was fitted on"},
-                             {"generate_seconds", seconds}}));
-    files.commit();
-    if (!args.quiet)
-      out << fmt::format(
-          "{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s); wrote "
-          "{}{}\n",
-          generator->kind(), s.paths, s.horizon, s.assets, seconds,
-          static_cast<double>(s.paths) / std::max(seconds, 1e-9), args.out,
-          args.csv.empty() ? "" : " and " + args.csv);
+    pipeline::GenerateRequest req;
+    req.model_dir = args.model;
+    req.paths = args.paths;
+    req.horizon = args.horizon;
+    req.seed = args.seed;
+    req.threads = args.threads;
+    req.out = args.out;
+    req.csv = args.csv;
+    const pipeline::GenerateResult g = pipeline::generate_scenarios(req);
+    if (!args.quiet) print_generated(g, args.out, args.csv, out);
     return static_cast<int>(kOk);
   });
 }

@@ -10,25 +10,17 @@
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/outputs.hpp"
+#include "fingen/data/load.hpp"
+#include "fingen/pipeline/stages.hpp"
 #include "fingen/risk/measures.hpp"
 #include "fingen/risk/stress.hpp"
 #include "fingen/risk/var_backtest.hpp"
-#include "run_support.hpp"
 
 namespace fingen::cli {
 
 namespace {
-std::vector<double> weights_or_equal(const std::vector<double>& w, std::size_t assets) {
-  if (w.empty()) return std::vector<double>(assets, 1.0 / static_cast<double>(assets));
-  FG_REQUIRE(w.size() == assets, "{} weights given for {} series", w.size(), assets);
-  for (double v : w) FG_REQUIRE(std::isfinite(v), "weights must be finite numbers");
-  return w;
-}
-nlohmann::json json_number(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-}
-
-ReturnsSource source_of(const PortfolioDataArgs& p) {
+data::ReturnsSource source_of(const PortfolioDataArgs& p) {
   return {p.data, p.series, p.returns, "log", p.start, p.end};
 }
 
@@ -49,7 +41,7 @@ int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.levels.empty(), "no --level given");
     const Scenarios s = read_scenarios_npy(args.scenarios);
-    const std::vector<double> w = weights_or_equal(args.weights, s.assets);
+    const std::vector<double> w = risk::portfolio_weights(args.weights, s.assets);
     const std::vector<double> losses = risk::scenario_losses(s, w, args.horizon, !args.simple);
     nlohmann::json rows = nlohmann::json::array();
     out << fmt::format(
@@ -84,79 +76,48 @@ int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
   });
 }
 
+void print_var_backtest_header(const Panel& r, const risk::VarBacktestOptions& o,
+                               std::ostream& out) {
+  out << fmt::format(
+      "rolling {:.4g} VaR/ES backtest of {} ({} days {} .. {}), window {}, refit every {} days\n",
+      o.level(), fmt::join(r.names, "+"), r.rows() - o.window(),
+      format_index(r.kind, r.index[std::min(o.window(), r.rows() - 1)]),
+      format_index(r.kind, r.index.back()), o.window(), o.refit());
+  out << fmt::format("{:<11} {:>5} {:>6} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8}  {}\n",
+                     "model", "exc", "expect", "rate%", "p_Kupiec", "p_indep", "p_cc", "zone",
+                     "p_McNF", "Z2", "seconds", "verdict (5%)");
+}
+
+void print_var_backtest_row(const risk::VarBacktestResult& b, std::ostream& out) {
+  const auto& t = b.tests;
+  out << fmt::format(
+      "{:<11} {:>5} {:>6.1f} {:>7.3f} {:>8.4f} {:>8.4f} {:>8.4f} {:>7} {:>8.4f} {:>7.3f} "
+      "{:>8.1f}  {}\n",
+      b.model, t.exceptions, static_cast<double>(t.n) * (1 - b.level),
+      100.0 * static_cast<double>(t.exceptions) / static_cast<double>(t.n), t.p_pof, t.p_ind,
+      t.p_cc, t.zone, b.es.mf_p, b.es.z2, b.seconds, risk::passes(t, 0.05) ? "passes" : "rejected");
+}
+
 int run_risk_backtest(const RiskBacktestArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.models.empty(), "no --model given");
-    const auto known = risk::var_model_names();
-    for (const auto& m : args.models)
-      FG_REQUIRE(std::find(known.begin(), known.end(), m) != known.end(),
-                 "unknown risk model '{}': expected {}", m, fmt::join(known, ", "));
-    const ReturnsSource source = source_of(args.portfolio);
-    const Panel r = load_returns(source);
-    const std::vector<double> w = weights_or_equal(args.portfolio.weights, r.cols());
-    const auto options = risk::VarBacktestOptions()
-                             .window(args.window)
-                             .refit(args.refit)
-                             .level(args.level)
-                             .scenarios(args.scenarios)
-                             .seed(args.seed);
-    out << fmt::format(
-        "rolling {:.4g} VaR/ES backtest of {} ({} days {} .. {}), window {}, refit every {} days\n",
-        args.level, fmt::join(r.names, "+"), r.rows() - args.window,
-        format_index(r.kind, r.index[std::min(args.window, r.rows() - 1)]),
-        format_index(r.kind, r.index.back()), args.window, args.refit);
-    out << fmt::format("{:<11} {:>5} {:>6} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8} {:>7} {:>8}  {}\n",
-                       "model", "exc", "expect", "rate%", "p_Kupiec", "p_indep", "p_cc", "zone",
-                       "p_McNF", "Z2", "seconds", "verdict (5%)");
-    nlohmann::json results = nlohmann::json::array();
-    std::vector<risk::VarBacktestResult> backtests;
-    for (const auto& m : args.models) {
-      const risk::VarBacktestResult& b =
-          backtests.emplace_back(risk::var_backtest(r, w, m, options));
-      const auto& t = b.tests;
-      const bool pass = risk::passes(t, 0.05);
-      out << fmt::format(
-          "{:<11} {:>5} {:>6.1f} {:>7.3f} {:>8.4f} {:>8.4f} {:>8.4f} {:>7} {:>8.4f} {:>7.3f} "
-          "{:>8.1f}  {}\n",
-          m, t.exceptions, static_cast<double>(t.n) * (1 - args.level),
-          100.0 * static_cast<double>(t.exceptions) / static_cast<double>(t.n), t.p_pof, t.p_ind,
-          t.p_cc, t.zone, b.es.mf_p, b.es.z2, b.seconds, pass ? "passes" : "rejected");
-      results.push_back({{"model", m},
-                         {"days", t.n},
-                         {"exceptions", t.exceptions},
-                         {"expected", static_cast<double>(t.n) * (1 - args.level)},
-                         {"kupiec", {{"lr", t.lr_pof}, {"p_value", t.p_pof}}},
-                         {"christoffersen_independence",
-                          {{"lr", t.lr_ind},
-                           {"p_value", t.p_ind},
-                           {"n00", t.n00},
-                           {"n01", t.n01},
-                           {"n10", t.n10},
-                           {"n11", t.n11}}},
-                         {"conditional_coverage", {{"lr", t.lr_cc}, {"p_value", t.p_cc}}},
-                         {"traffic_light", {{"zone", t.zone}, {"binomial_cdf", t.binomial_cdf}}},
-                         {"mcneil_frey",
-                          {{"exceptions", b.es.exceptions},
-                           {"t", json_number(b.es.mf_t)},
-                           {"p_value", json_number(b.es.mf_p)}}},
-                         {"acerbi_szekely_z2", b.es.z2},
-                         {"passes_at_5pct", pass},
-                         {"seconds", b.seconds}});
-    }
-    if (!args.csv.empty()) risk::write_var_backtest_days_csv(args.csv, backtests);
-    if (!args.json.empty())
-      write_manifest(
-          args.json, "risk backtest",
-          {{"data", describe_data(source, r)},
-           {"options",
-            {{"weights", w},
-             {"window", args.window},
-             {"refit", args.refit},
-             {"level", args.level},
-             {"scenarios", args.scenarios},
-             {"seed", args.seed}}},
-           {"loss_convention", "loss = -(portfolio simple return); exception when loss > VaR"},
-           {"results", results}});
+    pipeline::VarBacktestRequest req;
+    req.data = source_of(args.portfolio);
+    req.weights = args.portfolio.weights;
+    req.models = args.models;
+    req.options = risk::VarBacktestOptions()
+                      .window(args.window)
+                      .refit(args.refit)
+                      .level(args.level)
+                      .scenarios(args.scenarios)
+                      .seed(args.seed);
+    req.json_out = args.json;
+    req.days_csv = args.csv;
+    req.on_data = [&](const Panel& r, const std::vector<double>&) {
+      print_var_backtest_header(r, req.options, out);
+    };
+    req.on_result = [&](const risk::VarBacktestResult& b) { print_var_backtest_row(b, out); };
+    pipeline::run_var_backtests(req);
     return static_cast<int>(kOk);
   });
 }
@@ -232,11 +193,11 @@ namespace fingen::cli {
 
 int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
   return guarded([&] {
-    const ReturnsSource source = source_of(args.portfolio);
-    const Panel r = load_returns(source);
-    const std::vector<double> w = weights_or_equal(args.portfolio.weights, r.cols());
+    const data::ReturnsSource source = source_of(args.portfolio);
+    const Panel r = data::load_returns(source);
+    const std::vector<double> w = risk::portfolio_weights(args.portfolio.weights, r.cols());
     nlohmann::json report{
-        {"data", describe_data(source, r)}, {"weights", w}, {"level", args.level}};
+        {"data", data::describe_data(source, r)}, {"weights", w}, {"level", args.level}};
 
     // (a) The worst historical periods.
     const auto worst = risk::worst_windows(r, w, args.days, args.worst);

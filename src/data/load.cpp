@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
 #include "fingen/data/clean.hpp"
 #include "fingen/data/readers.hpp"
 #include "fingen/data/transform.hpp"
@@ -59,6 +60,17 @@ std::size_t split_row(const Panel& p, const std::string& date, const std::string
                                             p.index.begin());
   FG_REQUIRE(row > 0 && row < p.rows(), "{} {} leaves no training or no held-out data", what, date);
   return row;
+}
+
+nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns) {
+  return {{"file", source.file},
+          {"sha256", sha256_file(source.file)},
+          {"values", source.returns ? "returns" : "prices"},
+          {"return_kind", source.return_kind},
+          {"rows", returns.rows()},
+          {"first", format_index(returns.kind, returns.index.front())},
+          {"last", format_index(returns.kind, returns.index.back())},
+          {"series", returns.names}};
 }
 
 }  // namespace fingen::data

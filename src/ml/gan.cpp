@@ -724,13 +724,7 @@ void GanGenerator::save(const std::string& dir) const {
   torch::serialize::OutputArchive archive;
   m.G->save(archive);
   save_archive_atomic(archive, dir + "/generator.pt");
-  std::string csv = "step,d_loss,g_loss,wasserstein,validation,seconds\n";
-  for (const auto& r : m.log)
-    csv +=
-        fmt::format("{},{},{},{},{},{}\n", r.step, r.d_loss, r.g_loss,
-                    std::isnan(r.wasserstein) ? std::string() : fmt::format("{}", r.wasserstein),
-                    r.validation < 0 ? std::string() : fmt::format("{}", r.validation), r.seconds);
-  write_file_atomic(dir + "/train_log.csv", csv);
+  write_file_atomic(dir + "/" + scenario::kTrainLogFile, scenario::train_log_csv(m.log));
   file.write(dir);
 }
 

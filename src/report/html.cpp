@@ -70,32 +70,6 @@ Panel held_out(const json& manifest) {
                              manifest.at("test_start").get<std::string>(), ""});
 }
 
-// What the report shows of a run directory: its manifest, models, held-out data and metrics.
-struct RunInputs {
-  std::string dir;
-  json manifest;
-  std::vector<std::string> names;  ///< the models, each with scenarios/NAME.npy
-  eval::Comparison metrics;
-  Panel real;  ///< held-out real returns
-};
-
-RunInputs load_run(const std::string& run_dir) {
-  RunInputs in;
-  in.dir = run_dir;
-  in.manifest = read_json(run_dir + "/manifest.json");
-  in.names = in.manifest.at("models").get<std::vector<std::string>>();
-  for (const auto& name : in.names) {  // each becomes scenarios/NAME.npy
-    try {
-      validate_name(name, "model name");
-    } catch (const Error& e) {
-      throw_input_error({run_dir + "/manifest.json", 0, {}}, e.what());
-    }
-  }
-  in.metrics = eval::read_metrics_json(run_dir + "/metrics.json", in.names);
-  in.real = held_out(in.manifest);
-  return in;
-}
-
 struct Chart {
   std::string title;
   json spec;
@@ -326,23 +300,15 @@ std::vector<Chart> curve_charts(const std::vector<std::string>& names,
 
 // --- GAN training losses (models/NAME/train_log.csv: step, discriminator, generator). ---
 
-json gan_losses(const std::string& run_dir, const std::vector<std::string>& names) {
+json gan_losses(const RunData& run) {
   json losses = json::array();
-  for (const auto& name : names) {
-    const std::string log = run_dir + "/models/" + name + "/train_log.csv";
-    if (!std::filesystem::exists(log)) continue;
-    const data::CsvDocument doc = data::CsvDocument::open(log);
-    data::CsvRow row;
-    data::CsvCursor cur = doc.rows();
-    while (cur.next(row)) {
-      double step = 0, d = 0, g = 0;
-      if (!data::parse_double(row.fields[0], step) || !data::parse_double(row.fields[1], d) ||
-          !data::parse_double(row.fields[2], g))
-        continue;
-      losses.push_back({{"step", step}, {"loss", d}, {"series", name + " discriminator"}});
-      losses.push_back({{"step", step}, {"loss", g}, {"series", name + " generator"}});
+  for (const auto& [name, log] : run.training)
+    for (const auto& r : log) {
+      if (!std::isfinite(r.d_loss) || !std::isfinite(r.g_loss)) continue;
+      const double step = static_cast<double>(r.step);
+      losses.push_back({{"step", step}, {"loss", r.d_loss}, {"series", name + " discriminator"}});
+      losses.push_back({{"step", step}, {"loss", r.g_loss}, {"series", name + " generator"}});
     }
-  }
   return losses;
 }
 
@@ -375,23 +341,18 @@ Chart var_backtest_chart(const std::vector<risk::VarBacktestDayRecord>& days) {
            {"spec", {{"width", 800}, {"height", 120}, {"layer", layers}}}}};
 }
 
-// The test results of backtest.json as an HTML table.
-std::string backtest_table(const json& res) {
+// The test results of the VaR backtest as an HTML table.
+std::string backtest_table(const std::vector<risk::VarBacktestSummary>& tests) {
   std::string table =
       "<table><tr><th>model</th><th>days</th><th>exceptions</th><th>expected</th><th>p "
       "Kupiec</th><th>p independence</th><th>p cond. coverage</th><th>zone</th><th>passes "
       "(5%)</th></tr>";
-  for (const auto& r : res.at("results"))
+  for (const auto& r : tests)
     table += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}</td><td>{:.4f}</td><td>{:.4f}</"
         "td><td>{:.4f}</td><td>{}</td><td>{}</td></tr>",
-        escape_html(r.at("model").get<std::string>()), r.at("days").get<long>(),
-        r.at("exceptions").get<long>(), r.at("expected").get<double>(),
-        r.at("kupiec").at("p_value").get<double>(),
-        r.at("christoffersen_independence").at("p_value").get<double>(),
-        r.at("conditional_coverage").at("p_value").get<double>(),
-        escape_html(r.at("traffic_light").at("zone").get<std::string>()),
-        r.at("passes_at_5pct").get<bool>() ? "yes" : "no");
+        escape_html(r.model), r.days, r.exceptions, r.expected, r.p_kupiec, r.p_independence,
+        r.p_conditional_coverage, escape_html(r.zone), r.passes ? "yes" : "no");
   return table + "</table>";
 }
 
@@ -401,12 +362,18 @@ std::string number_cell(double v, const char* missing) {
   return std::isfinite(v) ? fmt::format("{:.5g}", v) : missing;
 }
 
+// Rows sorted by metric name (the order of metrics.json), whichever order the comparison has.
 std::string metrics_table(const eval::Comparison& metrics) {
   const auto& names = metrics.names;
   std::string table = "<table><tr><th>metric</th><th>real</th>";
   for (const auto& n : names) table += "<th>" + escape_html(n) + "</th>";
   table += "</tr>";
-  for (const auto& row : metrics.rows) {
+  std::vector<const eval::ComparisonRow*> rows;
+  for (const auto& row : metrics.rows) rows.push_back(&row);
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto* a, const auto* b) { return a->key < b->key; });
+  for (const auto* r : rows) {
+    const eval::ComparisonRow& row = *r;
     table +=
         "<tr><td>" + escape_html(row.key) + "</td><td>" + number_cell(row.target, "-") + "</td>";
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -447,7 +414,7 @@ struct Sections {
   std::vector<Chart> charts;
 };
 
-std::string page(const RunInputs& in, const Sections& sections, const std::string& js) {
+std::string page(const RunData& in, const Sections& sections, const std::string& js) {
   std::string body;
   json specs = json::array();
   for (std::size_t i = 0; i < sections.charts.size(); ++i) {
@@ -493,23 +460,22 @@ std::string page(const RunInputs& in, const Sections& sections, const std::strin
 }
 
 // Every chart and table of the run, in page order.
-Sections build_sections(const RunInputs& in) {
+Sections build_sections(const RunData& in) {
+  FG_REQUIRE(in.scenarios.size() == in.names.size(), "{} scenario sets for {} models",
+             in.scenarios.size(), in.names.size());
+  FG_REQUIRE(in.real.rows() > 0 && in.real.cols() > 0, "no held-out data to report against");
   Sections out;
   Distributions dist(in.real);
-  for (const auto& name : in.names)
-    dist.add_model(name, read_scenarios_npy(in.dir + "/scenarios/" + name + ".npy"));
+  for (std::size_t i = 0; i < in.names.size(); ++i) dist.add_model(in.names[i], in.scenarios[i]);
   out.charts = {dist.sample_paths_chart(in.real.names.front()), dist.fan_chart(),
                 dist.density_chart(), dist.qq_chart()};
   for (Chart& c : curve_charts(in.names, in.metrics)) out.charts.push_back(std::move(c));
-  const json losses = gan_losses(in.dir, in.names);
+  const json losses = gan_losses(in);
   if (!losses.empty())
     out.charts.push_back(line_chart("GAN training losses", losses, "step", "loss", 280,
                                     {{"type", "line"}, {"strokeWidth", 1}}));
-  if (std::filesystem::exists(in.dir + "/backtest_days.csv")) {
-    out.charts.push_back(
-        var_backtest_chart(risk::read_var_backtest_days_csv(in.dir + "/backtest_days.csv")));
-    out.backtest_table = backtest_table(read_json(in.dir + "/backtest.json"));
-  }
+  if (!in.var_days.empty()) out.charts.push_back(var_backtest_chart(in.var_days));
+  if (!in.var_tests.empty()) out.backtest_table = backtest_table(in.var_tests);
   out.metrics_table = metrics_table(in.metrics);
   return out;
 }
@@ -534,12 +500,48 @@ std::string default_assets_dir() {
   return FINGEN_VEGA_DIR;
 }
 
+RunData read_run(const std::string& run_dir) {
+  RunData in;
+  in.dir = run_dir;
+  in.manifest = read_json(run_dir + "/manifest.json");
+  const std::string manifest_file = run_dir + "/manifest.json";
+  try {
+    in.names = in.manifest.at("models").get<std::vector<std::string>>();
+  } catch (const json::exception& e) {
+    throw_input_error({manifest_file, 0, {}}, fmt::format("no list of models: {}", e.what()));
+  }
+  for (const auto& name : in.names) {  // each becomes scenarios/NAME.npy
+    try {
+      validate_name(name, "model name");
+    } catch (const Error& e) {
+      throw_input_error({manifest_file, 0, {}}, e.what());
+    }
+    in.scenarios.push_back(read_scenarios_npy(run_dir + "/scenarios/" + name + ".npy"));
+    const std::string log = run_dir + "/models/" + name + "/" + scenario::kTrainLogFile;
+    if (std::filesystem::exists(log)) in.training.emplace_back(name, scenario::read_train_log(log));
+  }
+  in.metrics = eval::read_metrics_json(run_dir + "/metrics.json", in.names);
+  try {
+    in.real = held_out(in.manifest);
+  } catch (const json::exception& e) {
+    throw_input_error({manifest_file, 0, {}}, fmt::format("no data section: {}", e.what()));
+  }
+  if (std::filesystem::exists(run_dir + "/backtest_days.csv")) {
+    in.var_days = risk::read_var_backtest_days_csv(run_dir + "/backtest_days.csv");
+    in.var_tests = risk::read_var_backtest_json(run_dir + "/backtest.json");
+  }
+  return in;
+}
+
+int write_report(const RunData& run, const std::string& out_html, const std::string& assets_dir) {
+  const Sections sections = build_sections(run);
+  write_file_atomic(out_html, page(run, sections, inline_scripts(assets_dir)));
+  return static_cast<int>(sections.charts.size());
+}
+
 int write_run_report(const std::string& run_dir, const std::string& out_html,
                      const std::string& assets_dir) {
-  const RunInputs in = load_run(run_dir);
-  const Sections sections = build_sections(in);
-  write_file_atomic(out_html, page(in, sections, inline_scripts(assets_dir)));
-  return static_cast<int>(sections.charts.size());
+  return write_report(read_run(run_dir), out_html, assets_dir);
 }
 
 }  // namespace fingen::report

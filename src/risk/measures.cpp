@@ -148,4 +148,12 @@ std::vector<double> historical_losses(const Panel& returns, const std::vector<do
   return scenario_losses(s, weights, horizon, log_returns);
 }
 
+std::vector<double> portfolio_weights(const std::vector<double>& weights, std::size_t assets) {
+  FG_REQUIRE(assets > 0, "no series to weight");
+  if (weights.empty()) return std::vector<double>(assets, 1.0 / static_cast<double>(assets));
+  FG_REQUIRE(weights.size() == assets, "{} weights given for {} series", weights.size(), assets);
+  for (double v : weights) FG_REQUIRE(std::isfinite(v), "weights must be finite numbers");
+  return weights;
+}
+
 }  // namespace fingen::risk

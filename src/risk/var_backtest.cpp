@@ -398,6 +398,15 @@ void write_var_backtest_days_csv(const std::string& path,
   write_file_atomic(path, csv);
 }
 
+std::vector<VarBacktestDayRecord> day_records(const std::vector<VarBacktestResult>& results) {
+  std::vector<VarBacktestDayRecord> out;
+  for (const auto& b : results)
+    for (const auto& d : b.days)
+      out.push_back({b.model, format_index(b.index_kind, d.index), d.loss, d.var, d.es, d.sigma,
+                     d.exception});
+  return out;
+}
+
 std::vector<VarBacktestDayRecord> read_var_backtest_days_csv(const std::string& path) {
   const data::CsvDocument doc = data::CsvDocument::open(path);
   std::vector<std::size_t> at(kColumns);
@@ -429,6 +438,66 @@ std::vector<VarBacktestDayRecord> read_var_backtest_days_csv(const std::string& 
                         fmt::format("expected 0 or 1, found '{}'", e));
     d.exception = e == "1";
     out.push_back(std::move(d));
+  }
+  return out;
+}
+
+namespace {
+nlohmann::json json_number(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+}
+}  // namespace
+
+nlohmann::json var_backtest_json(const VarBacktestResult& b) {
+  const ExceptionTests& t = b.tests;
+  return {
+      {"model", b.model},
+      {"days", t.n},
+      {"exceptions", t.exceptions},
+      {"expected", static_cast<double>(t.n) * (1 - b.level)},
+      {"kupiec", {{"lr", json_number(t.lr_pof)}, {"p_value", json_number(t.p_pof)}}},
+      {"christoffersen_independence",
+       {{"lr", json_number(t.lr_ind)},
+        {"p_value", json_number(t.p_ind)},
+        {"n00", t.n00},
+        {"n01", t.n01},
+        {"n10", t.n10},
+        {"n11", t.n11}}},
+      {"conditional_coverage", {{"lr", json_number(t.lr_cc)}, {"p_value", json_number(t.p_cc)}}},
+      {"traffic_light", {{"zone", t.zone}, {"binomial_cdf", json_number(t.binomial_cdf)}}},
+      {"mcneil_frey",
+       {{"exceptions", b.es.exceptions},
+        {"t", json_number(b.es.mf_t)},
+        {"p_value", json_number(b.es.mf_p)}}},
+      {"acerbi_szekely_z2", json_number(b.es.z2)},
+      {"passes_at_5pct", passes(t, 0.05)},
+      {"seconds", b.seconds}};
+}
+
+VarBacktestSummary summarize(const VarBacktestResult& b) {
+  const ExceptionTests& t = b.tests;
+  return {b.model,        t.n,     t.exceptions, static_cast<double>(t.n) * (1 - b.level),
+          t.p_pof,        t.p_ind, t.p_cc,       t.zone,
+          passes(t, 0.05)};
+}
+
+std::vector<VarBacktestSummary> read_var_backtest_json(const std::string& path) {
+  std::vector<VarBacktestSummary> out;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(read_file(path));
+    const auto p_value = [](const nlohmann::json& test) {
+      const nlohmann::json& p = test.at("p_value");
+      return p.is_null() ? std::numeric_limits<double>::quiet_NaN() : p.get<double>();
+    };
+    for (const auto& r : j.at("results"))
+      out.push_back({r.at("model").get<std::string>(), r.at("days").get<std::size_t>(),
+                     r.at("exceptions").get<std::size_t>(), r.at("expected").get<double>(),
+                     p_value(r.at("kupiec")), p_value(r.at("christoffersen_independence")),
+                     p_value(r.at("conditional_coverage")),
+                     r.at("traffic_light").at("zone").get<std::string>(),
+                     r.at("passes_at_5pct").get<bool>()});
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error({path, 0, {}}, fmt::format("not a VaR backtest file: {}", e.what()));
   }
   return out;
 }

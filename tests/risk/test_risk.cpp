@@ -234,6 +234,69 @@ TEST(Risk, BacktestDaysCsvRoundTripsAndNamesBadLines) {
                      {"'a,b'"});
 }
 
+TEST(Risk, DayRecordsAreTheLinesOfTheCsv) {
+  test::TempDir dir;
+  VarBacktestResult a;
+  a.model = "fhs";
+  a.days = {{10957, 0.1 + 0.2, 1.0 / 3, 0.03, 0.011, false},
+            {10958, 0.05, 0.02, 0.03, 0.012, true}};
+  write_var_backtest_days_csv(dir.file("d.csv"), {a});
+  const auto from_file = read_var_backtest_days_csv(dir.file("d.csv"));
+  const auto in_memory = day_records({a});
+  ASSERT_EQ(from_file.size(), in_memory.size());
+  for (std::size_t i = 0; i < in_memory.size(); ++i) {
+    EXPECT_EQ(from_file[i].model, in_memory[i].model);
+    EXPECT_EQ(from_file[i].date, in_memory[i].date);
+    EXPECT_EQ(from_file[i].loss, in_memory[i].loss);  // shortest exact form: no rounding
+    EXPECT_EQ(from_file[i].var, in_memory[i].var);
+    EXPECT_EQ(from_file[i].exception, in_memory[i].exception);
+  }
+}
+
+TEST(Risk, BacktestJsonRoundTripsItsSummary) {
+  test::TempDir dir;
+  const Panel r = iid_normal_returns(700, 0.01, 5);
+  const VarBacktestResult b =
+      var_backtest(r, {1.0}, "historical", VarBacktestOptions().window(250).refit(50));
+  const nlohmann::json j = var_backtest_json(b);
+  EXPECT_EQ(j.at("days").get<std::size_t>(), 450u);
+  EXPECT_EQ(j.at("exceptions").get<std::size_t>(), b.tests.exceptions);
+  EXPECT_DOUBLE_EQ(j.at("expected").get<double>(), 450 * 0.01);
+  EXPECT_EQ(j.at("passes_at_5pct").get<bool>(), passes(b.tests, 0.05));
+  write_file_atomic(dir.file("bt.json"), nlohmann::json{{"results", {j}}}.dump());
+  const auto back = read_var_backtest_json(dir.file("bt.json"));
+  ASSERT_EQ(back.size(), 1u);
+  const VarBacktestSummary s = summarize(b);
+  EXPECT_EQ(back[0].model, s.model);
+  EXPECT_EQ(back[0].days, s.days);
+  EXPECT_EQ(back[0].exceptions, s.exceptions);
+  EXPECT_EQ(back[0].p_kupiec, s.p_kupiec);
+  EXPECT_EQ(back[0].p_independence, s.p_independence);
+  EXPECT_EQ(back[0].p_conditional_coverage, s.p_conditional_coverage);
+  EXPECT_EQ(back[0].zone, s.zone);
+  EXPECT_EQ(back[0].passes, s.passes);
+  test::expect_error([&] { read_var_backtest_json(dir.write("x.json", R"({"results": [{}]})")); },
+                     ErrorCategory::Input, {"x.json", "not a VaR backtest file"});
+  test::expect_error([&] { read_var_backtest_json(dir.write("y.json", "[1,")); },
+                     ErrorCategory::Input, {"y.json"});
+}
+
+TEST(Risk, PortfolioWeights) {
+  EXPECT_EQ(portfolio_weights({}, 4), (std::vector<double>{0.25, 0.25, 0.25, 0.25}));
+  EXPECT_EQ(portfolio_weights({1.5, -0.5}, 2), (std::vector<double>{1.5, -0.5}));
+  test::expect_error(
+      [] {
+        portfolio_weights({0.5, 0.5}, 3);
+      },
+      ErrorCategory::Usage, {"2 weights given for 3 series"});
+  test::expect_error(
+      [] {
+        portfolio_weights({0.5, std::nan("")}, 2);
+      },
+      ErrorCategory::Usage, {"finite"});
+  test::expect_error([] { portfolio_weights({}, 0); }, ErrorCategory::Usage, {"no series"});
+}
+
 TEST(Risk, RollingBacktestRejectsBadInput) {
   const Panel r = iid_normal_returns(400, 0.01, 8);
   test::expect_error([&] { var_backtest(r, {1.0}, "oracle", VarBacktestOptions().window(100)); },

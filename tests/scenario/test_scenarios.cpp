@@ -1,5 +1,7 @@
 #include "fingen/scenario/scenarios.hpp"
+#include "fingen/scenario/train_log.hpp"
 
+#include <cmath>
 #include <limits>
 
 #include <gtest/gtest.h>
@@ -119,6 +121,48 @@ TEST(Scenarios, RefusesAbsurdSizesWithoutAllocating) {
                      {"4294967296 paths x 4294967296 steps", "too many values"});
   test::expect_error([&] { Scenarios s(kMaxScenarioValues / 2 + 1, 2, 1); }, ErrorCategory::Usage,
                      {"too many values", "32 GB"});
+}
+
+TEST(TrainLog, RoundTripsAndNamesBadFields) {
+  test::TempDir dir;
+  const std::vector<scenario::TrainLogRow> rows = {{0, 0.69, 0.71, std::nan(""), -1, 0.01},
+                                                   {50, 0.1 + 0.2, -1.5, 0.25, 0.0123, 2.5}};
+  const std::string csv = scenario::train_log_csv(rows);
+  EXPECT_EQ(csv,
+            "step,d_loss,g_loss,wasserstein,validation,seconds\n"
+            "0,0.69,0.71,,,0.01\n"
+            "50,0.30000000000000004,-1.5,0.25,0.0123,2.5\n");
+  const auto back = scenario::read_train_log(dir.write("log.csv", csv));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].step, 0);
+  EXPECT_TRUE(std::isnan(back[0].wasserstein));
+  EXPECT_EQ(back[0].validation, -1);
+  EXPECT_EQ(back[1].step, 50);
+  EXPECT_EQ(back[1].d_loss, 0.1 + 0.2);
+  EXPECT_EQ(back[1].validation, 0.0123);
+  test::expect_error(
+      [&] {
+        scenario::read_train_log(dir.write("b1.csv",
+                                           "step,d_loss,g_loss,wasserstein,validation,seconds\n"
+                                           "1,x,0,,,0\n"));
+      },
+      ErrorCategory::Input, {"b1.csv:2", "d_loss", "'x'"});
+  test::expect_error(
+      [&] {
+        scenario::read_train_log(dir.write("b2.csv",
+                                           "step,d_loss,g_loss,wasserstein,validation,seconds\n"
+                                           "1.5,0,0,,,0\n"));
+      },
+      ErrorCategory::Input, {"b2.csv:2", "step"});
+  test::expect_error([&] { scenario::read_train_log(dir.write("b3.csv", "step,d_loss\n1,2\n")); },
+                     ErrorCategory::Input, {"b3.csv:1", "'g_loss'"});
+  test::expect_error(
+      [&] {
+        scenario::read_train_log(dir.write("b4.csv",
+                                           "step,d_loss,g_loss,wasserstein,validation,seconds\n"
+                                           "1,0,0\n"));
+      },
+      ErrorCategory::Input, {"b4.csv:2", "3 fields"});
 }
 
 TEST(ScenariosCsv, LongFormat) {

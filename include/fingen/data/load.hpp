@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "fingen/core/panel.hpp"
 
 namespace fingen::data {
@@ -27,5 +29,9 @@ Panel load_returns(const ReturnsSource& source);
 /// leave at least one row before and one from it: the train/test split of `evaluate` and `run`.
 /// Error(Usage) naming `what` (e.g. "split.test_start") otherwise.
 std::size_t split_row(const Panel& returns, const std::string& date, const std::string& what);
+
+/// What a manifest records of the data: {"file", "sha256", "values" (returns or prices),
+/// "return_kind", "rows", "first", "last", "series"} of what load_returns(source) produced.
+nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns);
 
 }  // namespace fingen::data

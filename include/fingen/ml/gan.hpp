@@ -33,6 +33,7 @@
 
 #include "fingen/core/options.hpp"
 #include "fingen/scenario/generator.hpp"
+#include "fingen/scenario/train_log.hpp"
 
 namespace fingen::ml {
 
@@ -40,7 +41,7 @@ namespace fingen::ml {
 /// parsing and descriptions all come from this list.
 #define FINGEN_GAN_OPTIONS(X)                                                                     \
   X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                           \
-  X(std::string, generator, "tcn", "generator network: tcn, lstm or mlp")                        \
+  X(std::string, generator, "tcn", "generator network: tcn, lstm or mlp")                         \
   X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")                 \
   X(std::string, output, "sv",                                                                    \
     "sv: r_t = mu_t + sigma_t eps_t with Student-t eps (stochastic volatility); direct: as is")   \
@@ -52,7 +53,8 @@ namespace fingen::ml {
   X(bool, regime, false, "also condition on the volatility regime (high/low)")                    \
   X(int64_t, noise_dim, 8, "noise dimensions per step")                                           \
   X(int64_t, hidden, 32, "generator hidden units / channels")                                     \
-  X(int64_t, layers, 6, "generator layers (TCN blocks: 6 see 127 steps; LSTM layers; MLP hidden layers)")          \
+  X(int64_t, layers, 6,                                                                           \
+    "generator layers (TCN blocks: 6 see 127 steps; LSTM layers; MLP hidden layers)")             \
   X(int64_t, critic_hidden, 0, "discriminator hidden units / channels (0 = hidden)")              \
   X(int64_t, critic_layers, 0,                                                                    \
     "discriminator layers (0 = 6 for a tcn: a receptive field of 127 steps; else layers)")        \
@@ -106,14 +108,8 @@ struct GanOptions {
   static std::vector<OptionInfo> info();
 };
 
-/// One line of the training log.
-struct TrainLogRow {
-  int64_t step = 0;
-  double d_loss = 0, g_loss = 0;
-  double wasserstein = 0;  ///< critic's estimate E[D(x)] - E[D(G(z))] (wgan-gp), else NaN
-  double validation = -1;  ///< validation distance at this step, -1 if not evaluated
-  double seconds = 0;      ///< wall time since the start of this run
-};
+/// One line of the training log (train_log.csv in the model directory).
+using TrainLogRow = scenario::TrainLogRow;
 
 class GanGenerator final : public scenario::ScenarioGenerator {
  public:

@@ -9,14 +9,48 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fingen/core/panel.hpp"
+#include "fingen/eval/comparison.hpp"
+#include "fingen/risk/var_backtest.hpp"
+#include "fingen/scenario/scenarios.hpp"
+#include "fingen/scenario/train_log.hpp"
 
 namespace fingen::report {
 
 /// Directory holding vega.min.js, vega-lite.min.js and vega-embed.min.js (set at build time).
 std::string default_assets_dir();
 
-/// Writes the report of `run_dir` (as written by `fingen run`) to `out_html` atomically. Returns
-/// the number of charts on the page.
+/// Everything the report shows of a run: what `fingen run` hands over directly (pipeline/run.hpp),
+/// or what read_run() reads back from a run directory through the library's own readers.
+struct RunData {
+  std::string dir;                   ///< the run directory (for messages)
+  nlohmann::json manifest;           ///< the run's manifest.json
+  std::vector<std::string> names;    ///< the models, in column order
+  std::vector<Scenarios> scenarios;  ///< one per model
+  eval::Comparison metrics;          ///< metrics.json
+  Panel real;                        ///< the held-out real returns
+  /// Training logs of the models that have one (models/NAME/train_log.csv).
+  std::vector<std::pair<std::string, std::vector<scenario::TrainLogRow>>> training;
+  std::vector<risk::VarBacktestDayRecord> var_days;  ///< empty: no VaR backtest in the run
+  std::vector<risk::VarBacktestSummary> var_tests;
+};
+
+/// Reads a run directory as `fingen run` writes it: manifest.json, metrics.json,
+/// scenarios/NAME.npy, models/NAME/train_log.csv, backtest.json and backtest_days.csv. The
+/// held-out data are read again from the data file the manifest names. Error(Input) naming the
+/// file for anything missing or malformed.
+RunData read_run(const std::string& run_dir);
+
+/// Writes the report of `run` to `out_html` atomically; returns the number of charts.
+int write_report(const RunData& run, const std::string& out_html,
+                 const std::string& assets_dir = default_assets_dir());
+
+/// write_report(read_run(run_dir), out_html, assets_dir).
 int write_run_report(const std::string& run_dir, const std::string& out_html,
                      const std::string& assets_dir = default_assets_dir());
 

@@ -63,6 +63,11 @@ VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level
 VarEs normal_var_es(double mu, double sigma, double level, double horizon = 1);
 VarEs student_t_var_es(double mu, double sigma, double nu, double level, double horizon = 1);
 
+/// Portfolio weights over `assets` series: equal weights when `weights` is empty, else `weights`
+/// themselves, which must be one finite number per series (Error(Usage) otherwise). Weights need
+/// not sum to one (a leveraged or a long-short book).
+std::vector<double> portfolio_weights(const std::vector<double>& weights, std::size_t assets);
+
 /// Portfolio losses over `horizon` steps from scenarios of per-step log returns (or simple returns
 /// with log_returns = false): asset i's horizon return R_i = exp(sum r) - 1, the portfolio's
 /// R = sum_i w_i R_i (weights on values, need not sum to 1), loss = -R. Uses the first `horizon`

@@ -1,4 +1,4 @@
-/// @file backtest.hpp
+/// @file var_backtest.hpp
 /// @brief Backtesting VaR and ES forecasts on real history.
 ///
 /// A VaR exception on day t is L_t > VaR_t (losses positive, see measures.hpp); p = 1 - level.
@@ -26,6 +26,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "fingen/core/options.hpp"
 #include "fingen/core/panel.hpp"
@@ -152,8 +154,32 @@ struct VarBacktestDayRecord {
   bool exception = false;
 };
 
+/// The lines that write_var_backtest_days_csv writes for `results`, without the file.
+std::vector<VarBacktestDayRecord> day_records(const std::vector<VarBacktestResult>& results);
+
 /// Reads the per-day CSV (columns found by name); Error(Input) naming file:line for a missing
 /// column, a short row, a field that is not a number, or an exception flag other than 0/1.
 std::vector<VarBacktestDayRecord> read_var_backtest_days_csv(const std::string& path);
+
+/// One entry of backtest.json's "results": {model, days, exceptions, expected, kupiec{lr,p_value},
+/// christoffersen_independence{lr,p_value,n00,n01,n10,n11}, conditional_coverage{lr,p_value},
+/// traffic_light{zone,binomial_cdf}, mcneil_frey{exceptions,t,p_value}, acerbi_szekely_z2,
+/// passes_at_5pct, seconds}; numbers that are not finite are null.
+nlohmann::json var_backtest_json(const VarBacktestResult& result);
+
+/// The test table of one backtest, as the report shows it.
+struct VarBacktestSummary {
+  std::string model;
+  std::size_t days = 0, exceptions = 0;
+  double expected = 0;
+  double p_kupiec = 1, p_independence = 1, p_conditional_coverage = 1;
+  std::string zone;
+  bool passes = false;  ///< passes() at 5%
+};
+VarBacktestSummary summarize(const VarBacktestResult& result);
+
+/// The summaries of a backtest.json file ("results", as var_backtest_json writes them);
+/// Error(Input) naming the file for anything else.
+std::vector<VarBacktestSummary> read_var_backtest_json(const std::string& path);
 
 }  // namespace fingen::risk

@@ -1,27 +1,14 @@
-#include "run_support.hpp"
+#include "fingen/core/outputs.hpp"
 
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 #include "fingen/version.hpp"
 
-namespace fingen::cli {
-
-nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns) {
-  return {{"file", source.file},
-          {"sha256", sha256_file(source.file)},
-          {"values", source.returns ? "returns" : "prices"},
-          {"return_kind", source.return_kind},
-          {"rows", returns.rows()},
-          {"first", format_index(returns.kind, returns.index.front())},
-          {"last", format_index(returns.kind, returns.index.back())},
-          {"series", returns.names}};
-}
+namespace fingen {
 
 std::string manifest_text(const std::string& command, const nlohmann::json& sections) {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -38,6 +25,15 @@ std::string manifest_text(const std::string& command, const nlohmann::json& sect
 void write_manifest(const std::string& path, const std::string& command,
                     const nlohmann::json& sections) {
   write_file_atomic(path, manifest_text(command, sections));
+}
+
+std::string manifest_path_for(const std::string& output) {
+  const std::size_t slash = output.find_last_of('/');
+  const std::size_t dot = output.find_last_of('.');
+  const std::string stem = dot != std::string::npos && (slash == std::string::npos || dot > slash)
+                               ? output.substr(0, dot)
+                               : output;
+  return stem + ".manifest.json";
 }
 
 namespace {
@@ -72,13 +68,4 @@ OutputDir::~OutputDir() {
   if (holds_no_files(created_)) std::filesystem::remove_all(created_, ec);
 }
 
-std::string manifest_path_for(const std::string& output) {
-  const std::size_t slash = output.find_last_of('/');
-  const std::size_t dot = output.find_last_of('.');
-  const std::string stem = dot != std::string::npos && (slash == std::string::npos || dot > slash)
-                               ? output.substr(0, dot)
-                               : output;
-  return stem + ".manifest.json";
-}
-
-}  // namespace fingen::cli
+}  // namespace fingen

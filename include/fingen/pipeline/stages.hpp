@@ -1,0 +1,125 @@
+/// @file stages.hpp
+/// @brief The steps of a job, each a library call with typed inputs and results: fit a model and
+/// save it, generate scenarios from a saved model, compare scenarios with held-out data, backtest
+/// VaR models. `fingen fit | generate | evaluate | risk backtest` are these calls plus printing;
+/// `fingen run` (pipeline/run.hpp) chains them.
+///
+/// Every stage that writes a file writes it atomically with its manifest (core/outputs.hpp), and
+/// checks its request before it reads data or trains, so a mistake costs nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fingen/core/panel.hpp"
+#include "fingen/data/load.hpp"
+#include "fingen/eval/comparison.hpp"
+#include "fingen/risk/var_backtest.hpp"
+#include "fingen/scenario/generator.hpp"
+#include "fingen/scenario/scenarios.hpp"
+
+namespace fingen::pipeline {
+
+// --- fit ---------------------------------------------------------------------------------------
+
+struct FitRequest {
+  std::string kind;                                   ///< a registered generator kind
+  nlohmann::json options = nlohmann::json::object();  ///< the kind's options (unknown keys fail)
+  data::ReturnsSource data;                           ///< the training returns
+  std::string out;                                    ///< the model directory
+  bool resume = false;                                ///< continue from out/checkpoints
+  std::function<void(const scenario::FitProgress&)> progress;  ///< training progress (GANs)
+  std::function<void(const Panel&)> on_data;  ///< called with the training returns, before fitting
+};
+
+struct FitResult {
+  std::unique_ptr<scenario::ScenarioGenerator> model;  ///< fitted, and saved to `dir`
+  std::string dir;
+  Panel returns;        ///< what it was fitted on
+  double seconds = 0;   ///< fitting time
+  std::string summary;  ///< the model's parameter summary
+};
+
+/// Makes the model (options checked first), loads the returns, fits and saves the model with a
+/// manifest.json (options, data checksum, time). Checkpoints of trained models go to
+/// out/checkpoints; a directory this call created is removed again if the fit fails before
+/// anything was written to it.
+FitResult fit_model(const FitRequest& request);
+
+// --- generate ----------------------------------------------------------------------------------
+
+/// At most this many values (16 GB of float64) in one set of scenarios.
+inline constexpr std::size_t kMaxGeneratedValues = 2'000'000'000ULL;
+
+struct GenerateRequest {
+  std::string model_dir;  ///< a saved model
+  std::size_t paths = 0, horizon = 0;
+  std::uint64_t seed = 0;
+  int threads = 0;  ///< OpenMP threads (0: leave as is); results do not depend on it
+  std::string out;  ///< .npy file (its manifest beside it); empty: write nothing
+  std::string csv;  ///< also as CSV (optional)
+};
+
+struct GenerateResult {
+  Scenarios scenarios;
+  std::string kind;  ///< the model's kind
+  double seconds = 0;
+};
+
+/// Loads the model and generates `paths` x `horizon` scenarios; writes the .npy, the CSV and
+/// NAME.manifest.json together (all or none). Error(Usage) for zero paths or horizon and for more
+/// than kMaxGeneratedValues values (products checked, never wrapping).
+GenerateResult generate_scenarios(const GenerateRequest& request);
+
+// --- evaluate ----------------------------------------------------------------------------------
+
+struct EvaluateRequest {
+  data::ReturnsSource data;  ///< all real returns (its start is ignored; end ends the test period)
+  std::string test_start;    ///< first day of the held-out period; the days before train
+  std::vector<std::string> scenario_files;
+  std::vector<std::string> names;  ///< one per file; empty: the files' stems
+  std::size_t posthoc_window = 0;  ///< > 0: also TimeGAN's post-hoc scores on such windows
+  std::int64_t posthoc_iterations = 2000;
+  std::string json_out;             ///< metrics.json to write (optional)
+  std::string what = "test_start";  ///< how messages name test_start
+};
+
+struct EvaluateResult {
+  eval::Comparison comparison;
+  Panel real;                        ///< the held-out returns
+  Panel train;                       ///< the returns before them (for the memorisation check)
+  std::vector<Scenarios> scenarios;  ///< as read, one per file
+};
+
+/// Each file's fidelity against the held-out data (and the post-hoc scores when asked), side by
+/// side; writes metrics.json (eval/comparison.hpp) when json_out is set.
+EvaluateResult evaluate_scenarios(const EvaluateRequest& request);
+
+// --- VaR backtest ------------------------------------------------------------------------------
+
+struct VarBacktestRequest {
+  data::ReturnsSource data;
+  std::vector<double> weights;      ///< empty: equal weights
+  std::vector<std::string> models;  ///< risk::var_model_names()
+  risk::VarBacktestOptions options;
+  std::string json_out, days_csv;  ///< backtest.json and the per-day CSV (optional)
+  std::function<void(const Panel&, const std::vector<double>&)> on_data;  ///< before the first
+  std::function<void(const risk::VarBacktestResult&)> on_result;          ///< after each model
+};
+
+struct VarBacktestRun {
+  Panel returns;
+  std::vector<double> weights;
+  std::vector<risk::VarBacktestResult> results;  ///< one per model, in order
+};
+
+/// Checks every model name first, then backtests each in turn and writes the files.
+VarBacktestRun run_var_backtests(const VarBacktestRequest& request);
+
+}  // namespace fingen::pipeline

@@ -1,0 +1,150 @@
+#include "fingen/pipeline/run.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "fingen/core/io.hpp"
+#include "fingen/core/outputs.hpp"
+#include "fingen/report/html.hpp"
+
+namespace fingen::pipeline {
+
+namespace {
+void announce(const RunObserver& o, const std::string& what) {
+  if (o.stage) o.stage(what);
+}
+
+data::ReturnsSource source_of(const PipelineConfig& c) {
+  return {c.data_file, c.series, c.returns, "log", "", ""};
+}
+
+// Fits one model on the training days and generates its scenarios.
+ModelRun fit_and_generate(const PipelineConfig& c, const ModelSpec& m, const std::string& train_end,
+                          const RunObserver& o) {
+  ModelRun run;
+  run.name = m.name;
+  run.kind = m.kind;
+  run.model_dir = c.out + "/models/" + m.name;
+  run.scenarios_file = c.out + "/scenarios/" + m.name + ".npy";
+  FitRequest f;
+  f.kind = m.kind;
+  f.options = m.options;
+  f.data = source_of(c);
+  f.data.start = c.train_start;
+  f.data.end = train_end;
+  f.out = run.model_dir;
+  f.progress = o.progress;
+  if (o.fitting) f.on_data = [&](const Panel& train) { o.fitting(m, train); };
+  const FitResult fitted = fit_model(f);
+  run.fit_seconds = fitted.seconds;
+  run.summary = fitted.summary;
+  GenerateRequest g;
+  g.model_dir = run.model_dir;
+  g.paths = c.paths;
+  g.horizon = c.horizon;
+  g.seed = c.seed;
+  g.out = run.scenarios_file;
+  const GenerateResult generated = generate_scenarios(g);
+  run.generate_seconds = generated.seconds;
+  if (o.model_done) o.model_done(run, generated);
+  return run;
+}
+
+VarBacktestRun var_backtest_stage(const PipelineConfig& c, const RunObserver& o) {
+  VarBacktestRequest b;
+  b.data = source_of(c);
+  b.data.start = c.train_start;
+  b.weights = c.risk.weights;
+  b.models = c.risk.models;
+  b.options =
+      risk::VarBacktestOptions().window(c.risk.window).refit(c.risk.refit).level(c.risk.level);
+  b.json_out = c.out + "/backtest.json";
+  b.days_csv = c.out + "/backtest_days.csv";
+  b.on_data = o.backtest_start;
+  b.on_result = o.backtest_result;
+  return run_var_backtests(b);
+}
+
+// The report from the results in memory (and the training logs the models saved).
+report::RunData report_data(const PipelineConfig& c, const RunResult& r,
+                            const nlohmann::json& manifest) {
+  report::RunData d;
+  d.dir = c.out;
+  d.manifest = manifest;
+  d.metrics = r.evaluation.comparison;
+  d.real = r.evaluation.real;
+  d.scenarios = r.evaluation.scenarios;
+  for (const auto& m : r.models) {
+    d.names.push_back(m.name);
+    const std::string log = m.model_dir + "/" + scenario::kTrainLogFile;
+    if (std::filesystem::exists(log))
+      d.training.emplace_back(m.name, scenario::read_train_log(log));
+  }
+  if (r.risk) {
+    d.var_days = risk::day_records(r.risk->results);
+    for (const auto& b : r.risk->results) d.var_tests.push_back(risk::summarize(b));
+  }
+  return d;
+}
+}  // namespace
+
+RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
+  RunResult r;
+  r.dir = c.out;
+  // The day before the test period ends the training data.
+  const Panel all = data::load_returns(source_of(c));
+  const std::size_t first_test = data::split_row(all, c.test_start, c.file + ": split.test_start");
+  r.train_end = format_index(all.kind, all.index[first_test - 1]);
+  std::filesystem::create_directories(c.out + "/scenarios");
+
+  std::vector<std::string> scenario_files, names;
+  for (const auto& m : c.models) {
+    announce(o, fmt::format("fit {} ({}) on data up to {}", m.name, m.kind, r.train_end));
+    r.models.push_back(fit_and_generate(c, m, r.train_end, o));
+    scenario_files.push_back(r.models.back().scenarios_file);
+    names.push_back(m.name);
+  }
+
+  announce(o, fmt::format("evaluate on held-out data from {}", c.test_start));
+  EvaluateRequest e;
+  e.data = source_of(c);
+  e.test_start = c.test_start;
+  e.what = c.file + ": split.test_start";
+  e.scenario_files = scenario_files;
+  e.names = names;
+  e.posthoc_window = c.posthoc_window;
+  e.posthoc_iterations = c.posthoc_iterations;
+  e.json_out = c.out + "/metrics.json";
+  r.evaluation = evaluate_scenarios(e);
+  if (o.evaluated) o.evaluated(r.evaluation);
+
+  nlohmann::json risk_section = nullptr;
+  if (c.has_risk) {
+    announce(o, "risk backtest");
+    r.risk = var_backtest_stage(c, o);
+    risk_section = {{"json", c.out + "/backtest.json"}, {"days_csv", c.out + "/backtest_days.csv"}};
+  }
+
+  r.manifest_file = c.out + "/manifest.json";
+  const std::string manifest =
+      manifest_text("run", {{"config", c.file},
+                            {"config_sha256", sha256_file(c.file)},
+                            {"config_content", c.content},
+                            {"data", {{"file", c.data_file}, {"sha256", sha256_file(c.data_file)}}},
+                            {"train_end", r.train_end},
+                            {"test_start", c.test_start},
+                            {"models", names},
+                            {"scenarios", scenario_files},
+                            {"metrics", e.json_out},
+                            {"risk", risk_section}});
+  write_file_atomic(r.manifest_file, manifest);
+
+  announce(o, "report");
+  r.report_file = c.out + "/report.html";
+  r.charts =
+      report::write_report(report_data(c, r, nlohmann::json::parse(manifest)), r.report_file);
+  return r;
+}
+
+}  // namespace fingen::pipeline

@@ -1,0 +1,213 @@
+#include "fingen/pipeline/stages.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <limits>
+
+#include <fmt/format.h>
+#include <omp.h>
+
+#include "fingen/core/checked.hpp"
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/core/outputs.hpp"
+#include "fingen/eval/fidelity.hpp"
+#include "fingen/eval/posthoc.hpp"
+#include "fingen/risk/measures.hpp"
+
+namespace fingen::pipeline {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+FitResult fit_model(const FitRequest& req) {
+  FG_REQUIRE(!req.out.empty(), "no model directory given");
+  const std::string where = fmt::format("{} options", req.kind);
+  FitResult result;
+  result.model = scenario::make_generator(  // validates the options before reading data
+      req.kind, req.options.is_null() ? nlohmann::json::object() : req.options, where);
+  FG_REQUIRE(!req.resume || std::filesystem::exists(req.out + "/checkpoints/last.pt"),
+             "cannot resume: no checkpoint in {}/checkpoints", req.out);
+  FG_REQUIRE(!req.data.file.empty(), "no data file given");
+  result.returns = data::load_returns(req.data);
+  if (req.on_data) req.on_data(result.returns);
+  OutputDir out_dir(req.out);  // checkpoints go here during training; removed if left empty
+  scenario::FitControl control;
+  control.checkpoint_dir = req.out + "/checkpoints";
+  control.resume = req.resume;
+  control.progress = req.progress;
+  result.model->set_fit_control(control);
+  const auto t0 = std::chrono::steady_clock::now();
+  result.model->fit(result.returns);
+  result.seconds = seconds_since(t0);
+  result.model->save(req.out);
+  result.summary = result.model->summary();
+  write_manifest(req.out + "/manifest.json", "fit",
+                 {{"options",
+                   {{"model", req.kind},
+                    {"model_options", result.model->options()},
+                    {"resume", req.resume},
+                    {"start", req.data.start},
+                    {"end", req.data.end}}},
+                  {"data", data::describe_data(req.data, result.returns)},
+                  {"fit_seconds", result.seconds},
+                  {"summary", result.summary}});
+  out_dir.keep();
+  result.dir = req.out;
+  return result;
+}
+
+namespace {
+// The fit's manifest (data file, checksum, options) when the model directory has one.
+nlohmann::json fit_manifest(const std::string& dir) {
+  try {
+    const auto j = nlohmann::json::parse(read_file(dir + "/manifest.json"));
+    return {{"data", j.value("data", nlohmann::json())},
+            {"options", j.value("options", nlohmann::json())}};
+  } catch (const std::exception&) {
+    return nullptr;  // a model saved by the library directly, not by fit_model
+  }
+}
+}  // namespace
+
+GenerateResult generate_scenarios(const GenerateRequest& req) {
+  FG_REQUIRE(req.paths > 0, "the number of paths must be positive");
+  FG_REQUIRE(req.horizon > 0, "the horizon must be positive");
+  const std::size_t steps = checked_mul(req.paths, req.horizon, "paths x horizon");
+  FG_REQUIRE(steps <= kMaxGeneratedValues, "{} paths x {} steps is too many values (at most {})",
+             req.paths, req.horizon, kMaxGeneratedValues);
+  FG_REQUIRE(req.threads >= 0, "the number of threads must be >= 0");
+  if (req.threads > 0) omp_set_num_threads(req.threads);
+  const auto generator = scenario::load_generator(req.model_dir);
+  const std::size_t values = checked_mul(steps, std::max<std::size_t>(generator->names().size(), 1),
+                                         "paths x horizon x series");
+  FG_REQUIRE(values <= kMaxGeneratedValues,
+             "{} paths x {} steps x {} series is too many values (at most {})", req.paths,
+             req.horizon, generator->names().size(), kMaxGeneratedValues);
+  GenerateResult result;
+  result.kind = generator->kind();
+  const auto t0 = std::chrono::steady_clock::now();
+  result.scenarios = generator->generate(req.paths, req.horizon, req.seed);
+  result.seconds = seconds_since(t0);
+  if (req.out.empty()) return result;
+  const Scenarios& s = result.scenarios;
+  // The scenarios, their CSV and their manifest appear together or not at all.
+  AtomicFiles files;
+  files.add(req.out, npy_bytes(s));
+  if (!req.csv.empty()) files.add(req.csv, scenarios_csv(s));
+  files.add(manifest_path_for(req.out),
+            manifest_text("generate",
+                          {{"options",
+                            {{"model_dir", req.model_dir},
+                             {"paths", req.paths},
+                             {"horizon", req.horizon},
+                             {"seed", req.seed},
+                             {"threads", req.threads}}},
+                           {"model", result.kind},
+                           {"fit", fit_manifest(req.model_dir)},
+                           {"model_sha256", sha256_file(req.model_dir + "/model.json")},
+                           {"shape", {s.paths, s.horizon, s.assets}},
+                           {"names", s.names},
+                           {"values", "per-period returns of the kind the model was fitted on"},
+                           {"generate_seconds", result.seconds}}));
+  files.commit();
+  return result;
+}
+
+namespace {
+// The request's names, or the scenario files' stems.
+std::vector<std::string> model_names(const EvaluateRequest& req) {
+  std::vector<std::string> names = req.names;
+  if (names.empty())
+    for (const auto& f : req.scenario_files) {
+      std::string stem = f.substr(f.find_last_of('/') + 1);
+      names.push_back(stem.substr(0, stem.find_last_of('.')));
+    }
+  FG_REQUIRE(names.size() == req.scenario_files.size(), "{} names for {} scenario files",
+             names.size(), req.scenario_files.size());
+  return names;
+}
+}  // namespace
+
+EvaluateResult evaluate_scenarios(const EvaluateRequest& req) {
+  FG_REQUIRE(!req.scenario_files.empty(), "no scenario files to evaluate");
+  FG_REQUIRE(!req.test_start.empty(), "no {} given (the first day of the held-out period)",
+             req.what);
+  const std::vector<std::string> names = model_names(req);
+  data::ReturnsSource all = req.data;
+  all.start.clear();
+  const Panel everything = data::load_returns(all);
+  const std::size_t split = data::split_row(everything, req.test_start, req.what);
+  EvaluateResult result;
+  result.train = everything.slice_rows(0, split);
+  result.real = everything.slice_rows(split, everything.rows());
+  const Panel& real = result.real;
+  std::vector<eval::FidelityReport> reports;
+  double trtr = std::numeric_limits<double>::quiet_NaN();  // predictive score trained on real
+  for (const auto& f : req.scenario_files) {
+    const Scenarios& s = result.scenarios.emplace_back(read_scenarios_npy(f));
+    FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
+               real.cols(), fmt::join(real.names, ", "));
+    reports.push_back(eval::evaluate_fidelity(real, s, result.train, eval::FidelityOptions()));
+    if (req.posthoc_window > 0) {
+      // TimeGAN's post-hoc scores on windows (eval/posthoc.hpp).
+      const auto [rw, sw] = eval::posthoc_windows(real, s, req.posthoc_window);
+      const eval::PosthocScores ph =
+          eval::posthoc_scores(rw, sw, eval::PosthocOptions().iterations(req.posthoc_iterations));
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      reports.back().metrics.push_back({"discriminative_score", ph.discriminative, nan});
+      reports.back().metrics.push_back({"predictive_score", ph.predictive_tstr, nan});
+      trtr = ph.predictive_trtr;
+    }
+  }
+  result.comparison = eval::compare_models(names, reports, trtr);
+  if (!req.json_out.empty()) {
+    nlohmann::json sections = eval::metrics_json(result.comparison);
+    sections["real"] = data::describe_data(all, real);
+    sections["scenarios"] = req.scenario_files;
+    write_manifest(req.json_out, "evaluate", sections);
+  }
+  return result;
+}
+
+VarBacktestRun run_var_backtests(const VarBacktestRequest& req) {
+  FG_REQUIRE(!req.models.empty(), "no VaR model given");
+  const auto known = risk::var_model_names();
+  for (const auto& m : req.models)
+    FG_REQUIRE(std::find(known.begin(), known.end(), m) != known.end(),
+               "unknown risk model '{}': expected {}", m, fmt::join(known, ", "));
+  VarBacktestRun run;
+  run.returns = data::load_returns(req.data);
+  run.weights = risk::portfolio_weights(req.weights, run.returns.cols());
+  if (req.on_data) req.on_data(run.returns, run.weights);
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& m : req.models) {
+    const risk::VarBacktestResult& b =
+        run.results.emplace_back(risk::var_backtest(run.returns, run.weights, m, req.options));
+    results.push_back(risk::var_backtest_json(b));
+    if (req.on_result) req.on_result(b);
+  }
+  if (!req.days_csv.empty()) risk::write_var_backtest_days_csv(req.days_csv, run.results);
+  if (!req.json_out.empty()) {
+    const risk::VarBacktestOptions& o = req.options;
+    write_manifest(
+        req.json_out, "risk backtest",
+        {{"data", data::describe_data(req.data, run.returns)},
+         {"options",
+          {{"weights", run.weights},
+           {"window", o.window()},
+           {"refit", o.refit()},
+           {"level", o.level()},
+           {"scenarios", o.scenarios()},
+           {"seed", o.seed()}}},
+         {"loss_convention", "loss = -(portfolio simple return); exception when loss > VaR"},
+         {"results", results}});
+  }
+  return run;
+}
+
+}  // namespace fingen::pipeline

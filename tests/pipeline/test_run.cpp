@@ -1,0 +1,137 @@
+// pipeline::run_pipeline: the stages of `fingen run` as one library call with typed results, and
+// the report built from those results equal to the report read back from the run directory.
+#include "fingen/pipeline/run.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fingen/core/io.hpp"
+#include "fingen/report/html.hpp"
+#include "fingen/scenario/train_log.hpp"
+#include "test_util.hpp"
+
+namespace fingen::pipeline {
+namespace {
+
+std::string small_config(const test::TempDir& dir, bool with_risk) {
+  const std::string risk =
+      with_risk ? R"(, "risk": {"level": 0.99, "models": ["historical"], "window": 250,
+                     "refit": 100})"
+                : "";
+  return dir.write("c.json", R"({"name": "small", "data": {"file": ")" +
+                                 test::bundled("dow_jones_30.csv") +
+                                 R"(", "series": ["AA", "IBM"]},
+    "split": {"test_start": "1999-01-01"},
+    "models": [{"name": "walk", "model": "gbm"}, {"name": "boot", "model": "bootstrap"}],
+    "generate": {"paths": 40, "horizon": 20, "seed": 3})" +
+                                 risk + "}");
+}
+
+TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
+  test::TempDir dir;
+  const PipelineConfig c = read_config(small_config(dir, true), dir.file("run"));
+  std::vector<std::string> stages, done;
+  RunObserver o;
+  o.stage = [&](const std::string& s) { stages.push_back(s.substr(0, s.find(' '))); };
+  o.model_done = [&](const ModelRun& m, const GenerateResult& g) {
+    done.push_back(m.name);
+    EXPECT_EQ(g.scenarios.paths, 40u);
+    EXPECT_EQ(g.scenarios.horizon, 20u);
+    EXPECT_EQ(g.scenarios.assets, 2u);
+  };
+  std::size_t backtests = 0;
+  o.backtest_result = [&](const risk::VarBacktestResult& b) {
+    EXPECT_EQ(b.model, "historical");
+    ++backtests;
+  };
+  const RunResult r = run_pipeline(c, o);
+  EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk", "report"}));
+  EXPECT_EQ(done, (std::vector<std::string>{"walk", "boot"}));
+  EXPECT_EQ(backtests, 1u);
+  ASSERT_EQ(r.models.size(), 2u);
+  EXPECT_EQ(r.train_end, "1998-12-31");
+  EXPECT_EQ(r.evaluation.comparison.names, (std::vector<std::string>{"walk", "boot"}));
+  EXPECT_EQ(format_index(r.evaluation.real.kind, r.evaluation.real.index.front()), "1999-01-04");
+  EXPECT_EQ(r.evaluation.scenarios.size(), 2u);
+  ASSERT_TRUE(r.risk.has_value());
+  EXPECT_EQ(r.risk->results.size(), 1u);
+  EXPECT_GT(r.charts, 4);
+  for (const std::string f : {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv",
+                              "report.html", "scenarios/walk.npy", "scenarios/boot.npy",
+                              "models/walk/model.json", "models/boot/manifest.json"})
+    EXPECT_TRUE(std::filesystem::exists(r.dir + "/" + f)) << f;
+  // The scenarios on disk are the ones evaluated.
+  EXPECT_EQ(read_scenarios_npy(r.models[1].scenarios_file).data, r.evaluation.scenarios[1].data);
+}
+
+// The report of `fingen run` comes from the results in memory; `fingen report` reads the run
+// directory back through the library's readers. Both pages are the same, byte for byte.
+TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
+  test::TempDir dir;
+  const RunResult r = run_pipeline(read_config(small_config(dir, true), dir.file("run")));
+  const std::string again = dir.file("again.html");
+  const int charts = report::write_run_report(r.dir, again);
+  EXPECT_EQ(charts, r.charts);
+  EXPECT_EQ(read_file(again), read_file(r.report_file));
+  const report::RunData d = report::read_run(r.dir);
+  EXPECT_EQ(d.names, (std::vector<std::string>{"walk", "boot"}));
+  EXPECT_TRUE(d.training.empty());  // neither model trains
+  EXPECT_FALSE(d.var_days.empty());
+  ASSERT_EQ(d.var_tests.size(), 1u);
+  EXPECT_EQ(d.var_tests[0].days, r.risk->results[0].tests.n);
+  EXPECT_EQ(d.var_tests[0].exceptions, r.risk->results[0].tests.exceptions);
+}
+
+TEST(PipelineRun, WithoutRiskSectionNoBacktest) {
+  test::TempDir dir;
+  const RunResult r = run_pipeline(read_config(small_config(dir, false), dir.file("run")));
+  EXPECT_FALSE(r.risk.has_value());
+  EXPECT_FALSE(std::filesystem::exists(r.dir + "/backtest.json"));
+  const std::string again = dir.file("again.html");
+  report::write_run_report(r.dir, again);
+  EXPECT_EQ(read_file(again), read_file(r.report_file));
+}
+
+TEST(PipelineStages, FitRequestErrorsBeforeAnyDirectoryIsMade) {
+  test::TempDir dir;
+  FitRequest f;
+  f.kind = "gbm";
+  f.options = {{"no_such_option", 1}};
+  f.data.file = test::bundled("dow_jones_30.csv");
+  f.out = dir.file("m");
+  EXPECT_THROW(fit_model(f), Error);
+  f.options = nlohmann::json::object();
+  f.resume = true;  // nothing to resume from
+  EXPECT_THROW(fit_model(f), Error);
+  EXPECT_FALSE(std::filesystem::exists(f.out));
+}
+
+TEST(PipelineStages, GenerateRefusesEmptyAndOverflowingRequests) {
+  GenerateRequest g;
+  g.model_dir = "unused";
+  g.paths = 0;
+  g.horizon = 5;
+  EXPECT_THROW(generate_scenarios(g), Error);
+  g.paths = std::size_t{1} << 40;
+  g.horizon = std::size_t{1} << 30;
+  EXPECT_THROW(generate_scenarios(g), Error);
+}
+
+TEST(PipelineStages, VarBacktestChecksModelNamesBeforeReadingData) {
+  VarBacktestRequest b;
+  b.data.file = "/no/such/file.csv";
+  b.models = {"historical", "no-such-model"};
+  try {
+    run_var_backtests(b);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.category(), ErrorCategory::Usage);
+    EXPECT_NE(std::string(e.what()).find("no-such-model"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace fingen::pipeline
