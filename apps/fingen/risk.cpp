@@ -193,86 +193,42 @@ namespace fingen::cli {
 
 int run_risk_stress(const RiskStressArgs& args, std::ostream& out) {
   return guarded([&] {
-    const data::ReturnsSource source = source_of(args.portfolio);
-    const Panel r = data::load_returns(source);
-    const std::vector<double> w = risk::portfolio_weights(args.portfolio.weights, r.cols());
-    nlohmann::json report{
-        {"data", data::describe_data(source, r)}, {"weights", w}, {"level", args.level}};
-
-    // (a) The worst historical periods.
-    const auto worst = risk::worst_windows(r, w, args.days, args.worst);
+    pipeline::StressRequest req;
+    req.data = source_of(args.portfolio);
+    req.weights = args.portfolio.weights;
+    req.days = args.days;
+    req.worst = args.worst;
+    req.shocks = args.shocks;
+    req.model_dir = args.model;
+    req.paths = args.paths;
+    req.horizon = args.horizon;
+    req.level = args.level;
+    req.vol_multipliers = args.vol_multipliers;
+    req.context_days = args.context_days;
+    req.crisis_end = args.crisis_end;
+    req.seed = args.seed;
+    req.json_out = args.json;
+    const pipeline::StressRun run = pipeline::run_stress_tests(req);
+    const Panel& r = run.returns;
     out << fmt::format("worst {}-day periods of {} (portfolio return, max drawdown):\n", args.days,
                        fmt::join(r.names, "+"));
-    nlohmann::json hist = nlohmann::json::array();
-    for (const auto& s : worst) {
+    for (const auto& s : run.worst)
       out << fmt::format("  {} .. {}  {:>8.2f}%  drawdown {:>6.2f}%\n",
                          format_index(r.kind, s.first), format_index(r.kind, s.last),
                          100 * s.portfolio_return, 100 * s.max_drawdown);
-      hist.push_back({{"first", format_index(r.kind, s.first)},
-                      {"last", format_index(r.kind, s.last)},
-                      {"portfolio_return", s.portfolio_return},
-                      {"max_drawdown", s.max_drawdown}});
-    }
-    report["historical"] = hist;
-
-    // (c) User shocks.
-    if (!args.shocks.empty()) {
-      const double loss = risk::shock_loss(w, args.shocks);
+    if (run.has_shock)
       out << fmt::format("shock {} -> portfolio loss {:.2f}%\n", fmt::join(args.shocks, ","),
-                         100 * loss);
-      report["shock"] = {{"shocks", args.shocks}, {"loss", loss}};
-    }
-
-    // (b) Model scenarios: unconditional, conditioned on the crisis context, and with scaled
-    // volatility.
-    if (!args.model.empty()) {
-      const auto gen = scenario::load_generator(args.model);
-      FG_REQUIRE(gen->names().size() == r.cols(), "the model has {} series, the data {}",
-                 gen->names().size(), r.cols());
-      const std::size_t horizon = args.horizon > 0 ? args.horizon : args.days;
-      auto measure = [&](const Scenarios& s, const std::string& label) {
-        std::vector<double> losses = risk::scenario_losses(s, w, horizon);
-        std::vector<double> sorted = losses;
-        const risk::VarEs v = risk::empirical_var_es(losses, args.level);
-        std::sort(sorted.begin(), sorted.end());
-        out << fmt::format("  {:<34} VaR {:>7.2f}%  ES {:>7.2f}%  worst path {:>7.2f}%\n", label,
-                           100 * v.var, 100 * v.es, 100 * sorted.back());
-        return nlohmann::json{
-            {"scenario", label}, {"var", v.var}, {"es", v.es}, {"worst_path_loss", sorted.back()}};
-      };
-      out << fmt::format("{} model '{}': {:.4g} VaR/ES over {} days from {} paths:\n", gen->kind(),
-                         args.model, args.level, horizon, args.paths);
-      nlohmann::json rows = nlohmann::json::array();
-      const Scenarios base = gen->generate(args.paths, horizon, args.seed);
-      rows.push_back(measure(base, "from the end of the training data"));
-      for (double y : args.vol_multipliers)
-        rows.push_back(measure(risk::scale_volatility(base, y), fmt::format("volatility x {}", y)));
-      // Crisis context: the `context_days` rows before the worst historical window (or ending at
-      // --crisis-end).
-      std::size_t end_row = worst.front().first_row;
-      if (!args.crisis_end.empty()) {
-        const auto e = parse_index(r.kind, args.crisis_end);
-        FG_REQUIRE(e.has_value(), "--crisis-end '{}' is not a valid {}", args.crisis_end,
-                   to_string(r.kind));
-        end_row = static_cast<std::size_t>(std::upper_bound(r.index.begin(), r.index.end(), *e) -
-                                           r.index.begin());
-      }
-      FG_REQUIRE(end_row >= args.context_days,
-                 "not enough history before the crisis for a {}-day context", args.context_days);
-      const Panel ctx = r.slice_rows(end_row - args.context_days, end_row);
-      const std::string label =
-          fmt::format("after {} .. {}", format_index(r.kind, ctx.index.front()),
-                      format_index(r.kind, ctx.index.back()));
-      if (gen->conditional())
-        rows.push_back(
-            measure(gen->generate_from(ctx.values, args.paths, horizon, args.seed), label));
-      else
+                         100 * run.shock_loss);
+    if (run.model_kind.empty()) return static_cast<int>(kOk);
+    out << fmt::format("{} model '{}': {:.4g} VaR/ES over {} days from {} paths:\n", run.model_kind,
+                       args.model, args.level, run.horizon, args.paths);
+    for (const auto& s : run.scenarios)
+      if (s.skipped)
         out << fmt::format("  {:<34} skipped: the '{}' model has no memory of recent history\n",
-                           label, gen->kind());
-      report["model"] = {{"dir", args.model},   {"kind", gen->kind()}, {"horizon", horizon},
-                         {"paths", args.paths}, {"seed", args.seed},   {"results", rows}};
-    }
-    if (!args.json.empty()) write_manifest(args.json, "risk stress", report);
+                           s.label, run.model_kind);
+      else
+        out << fmt::format("  {:<34} VaR {:>7.2f}%  ES {:>7.2f}%  worst path {:>7.2f}%\n", s.label,
+                           100 * s.var, 100 * s.es, 100 * s.worst_path_loss);
     return static_cast<int>(kOk);
   });
 }

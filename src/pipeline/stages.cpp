@@ -210,4 +210,96 @@ VarBacktestRun run_var_backtests(const VarBacktestRequest& req) {
   return run;
 }
 
+namespace {
+StressScenario measure(const Scenarios& s, const std::vector<double>& w, std::size_t horizon,
+                       double level, std::string label) {
+  std::vector<double> losses = risk::scenario_losses(s, w, horizon);
+  StressScenario out;
+  out.label = std::move(label);
+  out.worst_path_loss = *std::max_element(losses.begin(), losses.end());
+  const risk::VarEs v = risk::empirical_var_es(losses, level);
+  out.var = v.var;
+  out.es = v.es;
+  return out;
+}
+
+// The row after the crisis context: the start of the worst window, or the row after crisis_end.
+std::size_t crisis_end_row(const StressRequest& req, const Panel& r,
+                           const std::vector<risk::StressWindow>& worst) {
+  if (req.crisis_end.empty()) {
+    FG_REQUIRE(!worst.empty(), "no historical window to take a crisis context from");
+    return worst.front().first_row;
+  }
+  const auto e = parse_index(r.kind, req.crisis_end);
+  FG_REQUIRE(e.has_value(), "crisis end '{}' is not a valid {}", req.crisis_end, to_string(r.kind));
+  return static_cast<std::size_t>(std::upper_bound(r.index.begin(), r.index.end(), *e) -
+                                  r.index.begin());
+}
+
+nlohmann::json stress_json(const StressRequest& req, const StressRun& run) {
+  const Panel& r = run.returns;
+  nlohmann::json report{
+      {"data", data::describe_data(req.data, r)}, {"weights", run.weights}, {"level", req.level}};
+  nlohmann::json hist = nlohmann::json::array();
+  for (const auto& s : run.worst)
+    hist.push_back({{"first", format_index(r.kind, s.first)},
+                    {"last", format_index(r.kind, s.last)},
+                    {"portfolio_return", s.portfolio_return},
+                    {"max_drawdown", s.max_drawdown}});
+  report["historical"] = hist;
+  if (run.has_shock) report["shock"] = {{"shocks", req.shocks}, {"loss", run.shock_loss}};
+  if (!run.model_kind.empty()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& s : run.scenarios)
+      if (!s.skipped)
+        rows.push_back({{"scenario", s.label},
+                        {"var", s.var},
+                        {"es", s.es},
+                        {"worst_path_loss", s.worst_path_loss}});
+    report["model"] = {{"dir", req.model_dir}, {"kind", run.model_kind}, {"horizon", run.horizon},
+                       {"paths", req.paths},   {"seed", req.seed},       {"results", rows}};
+  }
+  return report;
+}
+}  // namespace
+
+StressRun run_stress_tests(const StressRequest& req) {
+  StressRun run;
+  run.returns = data::load_returns(req.data);
+  const Panel& r = run.returns;
+  run.weights = risk::portfolio_weights(req.weights, r.cols());
+  run.worst = risk::worst_windows(r, run.weights, req.days, req.worst);
+  if (!req.shocks.empty()) {
+    run.has_shock = true;
+    run.shock_loss = risk::shock_loss(run.weights, req.shocks);
+  }
+  if (!req.model_dir.empty()) {
+    const auto gen = scenario::load_generator(req.model_dir);
+    FG_REQUIRE(gen->names().size() == r.cols(), "the model has {} series, the data {}",
+               gen->names().size(), r.cols());
+    run.model_kind = gen->kind();
+    run.horizon = req.horizon > 0 ? req.horizon : req.days;
+    const Scenarios base = gen->generate(req.paths, run.horizon, req.seed);
+    run.scenarios.push_back(
+        measure(base, run.weights, run.horizon, req.level, "from the end of the training data"));
+    for (double y : req.vol_multipliers)
+      run.scenarios.push_back(measure(risk::scale_volatility(base, y), run.weights, run.horizon,
+                                      req.level, fmt::format("volatility x {}", y)));
+    const std::size_t end_row = crisis_end_row(req, r, run.worst);
+    FG_REQUIRE(end_row >= req.context_days,
+               "not enough history before the crisis for a {}-day context", req.context_days);
+    const Panel ctx = r.slice_rows(end_row - req.context_days, end_row);
+    const std::string label = fmt::format("after {} .. {}", format_index(r.kind, ctx.index.front()),
+                                          format_index(r.kind, ctx.index.back()));
+    if (gen->conditional())
+      run.scenarios.push_back(
+          measure(gen->generate_from(ctx.values, req.paths, run.horizon, req.seed), run.weights,
+                  run.horizon, req.level, label));
+    else
+      run.scenarios.push_back({label, true, 0, 0, 0});
+  }
+  if (!req.json_out.empty()) write_manifest(req.json_out, "risk stress", stress_json(req, run));
+  return run;
+}
+
 }  // namespace fingen::pipeline

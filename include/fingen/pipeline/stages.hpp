@@ -20,6 +20,7 @@
 #include "fingen/core/panel.hpp"
 #include "fingen/data/load.hpp"
 #include "fingen/eval/comparison.hpp"
+#include "fingen/risk/stress.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/generator.hpp"
 #include "fingen/scenario/scenarios.hpp"
@@ -121,5 +122,48 @@ struct VarBacktestRun {
 
 /// Checks every model name first, then backtests each in turn and writes the files.
 VarBacktestRun run_var_backtests(const VarBacktestRequest& request);
+
+// --- stress tests ------------------------------------------------------------------------------
+
+struct StressRequest {
+  data::ReturnsSource data;
+  std::vector<double> weights;  ///< empty: equal weights
+  std::size_t days = 10;        ///< length of the historical windows
+  std::size_t worst = 5;        ///< how many worst windows
+  std::vector<double> shocks;   ///< instant simple-return shocks per asset (optional)
+  std::string model_dir;        ///< a saved model for scenario stress (optional)
+  std::size_t paths = 10000;
+  std::size_t horizon = 0;  ///< 0: `days`
+  double level = 0.99;
+  std::vector<double> vol_multipliers = {2.0};
+  /// The crisis context: the `context_days` rows before the worst historical window, or the
+  /// rows up to and including `crisis_end` when it is given.
+  std::size_t context_days = 60;
+  std::string crisis_end;
+  std::uint64_t seed = 1;
+  std::string json_out;  ///< the report as JSON (optional)
+};
+
+/// VaR/ES of one set of model scenarios.
+struct StressScenario {
+  std::string label;     ///< "from the end of the training data", "volatility x 2", "after A .. B"
+  bool skipped = false;  ///< the crisis context of a model without memory
+  double var = 0, es = 0, worst_path_loss = 0;
+};
+
+struct StressRun {
+  Panel returns;
+  std::vector<double> weights;
+  std::vector<risk::StressWindow> worst;  ///< worst historical windows, worst first
+  bool has_shock = false;
+  double shock_loss = 0;
+  std::string model_kind;  ///< empty: no model given
+  std::size_t horizon = 0;
+  std::vector<StressScenario> scenarios;
+};
+
+/// Historical windows, the shock and (with a model) its scenarios unconditional, with scaled
+/// volatility and started from the crisis context; writes json_out when set.
+StressRun run_stress_tests(const StressRequest& request);
 
 }  // namespace fingen::pipeline
