@@ -285,16 +285,18 @@ std::size_t label_column_of(const CsvDocument& doc, const TableOptions& options)
 }
 }  // namespace
 
-LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options) {
-  LabelledTable table;
-  table.source = doc.name();
-  const std::size_t width = doc.header().size();
-  const std::size_t label_col = label_column_of(doc, options);
-  table.label_name = doc.header()[label_col];
-
-  // One pass keeps every field as text; a column is numeric when all its non-missing fields parse.
-  std::vector<std::vector<std::string>> text(width);
+namespace {
+// Every field as text, column by column, with each row's line number: one pass, so a column's
+// type can be decided from all its values.
+struct TextColumns {
+  std::vector<std::vector<std::string>> text;
   std::vector<std::size_t> lines;
+};
+
+TextColumns read_text(const CsvDocument& doc, std::size_t label_col) {
+  const std::size_t width = doc.header().size();
+  TextColumns t;
+  t.text.resize(width);
   CsvRow row;
   CsvCursor cursor = doc.rows();
   while (cursor.next(row)) {
@@ -304,21 +306,26 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
           fmt::format("expected {} fields as in the header, found {}", width, row.fields.size()));
     if (is_missing_token(row.fields[label_col]))
       throw_input_error(doc.where(row.line, label_col), "the label is missing");
-    for (std::size_t j = 0; j < width; ++j) text[j].emplace_back(row.fields[j]);
-    lines.push_back(row.line);
+    for (std::size_t j = 0; j < width; ++j) t.text[j].emplace_back(row.fields[j]);
+    t.lines.push_back(row.line);
   }
-  if (lines.empty())
+  if (t.lines.empty())
     throw_input_error({doc.name(), doc.header_line(), {}}, "no data rows after the header");
+  return t;
+}
 
-  // Label: exactly two distinct values.
+// The label: exactly two distinct values; the positive class as given, else "1" of 0/1, else the
+// rarer value. Fills the table's label, positive_class and negative_class.
+void binary_label(const CsvDocument& doc, const TextColumns& t, std::size_t label_col,
+                  const TableOptions& options, LabelledTable& table) {
   std::map<std::string, std::size_t> counts;
   std::vector<std::string> order;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string& v = text[label_col][i];
+  for (std::size_t i = 0; i < t.lines.size(); ++i) {
+    const std::string& v = t.text[label_col][i];
     if (counts[v]++ == 0) {
       order.push_back(v);
       if (order.size() > 2)
-        throw_input_error(doc.where(lines[i], label_col),
+        throw_input_error(doc.where(t.lines[i], label_col),
                           fmt::format("expected a binary label; found a third value '{}' after "
                                       "'{}' and '{}'",
                                       shorten(v), order[0], order[1]));
@@ -343,53 +350,66 @@ LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options)
   }
   table.positive_class = positive;
   table.negative_class = order[0] == positive ? order[1] : order[0];
-  table.label.reserve(lines.size());
-  for (const auto& v : text[label_col]) table.label.push_back(v == positive ? 1 : 0);
+  table.label.reserve(t.lines.size());
+  for (const auto& v : t.text[label_col]) table.label.push_back(v == positive ? 1 : 0);
+}
 
-  for (std::size_t j = 0; j < width; ++j) {
-    if (j == label_col) continue;
-    Feature f;
-    f.name = doc.header()[j];
-    f.numeric.resize(lines.size(), kNaN);
-    bool numeric = true;
-    std::size_t non_finite = lines.size();  // first row with inf/nan spelled as a number
-    for (std::size_t i = 0; i < lines.size() && numeric; ++i) {
-      const std::string& v = text[j][i];
-      if (is_missing_token(v)) continue;
-      double x = 0;
-      if (!parse_double(v, x))
-        numeric = false;
-      else if (!std::isfinite(x))
-        non_finite = std::min(non_finite, i);
-      else
-        f.numeric[i] = x;
-    }
-    // A column of numbers with an "inf" among them is a numeric column with a bad value, not a
-    // categorical one (non-finite numbers are refused, as in panels).
-    if (numeric && non_finite < lines.size())
-      throw_input_error(
-          doc.where(lines[non_finite], j),
-          fmt::format("expected a finite number, found '{}'", shorten(text[j][non_finite])));
-    if (!numeric) {
-      f.categorical = true;
-      f.numeric.clear();
-      std::map<std::string, int> level_of;
-      f.codes.reserve(lines.size());
-      for (const auto& v : text[j]) {
-        if (is_missing_token(v)) {
-          f.codes.push_back(-1);
-          continue;
-        }
-        auto it = level_of.find(v);
-        if (it == level_of.end()) {
-          it = level_of.emplace(v, static_cast<int>(f.levels.size())).first;
-          f.levels.push_back(v);
-        }
-        f.codes.push_back(it->second);
-      }
-    }
-    table.features.push_back(std::move(f));
+// Column j as a feature: numeric when every non-missing field parses, else categorical.
+Feature feature_of(const CsvDocument& doc, const TextColumns& t, std::size_t j) {
+  const std::vector<std::string>& text = t.text[j];
+  const std::size_t n = t.lines.size();
+  Feature f;
+  f.name = doc.header()[j];
+  f.numeric.resize(n, kNaN);
+  bool numeric = true;
+  std::size_t non_finite = n;  // first row with inf/nan spelled as a number
+  for (std::size_t i = 0; i < n && numeric; ++i) {
+    const std::string& v = text[i];
+    if (is_missing_token(v)) continue;
+    double x = 0;
+    if (!parse_double(v, x))
+      numeric = false;
+    else if (!std::isfinite(x))
+      non_finite = std::min(non_finite, i);
+    else
+      f.numeric[i] = x;
   }
+  // A column of numbers with an "inf" among them is a numeric column with a bad value, not a
+  // categorical one (non-finite numbers are refused, as in panels).
+  if (numeric && non_finite < n)
+    throw_input_error(
+        doc.where(t.lines[non_finite], j),
+        fmt::format("expected a finite number, found '{}'", shorten(text[non_finite])));
+  if (numeric) return f;
+  f.categorical = true;
+  f.numeric.clear();
+  std::map<std::string, int> level_of;
+  f.codes.reserve(n);
+  for (const auto& v : text) {
+    if (is_missing_token(v)) {
+      f.codes.push_back(-1);
+      continue;
+    }
+    auto it = level_of.find(v);
+    if (it == level_of.end()) {
+      it = level_of.emplace(v, static_cast<int>(f.levels.size())).first;
+      f.levels.push_back(v);
+    }
+    f.codes.push_back(it->second);
+  }
+  return f;
+}
+}  // namespace
+
+LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options) {
+  LabelledTable table;
+  table.source = doc.name();
+  const std::size_t label_col = label_column_of(doc, options);
+  table.label_name = doc.header()[label_col];
+  const TextColumns t = read_text(doc, label_col);
+  binary_label(doc, t, label_col, options, table);
+  for (std::size_t j = 0; j < doc.header().size(); ++j)
+    if (j != label_col) table.features.push_back(feature_of(doc, t, j));
   return table;
 }
 
