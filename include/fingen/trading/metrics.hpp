@@ -1,0 +1,53 @@
+/// @file metrics.hpp
+/// @brief Performance metrics of an equity curve E_0 .. E_{T-1}, with r_t = E_t / E_{t-1} - 1
+/// (n = T - 1 returns) and P = periods per year.
+///
+/// - total_return = E_{T-1} / E_0 - 1; annual_return = (E_{T-1} / E_0)^(P / n) - 1;
+/// - annual_volatility = sd(r) sqrt(P), sd with ddof 1;
+/// - sharpe = mean(r) / sd(r) sqrt(P) (zero risk-free rate); NaN when sd(r) = 0;
+/// - sortino = mean(r) / sqrt(mean(min(r, 0)^2)) sqrt(P); NaN when no return is negative;
+/// - max_drawdown = max_t (1 - E_t / max_{s <= t} E_s); max_drawdown_duration = the longest run of
+///   consecutive bars with E_t below the running peak (in bars);
+/// - calmar = annual_return / max_drawdown (NaN when max_drawdown = 0);
+/// - turnover = traded notional / mean(E) * P / n (times the book is traded per year);
+/// - hit_rate = share of bars t >= 1 with r_t > 0 among those holding a position at their close
+///   (NaN when none); exposure = mean over all bars of the gross exposure sum_i |q_i C_i| / E_t;
+/// - trades = number of fills.
+/// These are the usual definitions (see Bacon, "Practical Portfolio Performance Measurement and
+/// Attribution", 2nd ed., 2008); tests/trading/golden/make_trading_golden.py computes them
+/// independently with NumPy.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fingen::trading {
+
+struct Metrics {
+  static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  double total_return = kNaN, annual_return = kNaN, annual_volatility = kNaN;
+  double sharpe = kNaN, sortino = kNaN;
+  double max_drawdown = kNaN;
+  std::size_t max_drawdown_duration = 0;
+  double calmar = kNaN, turnover = kNaN, hit_rate = kNaN, exposure = kNaN;
+  std::size_t trades = 0;
+};
+
+/// Metrics of `equity` (at least 2 values) given the gross exposure at each close, the traded
+/// notional and the number of fills.
+Metrics compute_metrics(const std::vector<double>& equity,
+                        const std::vector<double>& gross_exposure, double traded_notional,
+                        std::size_t trades, double periods_per_year);
+
+/// {"total_return": ..., ...}; NaN as null.
+nlohmann::json to_json(const Metrics& m);
+
+/// The metric names in display order, and one metric by name.
+const std::vector<std::string>& metric_names();
+double metric_value(const Metrics& m, const std::string& name);
+
+}  // namespace fingen::trading

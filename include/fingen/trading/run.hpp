@@ -1,0 +1,65 @@
+/// @file run.hpp
+/// @brief `fingen strategy backtest | robustness` as library calls: a strategy on a data file with
+/// buy-and-hold beside it, and the same strategy over synthetic markets.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fingen/data/load.hpp"
+#include "fingen/trading/backtest.hpp"
+#include "fingen/trading/robustness.hpp"
+#include "fingen/trading/strategy.hpp"
+
+namespace fingen::trading {
+
+struct StrategyRequest {
+  data::ReturnsSource data;  ///< prices (start/end trim the bars)
+  std::string strategy;      ///< a registered strategy kind
+  nlohmann::json strategy_options = nlohmann::json::object();
+  nlohmann::json backtest_options = nlohmann::json::object();  ///< BacktestOptions keys
+};
+
+struct StrategyRun {
+  Market market;
+  std::unique_ptr<Strategy> strategy;
+  BacktestOptions options;
+  BacktestResult result;     ///< the strategy, gross and net
+  BacktestResult benchmark;  ///< buy_and_hold with the same options
+};
+
+/// Checks the strategy and backtest options (Error(Usage)) before reading the data, then runs
+/// the strategy and buy-and-hold.
+StrategyRun run_strategy(const StrategyRequest& request);
+
+/// CSV of the fills of the net run: bar,date,asset,shares,price,cost.
+std::string fills_csv(const StrategyRun& run);
+/// CSV of the equity curves: date,strategy_gross,strategy_net,buy_and_hold_gross,buy_and_hold_net.
+std::string equity_csv(const StrategyRun& run);
+/// {strategy, strategy_options, options, bars, first, last, assets, gross, net, buy_and_hold:
+/// {gross, net}} (metrics as in metrics.hpp).
+nlohmann::json strategy_json(const StrategyRun& run);
+
+struct RobustnessRequest {
+  StrategyRequest base;                     ///< the historical data and the strategy
+  std::vector<std::string> scenario_files;  ///< .npy log-return scenarios
+  std::vector<std::string> names;           ///< one per file (default: the file stems)
+  std::string model_dir;                    ///< or scenarios generated from a saved model
+  std::size_t paths = 1000, horizon = 0;    ///< horizon 0: as many bars as the data
+  std::uint64_t seed = 1;
+};
+
+struct RobustnessRun {
+  StrategyRun historical;  ///< on the data's closes only, as the synthetic markets are traded
+  std::vector<std::pair<std::string, RobustnessResult>> sources;  ///< one per scenario source
+};
+
+/// The historical run, then the strategy over each source's paths. A scenarios file whose assets
+/// differ in number from the data is Error(Usage) before any path is traded.
+RobustnessRun run_robustness(const RobustnessRequest& request);
+
+}  // namespace fingen::trading

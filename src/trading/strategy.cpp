@@ -1,0 +1,275 @@
+#include "fingen/trading/strategy.hpp"
+
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "fingen/core/error.hpp"
+
+namespace fingen::trading {
+
+namespace {
+struct SmaOptions {
+  FINGEN_SMA_OPTIONS(FG_OPTION_FIELD)
+};
+struct MomentumOptions {
+  FINGEN_MOMENTUM_OPTIONS(FG_OPTION_FIELD)
+};
+struct ZscoreOptions {
+  FINGEN_ZSCORE_OPTIONS(FG_OPTION_FIELD)
+};
+
+// Per-asset signals in {-1, 0, 1}, scaled to weights s / N.
+class SignalStrategy : public Strategy {
+ public:
+  Eigen::MatrixXd weights(const Market& m) const final {
+    const auto T = static_cast<Eigen::Index>(m.bars()), N = static_cast<Eigen::Index>(m.assets());
+    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(T, N);
+    std::vector<double> s(static_cast<std::size_t>(T));
+    for (Eigen::Index i = 0; i < N; ++i) {
+      signal(m.close.col(i).data(), m.bars(), s.data());
+      for (Eigen::Index t = 0; t < T; ++t)
+        w(t, i) = s[static_cast<std::size_t>(t)] / static_cast<double>(N);
+    }
+    return w;
+  }
+
+ protected:
+  /// s[t] from c[0..t], for one asset's closes.
+  virtual void signal(const double* c, std::size_t T, double* s) const = 0;
+};
+
+class BuyAndHold final : public SignalStrategy {
+ public:
+  std::string kind() const override { return "buy_and_hold"; }
+  nlohmann::json options() const override { return nlohmann::json::object(); }
+  std::size_t warmup() const override { return 0; }
+
+ private:
+  void signal(const double*, std::size_t T, double* s) const override { std::fill(s, s + T, 1.0); }
+};
+
+class Sma final : public SignalStrategy {
+ public:
+  explicit Sma(SmaOptions o) : o_(o) {}
+  std::string kind() const override { return "sma"; }
+  nlohmann::json options() const override {
+    nlohmann::json j;
+    const SmaOptions& o = o_;
+    FINGEN_SMA_OPTIONS(FG_OPTION_TO_JSON)
+    return j;
+  }
+  std::size_t warmup() const override { return static_cast<std::size_t>(o_.slow() - 1); }
+
+ private:
+  void signal(const double* c, std::size_t T, double* s) const override {
+    const auto fast = static_cast<std::size_t>(o_.fast()),
+               slow = static_cast<std::size_t>(o_.slow());
+    const double below = o_.allow_short() ? -1.0 : 0.0;
+    // Running window sums, summed afresh every 1024 bars so rounding cannot accumulate.
+    double sf = 0, ss = 0;
+    for (std::size_t t = 0; t < T; ++t) {
+      if (t % 1024 == 0) {
+        sf = ss = 0;
+        for (std::size_t k = t + 1 >= fast ? t + 1 - fast : 0; k <= t; ++k) sf += c[k];
+        for (std::size_t k = t + 1 >= slow ? t + 1 - slow : 0; k <= t; ++k) ss += c[k];
+      } else {
+        sf += c[t] - (t >= fast ? c[t - fast] : 0.0);
+        ss += c[t] - (t >= slow ? c[t - slow] : 0.0);
+      }
+      s[t] = t + 1 < slow
+                 ? 0.0
+                 : (sf / static_cast<double>(fast) > ss / static_cast<double>(slow) ? 1.0 : below);
+    }
+  }
+  SmaOptions o_;
+};
+
+class Momentum final : public SignalStrategy {
+ public:
+  explicit Momentum(MomentumOptions o) : o_(o) {}
+  std::string kind() const override { return "momentum"; }
+  nlohmann::json options() const override {
+    nlohmann::json j;
+    const MomentumOptions& o = o_;
+    FINGEN_MOMENTUM_OPTIONS(FG_OPTION_TO_JSON)
+    return j;
+  }
+  std::size_t warmup() const override { return static_cast<std::size_t>(o_.lookback()); }
+
+ private:
+  void signal(const double* c, std::size_t T, double* s) const override {
+    const auto L = static_cast<std::size_t>(o_.lookback());
+    const double below = o_.allow_short() ? -1.0 : 0.0;
+    for (std::size_t t = 0; t < T; ++t) s[t] = t < L ? 0.0 : (c[t] > c[t - L] ? 1.0 : below);
+  }
+  MomentumOptions o_;
+};
+
+class Zscore final : public SignalStrategy {
+ public:
+  explicit Zscore(ZscoreOptions o) : o_(o) {}
+  std::string kind() const override { return "zscore"; }
+  nlohmann::json options() const override {
+    nlohmann::json j;
+    const ZscoreOptions& o = o_;
+    FINGEN_ZSCORE_OPTIONS(FG_OPTION_TO_JSON)
+    return j;
+  }
+  std::size_t warmup() const override { return static_cast<std::size_t>(o_.lookback() - 1); }
+
+ private:
+  void signal(const double* c, std::size_t T, double* s) const override {
+    const auto L = static_cast<std::size_t>(o_.lookback());
+    double pos = 0;
+    for (std::size_t t = 0; t < T; ++t) {
+      if (t + 1 < L) {
+        s[t] = 0;
+        continue;
+      }
+      // Two-pass mean and sd (ddof 0) of the window: exact enough for any price level.
+      double mean = 0;
+      for (std::size_t k = t + 1 - L; k <= t; ++k) mean += c[k];
+      mean /= static_cast<double>(L);
+      double ss = 0;
+      for (std::size_t k = t + 1 - L; k <= t; ++k) ss += (c[k] - mean) * (c[k] - mean);
+      const double sd = std::sqrt(ss / static_cast<double>(L));
+      if (sd > 0) {
+        const double z = (c[t] - mean) / sd;
+        if (pos == 0) {
+          if (z > o_.entry() && o_.allow_short())
+            pos = -1;
+          else if (z < -o_.entry())
+            pos = 1;
+        } else if (pos > 0 && z >= -o_.exit()) {
+          pos = 0;
+        } else if (pos < 0 && z <= o_.exit()) {
+          pos = 0;
+        }
+      }
+      s[t] = pos;
+    }
+  }
+  ZscoreOptions o_;
+};
+
+template <class O>
+O read_options(const nlohmann::json& j, const std::vector<OptionInfo>& info,
+               const std::string& where,
+               void (*fill)(const nlohmann::json&, const std::string&, O&)) {
+  FG_REQUIRE(j.is_object(), "{} must be a JSON object", where);
+  check_option_keys(j, info, where);
+  O o;
+  fill(j, where, o);
+  return o;
+}
+
+void sma_from_json(const nlohmann::json& j, const std::string& where, SmaOptions& o) {
+  FINGEN_SMA_OPTIONS(FG_OPTION_FROM_JSON)
+}
+void momentum_from_json(const nlohmann::json& j, const std::string& where, MomentumOptions& o) {
+  FINGEN_MOMENTUM_OPTIONS(FG_OPTION_FROM_JSON)
+}
+void zscore_from_json(const nlohmann::json& j, const std::string& where, ZscoreOptions& o) {
+  FINGEN_ZSCORE_OPTIONS(FG_OPTION_FROM_JSON)
+}
+
+constexpr std::int64_t kMaxLookback = 100000;
+
+std::vector<StrategyKind> builtin_strategies() {
+  std::vector<StrategyKind> k;
+  k.push_back({"buy_and_hold",
+               "hold every asset at weight 1/N (the benchmark)",
+               {},
+               [](const nlohmann::json& j) -> std::unique_ptr<Strategy> {
+                 check_option_keys(j, {}, "buy_and_hold options");
+                 return std::make_unique<BuyAndHold>();
+               }});
+  k.push_back({"sma",
+               "moving-average crossover (trend following)",
+               {FINGEN_SMA_OPTIONS(FG_OPTION_INFO)},
+               [](const nlohmann::json& j) -> std::unique_ptr<Strategy> {
+                 const auto o = read_options<SmaOptions>(j, {FINGEN_SMA_OPTIONS(FG_OPTION_INFO)},
+                                                         "sma options", sma_from_json);
+                 FG_REQUIRE(o.fast() >= 1 && o.fast() < o.slow() && o.slow() <= kMaxLookback,
+                            "sma options: need 1 <= fast < slow <= {}, got fast {} slow {}",
+                            kMaxLookback, o.fast(), o.slow());
+                 return std::make_unique<Sma>(o);
+               }});
+  k.push_back({"momentum",
+               "time-series momentum: the sign of the past return",
+               {FINGEN_MOMENTUM_OPTIONS(FG_OPTION_INFO)},
+               [](const nlohmann::json& j) -> std::unique_ptr<Strategy> {
+                 const auto o =
+                     read_options<MomentumOptions>(j, {FINGEN_MOMENTUM_OPTIONS(FG_OPTION_INFO)},
+                                                   "momentum options", momentum_from_json);
+                 FG_REQUIRE(o.lookback() >= 1 && o.lookback() <= kMaxLookback,
+                            "momentum options: lookback must be in [1, {}], got {}", kMaxLookback,
+                            o.lookback());
+                 return std::make_unique<Momentum>(o);
+               }});
+  k.push_back({"zscore",
+               "mean reversion on the z-score of the price (Bollinger bands)",
+               {FINGEN_ZSCORE_OPTIONS(FG_OPTION_INFO)},
+               [](const nlohmann::json& j) -> std::unique_ptr<Strategy> {
+                 const auto o =
+                     read_options<ZscoreOptions>(j, {FINGEN_ZSCORE_OPTIONS(FG_OPTION_INFO)},
+                                                 "zscore options", zscore_from_json);
+                 FG_REQUIRE(o.lookback() >= 2 && o.lookback() <= kMaxLookback,
+                            "zscore options: lookback must be in [2, {}], got {}", kMaxLookback,
+                            o.lookback());
+                 FG_REQUIRE(std::isfinite(o.entry()) && std::isfinite(o.exit()) && o.exit() >= 0 &&
+                                o.exit() < o.entry(),
+                            "zscore options: need 0 <= exit < entry, got entry {} exit {}",
+                            o.entry(), o.exit());
+                 return std::make_unique<Zscore>(o);
+               }});
+  return k;
+}
+
+std::map<std::string, StrategyKind>& registry() {
+  static std::map<std::string, StrategyKind> kinds = [] {
+    std::map<std::string, StrategyKind> m;
+    for (auto& k : builtin_strategies()) {
+      const std::string name = k.name;
+      m.emplace(name, std::move(k));
+    }
+    return m;
+  }();
+  return kinds;
+}
+}  // namespace
+
+void register_strategy(StrategyKind kind) {
+  FG_REQUIRE(!kind.name.empty() && kind.make, "a strategy kind needs a name and a maker");
+  const std::string name = kind.name;
+  registry()[name] = std::move(kind);
+}
+
+std::vector<std::string> strategy_kinds() {
+  std::vector<std::string> names;
+  for (const auto& [name, k] : registry()) names.push_back(name);
+  return names;
+}
+
+const StrategyKind& strategy_kind(const std::string& name) {
+  const auto& r = registry();
+  const auto it = r.find(name);
+  FG_REQUIRE(it != r.end(), "unknown strategy '{}': expected {}", name,
+             fmt::join(strategy_kinds(), ", "));
+  return it->second;
+}
+
+std::unique_ptr<Strategy> make_strategy(const std::string& kind, const nlohmann::json& options,
+                                        const std::string& where) {
+  const StrategyKind& k = strategy_kind(kind);
+  try {
+    return k.make(options.is_null() ? nlohmann::json::object() : options);
+  } catch (const Error& e) {
+    if (where.empty()) throw;
+    throw Error(e.category(), fmt::format("{}: {}", where, e.what()));
+  }
+}
+
+}  // namespace fingen::trading

@@ -1,0 +1,239 @@
+// The trading backtester against an independent NumPy implementation of the same rules
+// (tests/trading/golden/make_trading_golden.py -> trading_golden.json), plus the properties that
+// must hold for any data: no look-ahead, gross >= net, thread-count independence.
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include "fingen/core/io.hpp"
+#include "fingen/scenario/gbm.hpp"
+#include "fingen/trading/backtest.hpp"
+#include "fingen/trading/robustness.hpp"
+#include "fingen/trading/run.hpp"
+#include "fingen/trading/strategy.hpp"
+#include "test_util.hpp"
+
+namespace fingen::trading {
+namespace {
+
+using nlohmann::json;
+
+json golden() {
+  return json::parse(
+      read_file(std::string(FINGEN_TEST_DATA_DIR) + "/../trading/golden/trading_golden.json"));
+}
+
+// The golden case's options as the flat JSON object BacktestOptions::from_json reads.
+json flat_options(const json& c) {
+  json o = c.at("backtest_options");
+  const json costs = o.at("costs");
+  o.erase("costs");
+  o.update(costs);
+  return o;
+}
+
+void expect_close(double got, const json& want, const std::string& what) {
+  if (want.is_null()) {
+    EXPECT_TRUE(std::isnan(got)) << what << ": " << got;
+    return;
+  }
+  const double w = want.get<double>();
+  EXPECT_NEAR(got, w, 1e-9 * std::max(1.0, std::abs(w))) << what;
+}
+
+void expect_run(const Run& r, const json& g, const std::string& what, bool loose_trades) {
+  const json& m = g.at("metrics");
+  for (const auto& name : metric_names()) {
+    if (name == "trades" && loose_trades) {
+      EXPECT_NEAR(metric_value(r.metrics, name), m.at(name).get<double>(), 1.0) << what;
+      continue;
+    }
+    expect_close(metric_value(r.metrics, name), m.at(name), what + " " + name);
+  }
+  ASSERT_EQ(r.equity.size(), g.at("bars").get<std::size_t>()) << what;
+  for (const auto& [bar, value] : g.at("equity_at").items())
+    expect_close(r.equity[std::stoul(bar)], value, what + " equity at bar " + bar);
+  expect_close(r.costs, g.at("costs"), what + " costs");
+  expect_close(r.traded_notional, g.at("traded_notional"), what + " traded notional");
+  const json& fills = g.at("first_fills");
+  ASSERT_GE(r.fills.size(), fills.size()) << what;
+  for (std::size_t k = 0; k < fills.size(); ++k) {
+    EXPECT_EQ(r.fills[k].bar, fills[k].at("bar").get<std::size_t>()) << what << " fill " << k;
+    EXPECT_EQ(r.fills[k].asset, fills[k].at("asset").get<std::size_t>()) << what;
+    expect_close(r.fills[k].shares, fills[k].at("shares"), what + " fill shares");
+    expect_close(r.fills[k].price, fills[k].at("price"), what + " fill price");
+    expect_close(r.fills[k].cost, fills[k].at("cost"), what + " fill cost");
+  }
+}
+
+TEST(TradingGolden, EveryCaseAgreesWithNumPy) {
+  const json all = golden().at("cases");
+  ASSERT_GE(all.size(), 7u);
+  for (const auto& [name, c] : all.items()) {
+    SCOPED_TRACE(name);
+    data::ReturnsSource source;
+    source.file = test::bundled(c.at("data").get<std::string>());
+    if (c.at("data").get<std::string>() != "sp500_ohlcv_2000_2020.csv")
+      source.series = c.at("assets").get<std::vector<std::string>>();
+    const Market m = read_market(source);
+    ASSERT_EQ(m.bars(), c.at("bars").get<std::size_t>());
+    const auto s = make_strategy(c.at("strategy").get<std::string>(), c.at("strategy_options"), "");
+    const Eigen::MatrixXd w = s->weights(m);
+    double checksum = 0;
+    for (Eigen::Index t = 0; t < w.rows(); ++t)
+      for (Eigen::Index i = 0; i < w.cols(); ++i)
+        checksum += w(t, i) * static_cast<double>(t + 1) * static_cast<double>(i + 1);
+    expect_close(checksum, c.at("weights_checksum"), "weights checksum");
+    const BacktestResult r = backtest(m, w, BacktestOptions::from_json(flat_options(c), name));
+    // One gross fill of the every-bar case is an exact zero in exact arithmetic (an open equal to
+    // the previous one); rounding may turn it into a fill of 1e-13 shares.
+    const bool loose = name == "sp500_sma_every_bar_half";
+    expect_run(r.gross, c.at("gross"), name + " gross", loose);
+    expect_run(r.net, c.at("net"), name + " net", false);
+  }
+}
+
+// A decision at bar t may use bars 0..t only: changing every bar after t changes no weight and no
+// fill up to t.
+TEST(Trading, NoLookAhead) {
+  data::ReturnsSource source;
+  source.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  const Market m = read_market(source);
+  const std::size_t t = 1500;
+  Market changed = m;
+  for (Eigen::Index k = static_cast<Eigen::Index>(t) + 1; k < changed.close.rows(); ++k) {
+    const double f = 1.0 + 0.3 * std::sin(static_cast<double>(k));
+    changed.close.row(k) *= f;
+    changed.open.row(k) *= 1.0 / f;
+    changed.volume.row(k) *= 2.0;
+  }
+  for (const std::string kind : {"sma", "momentum", "zscore", "buy_and_hold"}) {
+    SCOPED_TRACE(kind);
+    const auto s = make_strategy(kind, json::object(), "");
+    const Eigen::MatrixXd a = s->weights(m), b = s->weights(changed);
+    EXPECT_TRUE(a.topRows(static_cast<Eigen::Index>(t) + 1) ==
+                b.topRows(static_cast<Eigen::Index>(t) + 1));
+    const BacktestOptions o;
+    const BacktestResult ra = backtest(m, a, o), rb = backtest(changed, b, o);
+    // Fills at bar t + 1 use bar t + 1's prices; everything through bar t is identical.
+    for (std::size_t k = 0; k <= t; ++k) EXPECT_EQ(ra.net.equity[k], rb.net.equity[k]) << k;
+    std::size_t fa = 0, fb = 0;
+    while (fa < ra.net.fills.size() && ra.net.fills[fa].bar <= t) ++fa;
+    while (fb < rb.net.fills.size() && rb.net.fills[fb].bar <= t) ++fb;
+    EXPECT_EQ(fa, fb);
+  }
+}
+
+TEST(Trading, CostsOnlyEverLowerTheResult) {
+  data::ReturnsSource source;
+  source.file = test::bundled("dow_jones_30.csv");
+  source.series = {"AA", "KO"};
+  const Market m = read_market(source);
+  for (const std::string kind : {"sma", "momentum", "zscore"}) {
+    const auto s = make_strategy(kind, json{{"allow_short", true}}, "");
+    const BacktestResult r = backtest(m, s->weights(m), BacktestOptions());
+    EXPECT_GT(r.net.costs, 0) << kind;
+    EXPECT_EQ(r.gross.costs, 0) << kind;
+    EXPECT_LT(r.net.equity.back(), r.gross.equity.back()) << kind;
+  }
+}
+
+TEST(Trading, BadOptionsAreUsageErrorsNamingTheKey) {
+  test::expect_error(
+      [] {
+        make_strategy("sma", json{{"fast", 50}, {"slow", 20}}, "cfg");
+      },
+      ErrorCategory::Usage, {"cfg", "fast < slow"});
+  test::expect_error(
+      [] {
+        make_strategy("sma", json{{"fats", 5}}, "cfg");
+      },
+      ErrorCategory::Usage, {"fats"});
+  test::expect_error(
+      [] {
+        make_strategy("zscore", json{{"entry", 1.0}, {"exit", 2.0}}, "");
+      },
+      ErrorCategory::Usage, {"exit < entry"});
+  test::expect_error([] { make_strategy("nope", json::object(), ""); }, ErrorCategory::Usage,
+                     {"unknown strategy 'nope'", "sma"});
+  test::expect_error(
+      [] {
+        BacktestOptions::from_json(json{{"spread_bps", -1}}, "bt");
+      },
+      ErrorCategory::Usage, {"spread_bps"});
+  test::expect_error(
+      [] {
+        BacktestOptions::from_json(json{{"fill", "tomorrow"}}, "bt");
+      },
+      ErrorCategory::Usage, {"fill"});
+  test::expect_error(
+      [] {
+        BacktestOptions::from_json(json{{"max_leverage", 0}}, "bt");
+      },
+      ErrorCategory::Usage, {"max_leverage"});
+}
+
+TEST(Trading, MetricsByHand) {
+  // Equity 100, 110, 99, 121: returns 0.1, -0.1, 0.2222...
+  const std::vector<double> e = {100, 110, 99, 121}, x = {0, 1, 1, 1};
+  const Metrics m = compute_metrics(e, x, 200, 2, 252);
+  EXPECT_NEAR(m.total_return, 0.21, 1e-15);
+  EXPECT_NEAR(m.max_drawdown, 0.1, 1e-15);
+  EXPECT_EQ(m.max_drawdown_duration, 1u);
+  EXPECT_NEAR(m.hit_rate, 2.0 / 3, 1e-15);
+  EXPECT_NEAR(m.exposure, 0.75, 1e-15);
+  EXPECT_NEAR(m.turnover, 200 / 107.5 * 252 / 3, 1e-12);
+  const double r1 = 0.1, r2 = -0.1, r3 = 121.0 / 99 - 1, mean = (r1 + r2 + r3) / 3;
+  const double sd = std::sqrt(
+      ((r1 - mean) * (r1 - mean) + (r2 - mean) * (r2 - mean) + (r3 - mean) * (r3 - mean)) / 2);
+  EXPECT_NEAR(m.sharpe, mean / sd * std::sqrt(252.0), 1e-12);
+  EXPECT_NEAR(m.sortino, mean / std::sqrt(0.01 / 3) * std::sqrt(252.0), 1e-12);
+}
+
+// Many synthetic markets: the same numbers for 1 and 2 threads, and a sensible distribution.
+TEST(Trading, RobustnessIsThreadIndependent) {
+  data::ReturnsSource source;
+  source.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  const Panel r = data::load_returns(source);
+  scenario::GbmGenerator gbm;
+  gbm.fit(r);
+  const Scenarios s = gbm.generate(200, 500, 11);
+  const auto strategy = make_strategy("sma", json{{"fast", 10}, {"slow", 50}}, "");
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const RobustnessResult one = run_over_paths(s, *strategy, BacktestOptions());
+  omp_set_num_threads(2);
+  const RobustnessResult two = run_over_paths(s, *strategy, BacktestOptions());
+  omp_set_num_threads(threads);
+  ASSERT_EQ(one.net.size(), 200u);
+  for (std::size_t p = 0; p < one.net.size(); ++p) {
+    EXPECT_EQ(one.net[p].sharpe, two.net[p].sharpe) << p;
+    EXPECT_EQ(one.net[p].total_return, two.net[p].total_return) << p;
+  }
+  EXPECT_EQ(to_json(one).dump(), to_json(two).dump());
+  // Costs can only lower each path's result.
+  for (std::size_t p = 0; p < one.net.size(); ++p)
+    EXPECT_LE(one.net[p].total_return, one.gross[p].total_return) << p;
+  EXPECT_GE(one.probability_of_loss, one.gross_probability_of_loss);
+  const MetricDistribution& sharpe = one.summary.front();
+  EXPECT_EQ(sharpe.metric, "sharpe");
+  EXPECT_LE(sharpe.q05, sharpe.median);
+  EXPECT_LE(sharpe.median, sharpe.q95);
+}
+
+TEST(Trading, ScenariosWithOtherAssetsAreRefused) {
+  test::TempDir dir;
+  Scenarios s(3, 300, 2);  // two assets; the S&P file has one
+  write_npy(dir.file("s.npy"), s);
+  RobustnessRequest req;
+  req.base.data.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  req.base.strategy = "sma";
+  req.scenario_files = {dir.file("s.npy")};
+  test::expect_error([&] { run_robustness(req); }, ErrorCategory::Usage, {"s.npy", "2 series"});
+}
+
+}  // namespace
+}  // namespace fingen::trading
