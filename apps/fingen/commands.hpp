@@ -166,6 +166,24 @@ int run_evaluate(const EvaluateArgs& args, std::ostream& out);
 void print_comparison(const pipeline::EvaluateResult& evaluation, std::ostream& out);
 void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& out);
 
+struct StrategyArgs {
+  std::string data;
+  std::vector<std::string> series;
+  std::string start, end;
+  std::string strategy;
+  std::vector<std::string> set;  ///< key=value: strategy options, then backtest/cost options
+  std::string json, trades, equity;
+  // robustness
+  std::vector<std::string> scenarios, names;
+  std::string model;
+  std::size_t paths = 1000, horizon = 0;
+  std::uint64_t seed = 1;
+};
+int run_strategy_backtest(const StrategyArgs& args, std::ostream& out);
+int run_strategy_robustness(const StrategyArgs& args, std::ostream& out);
+void add_strategy(CLI::App& app, StrategyArgs& backtest, StrategyArgs& robustness, int& code,
+                  std::ostream& out);
+
 struct RunArgs {
   std::string config;
   std::string out;

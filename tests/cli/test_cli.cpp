@@ -584,3 +584,95 @@ TEST(CliFitGenerate, GenerateLeavesNoScenariosWithoutTheirManifest) {
 
 }  // namespace
 }  // namespace fingen::cli
+
+namespace fingen::cli {
+namespace {
+
+// The SMA 20/100 crossover on the bundled S&P 500: the same net result as the NumPy reference
+// (tests/trading/golden, case sp500_sma_20_100), written with its fills and curves.
+TEST(CliStrategy, BacktestPrintsGrossNetAndBuyAndHoldAndWritesFiles) {
+  test::TempDir dir;
+  StrategyArgs a;
+  a.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  a.strategy = "sma";
+  a.set = {"fast=20", "slow=100", "spread_bps=5"};
+  a.json = dir.file("bt.json");
+  a.trades = dir.file("fills.csv");
+  a.equity = dir.file("equity.csv");
+  std::ostringstream out;
+  ASSERT_EQ(run_strategy_backtest(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("hold net"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  EXPECT_NEAR(j["net"]["metrics"]["total_return"].get<double>(), 0.7628090899508095, 1e-9);
+  EXPECT_EQ(j["net"]["metrics"]["trades"], 58);
+  EXPECT_EQ(j["buy_and_hold"]["net"]["metrics"]["trades"], 1);
+  EXPECT_EQ(j["command"], "strategy backtest");
+  const std::string fills = read_file(a.trades);
+  EXPECT_EQ(fills.substr(0, fills.find('\n')), "bar,date,asset,shares,price,cost");
+  EXPECT_EQ(static_cast<int>(std::count(fills.begin(), fills.end(), '\n')), 59);
+  const std::string eq = read_file(a.equity);
+  EXPECT_EQ(static_cast<int>(std::count(eq.begin(), eq.end(), '\n')), 5106);
+}
+
+TEST(CliStrategy, BadOptionsAreUsageErrorsAndWriteNothing) {
+  test::TempDir dir;
+  StrategyArgs a;
+  a.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  a.strategy = "sma";
+  a.json = dir.file("bt.json");
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  a.set = {"fast=200", "slow=100"};
+  EXPECT_EQ(run_strategy_backtest(a, out), kUsageError);
+  a.set = {"no_such_option=1"};
+  EXPECT_EQ(run_strategy_backtest(a, out), kUsageError);
+  a.set = {"spread_bps=-3"};
+  EXPECT_EQ(run_strategy_backtest(a, out), kUsageError);
+  a.set = {};
+  a.strategy = "martingale";
+  EXPECT_EQ(run_strategy_backtest(a, out), kUsageError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("fast < slow"), std::string::npos) << err;
+  EXPECT_NE(err.find("no_such_option"), std::string::npos) << err;
+  EXPECT_NE(err.find("spread_bps"), std::string::npos) << err;
+  EXPECT_NE(err.find("unknown strategy 'martingale'"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(a.json));
+}
+
+TEST(CliStrategy, RobustnessOverScenarioFiles) {
+  test::TempDir dir;
+  FitArgs fit;
+  fit.model = "garch";
+  fit.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  fit.end = "2017-12-31";
+  fit.out = dir.file("garch");
+  fit.quiet = true;
+  std::ostringstream out;
+  ASSERT_EQ(run_fit(fit, out), kOk);
+  StrategyArgs a;
+  a.data = fit.data;
+  a.strategy = "momentum";
+  a.set = {"lookback=60"};
+  a.model = fit.out;
+  a.paths = 300;
+  a.horizon = 500;
+  a.json = dir.file("rb.json");
+  ASSERT_EQ(run_strategy_robustness(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("of the historical Sharpe"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  const auto& s = j["sources"]["model"];
+  EXPECT_EQ(s["paths"], 300);
+  EXPECT_EQ(s["horizon"], 500);
+  const double p = s["probability_of_loss"].get<double>();
+  EXPECT_GE(p, 0.0);
+  EXPECT_LE(p, 1.0);
+  EXPECT_LE(s["metrics"]["sharpe"]["q05"].get<double>(),
+            s["metrics"]["sharpe"]["q95"].get<double>());
+  // The same paths twice give the same numbers.
+  const std::string first = s.dump();
+  ASSERT_EQ(run_strategy_robustness(a, out), kOk);
+  EXPECT_EQ(nlohmann::json::parse(read_file(a.json))["sources"]["model"].dump(), first);
+}
+
+}  // namespace
+}  // namespace fingen::cli

@@ -1,0 +1,195 @@
+// fingen strategy backtest | robustness: a trading strategy on real data (gross and net, with
+// buy-and-hold beside it), and the same strategy over thousands of synthetic markets.
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/core/outputs.hpp"
+#include "fingen/trading/run.hpp"
+
+namespace fingen::cli {
+
+namespace {
+// --set key=value: a strategy option when the strategy declares the key, else a backtest option.
+void split_assignments(const StrategyArgs& args, trading::StrategyRequest& req) {
+  const trading::StrategyKind& kind = trading::strategy_kind(args.strategy);
+  std::set<std::string> strategy_keys;
+  for (const auto& o : kind.options) strategy_keys.insert(o.name);
+  std::vector<std::string> for_strategy, for_backtest;
+  for (const auto& a : args.set)
+    (strategy_keys.count(a.substr(0, a.find('='))) ? for_strategy : for_backtest).push_back(a);
+  req.strategy = args.strategy;
+  req.strategy_options =
+      parse_option_assignments(for_strategy, kind.options, args.strategy + " options");
+  req.backtest_options = parse_option_assignments(for_backtest, trading::BacktestOptions::info(),
+                                                  "backtest options (or unknown option)");
+  req.data = {args.data, args.series, false, "log", args.start, args.end};
+}
+
+std::string cell(double v, const std::string& metric) {
+  if (!std::isfinite(v)) return "n/a";
+  if (metric == "trades" || metric == "max_drawdown_duration") return fmt::format("{:.0f}", v);
+  const bool percent = metric == "total_return" || metric == "annual_return" ||
+                       metric == "annual_volatility" || metric == "max_drawdown" ||
+                       metric == "hit_rate" || metric == "exposure";
+  return percent ? fmt::format("{:.2f}%", 100 * v) : fmt::format("{:.3f}", v);
+}
+
+void print_metrics_table(const std::vector<std::string>& columns,
+                         const std::vector<const trading::Metrics*>& runs, std::ostream& out) {
+  out << fmt::format("{:<22}", "metric");
+  for (const auto& c : columns) out << fmt::format("{:>15}", c);
+  out << '\n';
+  for (const auto& name : trading::metric_names()) {
+    out << fmt::format("{:<22}", name);
+    for (const auto* m : runs)
+      out << fmt::format("{:>15}", cell(trading::metric_value(*m, name), name));
+    out << '\n';
+  }
+}
+
+void print_run(const trading::StrategyRun& run, std::ostream& out) {
+  const trading::Market& m = run.market;
+  out << fmt::format(
+      "{} {} on {} ({} bars, {} .. {}), fills at the {}\n", run.strategy->kind(),
+      run.strategy->options().dump(), fmt::join(m.names, "+"), m.bars(),
+      format_index(m.kind, m.index.front()), format_index(m.kind, m.index.back()),
+      m.open.size() > 0 && run.options.fill() == "next_open" ? "next open" : "next close");
+  print_metrics_table({"gross", "net", "hold gross", "hold net"},
+                      {&run.result.gross.metrics, &run.result.net.metrics,
+                       &run.benchmark.gross.metrics, &run.benchmark.net.metrics},
+                      out);
+  out << fmt::format("costs paid: strategy {:.2f}, buy-and-hold {:.2f} (initial capital {:.0f})\n",
+                     run.result.net.costs, run.benchmark.net.costs, run.options.initial_capital());
+}
+}  // namespace
+
+int run_strategy_backtest(const StrategyArgs& args, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!args.data.empty(), "no data file given (--data)");
+    trading::StrategyRequest req;
+    split_assignments(args, req);
+    const trading::StrategyRun run = trading::run_strategy(req);
+    print_run(run, out);
+    // Every output appears, or none.
+    AtomicFiles files;
+    if (!args.json.empty()) {
+      nlohmann::json j = trading::strategy_json(run);
+      j["data"] = {{"file", args.data}, {"sha256", sha256_file(args.data)}};
+      files.add(args.json, manifest_text("strategy backtest", j));
+    }
+    if (!args.trades.empty()) files.add(args.trades, trading::fills_csv(run));
+    if (!args.equity.empty()) files.add(args.equity, trading::equity_csv(run));
+    files.commit();
+    return static_cast<int>(kOk);
+  });
+}
+
+int run_strategy_robustness(const StrategyArgs& args, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!args.data.empty(), "no data file given (--data)");
+    FG_REQUIRE(args.scenarios.empty() != args.model.empty(),
+               "give --scenarios or --model (not both)");
+    trading::RobustnessRequest req;
+    split_assignments(args, req.base);
+    req.scenario_files = args.scenarios;
+    req.names = args.names;
+    req.model_dir = args.model;
+    req.paths = args.paths;
+    req.horizon = args.horizon;
+    req.seed = args.seed;
+    const trading::RobustnessRun r = trading::run_robustness(req);
+    out << "historical run (closes only, as the synthetic markets trade):\n";
+    print_run(r.historical, out);
+    nlohmann::json sources = nlohmann::json::object();
+    for (const auto& [name, res] : r.sources) {
+      out << fmt::format("\n{}: {} paths x {} bars, net of costs\n", name, res.paths, res.horizon);
+      out << fmt::format("{:<18}{:>10}{:>10}{:>10}{:>10}{:>10}{:>12}{:>12}\n", "metric", "q05",
+                         "q25", "median", "q75", "q95", "historical", "percentile");
+      for (const auto& d : res.summary)
+        out << fmt::format("{:<18}{:>10}{:>10}{:>10}{:>10}{:>10}{:>12}{:>11.1f}%\n", d.metric,
+                           cell(d.q05, d.metric), cell(d.q25, d.metric), cell(d.median, d.metric),
+                           cell(d.q75, d.metric), cell(d.q95, d.metric),
+                           cell(d.historical, d.metric), 100 * d.historical_percentile);
+      out << trading::robustness_sentence(res, name) << '\n';
+      sources[name] = trading::to_json(res);
+    }
+    if (!args.json.empty()) {
+      nlohmann::json j = trading::strategy_json(r.historical);
+      j["scenarios"] = args.scenarios;
+      j["model"] = args.model;
+      j["sources"] = sources;
+      write_manifest(args.json, "strategy robustness", j);
+    }
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, int& code, std::ostream& out) {
+  CLI::App* cmd = app.add_subcommand(
+      "strategy", "Backtest trading strategies, on real and on synthetic markets");
+  cmd->require_subcommand(1);
+  std::string kinds;
+  for (const auto& name : trading::strategy_kinds()) {
+    kinds += fmt::format("  {:<13} {}\n", name, trading::strategy_kind(name).description);
+    kinds += describe_options(trading::strategy_kind(name).options);
+  }
+  const std::string options_help =
+      "Strategies (options with --set key=value):\n" + kinds +
+      "Backtest and cost options (also --set key=value; costs are on by default):\n" +
+      describe_options(trading::BacktestOptions::info());
+  auto common = [&](CLI::App* c, StrategyArgs& a) {
+    c->add_option("--data,-d", a.data, "Price file (OHLCV or panel)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    c->add_option("--series", a.series, "Series of a panel file (default all)")->delimiter(',');
+    c->add_option("--start", a.start, "First date");
+    c->add_option("--end", a.end, "Last date");
+    c->add_option("--strategy,-s", a.strategy, "Strategy kind (see below)")->required();
+    c->add_option("--set", a.set, "A strategy or backtest option, key=value (repeatable)");
+    c->add_option("--json", a.json, "Write the results as JSON");
+  };
+  CLI::App* b = cmd->add_subcommand(
+      "backtest", "A strategy on a data file, gross and net of costs, buy-and-hold beside it");
+  common(b, bt);
+  b->add_option("--trades", bt.trades, "Write the fills (net run) as CSV");
+  b->add_option("--equity", bt.equity, "Write the equity curves as CSV");
+  b->footer(
+      options_help +
+      "\nA signal from the close of day t trades at the next bar (next open when the file has "
+      "opens).\n\nExamples:\n"
+      "  fingen strategy backtest --data data/sp500_ohlcv_2000_2020.csv --strategy sma --set "
+      "fast=20 --set slow=100\n"
+      "  fingen strategy backtest --data data/dow_jones_30.csv --series AA,IBM,KO --strategy "
+      "zscore --set spread_bps=10 --trades fills.csv");
+  b->callback([&] { code = run_strategy_backtest(bt, out); });
+  CLI::App* r = cmd->add_subcommand(
+      "robustness", "The strategy over many synthetic markets: where the historical result falls");
+  common(r, rb);
+  r->add_option("--scenarios", rb.scenarios, "Scenario files (.npy log returns), repeatable")
+      ->check(CLI::ExistingFile);
+  r->add_option("--names", rb.names, "Names of the scenario files")->delimiter(',');
+  r->add_option("--model,-m", rb.model, "Or a fitted model directory to generate paths from")
+      ->check(CLI::ExistingDirectory);
+  r->add_option("--paths,-n", rb.paths, "Paths to generate from --model")
+      ->check(CLI::PositiveNumber);
+  r->add_option("--horizon,-H", rb.horizon, "Bars per generated path (default: as the data)")
+      ->check(CLI::NonNegativeNumber);
+  r->add_option("--seed", rb.seed, "Seed of the generated paths");
+  r->footer(
+      options_help +
+      "\nExamples:\n"
+      "  fingen strategy robustness --data data/sp500_ohlcv_2000_2020.csv --strategy sma "
+      "--scenarios runs/demo/sp500/scenarios/garch.npy --scenarios "
+      "runs/demo/sp500/scenarios/gan.npy\n"
+      "  fingen strategy robustness --data data/sp500_ohlcv_2000_2020.csv --strategy momentum "
+      "--model runs/demo/sp500/models/garch --paths 5000");
+  r->callback([&] { code = run_strategy_robustness(rb, out); });
+}
+
+}  // namespace fingen::cli
