@@ -64,6 +64,13 @@ void print_run(const trading::StrategyRun& run, std::ostream& out) {
                       {&run.result.gross.metrics, &run.result.net.metrics,
                        &run.benchmark.gross.metrics, &run.benchmark.net.metrics},
                       out);
+  if (run.cointegration)
+    out << fmt::format(
+        "Engle-Granger on log prices (all bars, in sample): ln {} = {:.4f} + {:.4f} ln {}, ADF "
+        "t = {:.4f} ({} lags), p = {:.4g} (MacKinnon 1994)\n",
+        m.names[0], run.cointegration->alpha, run.cointegration->beta, m.names[1],
+        run.cointegration->adf.statistic, run.cointegration->adf.lags,
+        run.cointegration->adf.p_value);
   out << fmt::format("costs paid: strategy {:.2f}, buy-and-hold {:.2f} (initial capital {:.0f})\n",
                      run.result.net.costs, run.benchmark.net.costs, run.options.initial_capital());
 }

@@ -240,7 +240,7 @@ Run simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& 
                   std::sqrt(std::abs(d) / v) * notional;
       }
       cash -= d * price + cost;
-      held = target;
+      held += d;  // as the rules say: q_i += d_i
       run.costs += cost;
       run.traded_notional += notional;
       ++fills;

@@ -60,7 +60,7 @@ Metrics compute_metrics(const std::vector<double>& equity,
     exposure += gross_exposure[t];
     if (t == 0 || gross_exposure[t] == 0) continue;
     ++held;
-    if (r[t - 1] > 0) ++up;
+    if (r[t - 1] > 1e-12) ++up;  // rounding-level returns are no hits
   }
   m.hit_rate = held > 0 ? static_cast<double>(up) / static_cast<double>(held) : Metrics::kNaN;
   m.exposure = exposure / static_cast<double>(equity.size());

@@ -33,6 +33,14 @@ StrategyRun run_strategy(const StrategyRequest& req) {
            "{}: {} bars, but the {} strategy needs more than {} before its first signal",
            req.data.file, run.market.bars(), run.strategy->kind(), run.strategy->warmup() + 1);
   run.result = backtest(run.market, run.strategy->weights(run.market), run.options);
+  if (run.strategy->kind() == "pairs") {
+    std::vector<double> ly(run.market.bars()), lx(run.market.bars());
+    for (std::size_t t = 0; t < run.market.bars(); ++t) {
+      ly[t] = std::log(run.market.close(static_cast<Eigen::Index>(t), 0));
+      lx[t] = std::log(run.market.close(static_cast<Eigen::Index>(t), 1));
+    }
+    run.cointegration = stats::engle_granger(ly, lx);
+  }
   const auto bh = make_strategy("buy_and_hold", nlohmann::json::object(), "");
   run.benchmark = backtest(run.market, bh->weights(run.market), run.options);
   return run;
@@ -68,6 +76,14 @@ nlohmann::json strategy_json(const StrategyRun& run) {
           {"assets", m.names},
           {"fills_at",
            m.open.size() > 0 && run.options.fill() == "next_open" ? "next open" : "next close"},
+          {"cointegration", run.cointegration
+                                ? nlohmann::json{{"test", "Engle-Granger (MacKinnon 1994 p-value)"},
+                                                 {"alpha", run.cointegration->alpha},
+                                                 {"beta", run.cointegration->beta},
+                                                 {"statistic", run.cointegration->adf.statistic},
+                                                 {"p_value", run.cointegration->adf.p_value},
+                                                 {"lags", run.cointegration->adf.lags}}
+                                : nlohmann::json()},
           {"gross", run_json(run.result.gross)},
           {"net", run_json(run.result.net)},
           {"buy_and_hold",

@@ -154,6 +154,87 @@ class Zscore final : public SignalStrategy {
   ZscoreOptions o_;
 };
 
+struct PairsOptions {
+  FINGEN_PAIRS_OPTIONS(FG_OPTION_FIELD)
+};
+
+class Pairs final : public Strategy {
+ public:
+  explicit Pairs(PairsOptions o) : o_(o) {}
+  std::string kind() const override { return "pairs"; }
+  nlohmann::json options() const override {
+    nlohmann::json j;
+    const PairsOptions& o = o_;
+    FINGEN_PAIRS_OPTIONS(FG_OPTION_TO_JSON)
+    return j;
+  }
+  std::size_t warmup() const override { return static_cast<std::size_t>(o_.window() - 1); }
+
+  Eigen::MatrixXd weights(const Market& m) const override {
+    FG_REQUIRE(m.assets() == 2, "the pairs strategy trades two series, the data has {} ({})",
+               m.assets(), fmt::join(m.names, ", "));
+    const auto T = static_cast<Eigen::Index>(m.bars());
+    const auto L = static_cast<std::size_t>(o_.window());
+    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(T, 2);
+    std::vector<double> ly(m.bars()), lx(m.bars());
+    for (std::size_t t = 0; t < m.bars(); ++t) {
+      ly[t] = std::log(m.close(static_cast<Eigen::Index>(t), 0));
+      lx[t] = std::log(m.close(static_cast<Eigen::Index>(t), 1));
+    }
+    double state = 0, b_entry = 0;
+    for (std::size_t t = 0; t < m.bars(); ++t) {
+      if (t + 1 >= L) {
+        // OLS of ln y on [1, ln x] over the window, by centred sums.
+        const std::size_t k0 = t + 1 - L;
+        double my = 0, mx = 0;
+        for (std::size_t k = k0; k <= t; ++k) {
+          my += ly[k];
+          mx += lx[k];
+        }
+        my /= static_cast<double>(L);
+        mx /= static_cast<double>(L);
+        double sxx = 0, sxy = 0;
+        for (std::size_t k = k0; k <= t; ++k) {
+          sxx += (lx[k] - mx) * (lx[k] - mx);
+          sxy += (lx[k] - mx) * (ly[k] - my);
+        }
+        if (sxx > 0) {
+          const double b = sxy / sxx, a = my - b * mx;
+          double ss = 0;
+          for (std::size_t k = k0; k <= t; ++k) {
+            const double e = ly[k] - a - b * lx[k];
+            ss += e * e;
+          }
+          const double sd = std::sqrt(ss / static_cast<double>(L));
+          if (sd > 0) {
+            const double z = (ly[t] - a - b * lx[t]) / sd;
+            if (state == 0) {
+              if (z > o_.entry()) {
+                state = -1;
+                b_entry = b;
+              } else if (z < -o_.entry()) {
+                state = 1;
+                b_entry = b;
+              }
+            } else if ((state > 0 && z >= -o_.exit()) || (state < 0 && z <= o_.exit())) {
+              state = 0;
+            }
+          }
+        }
+      }
+      if (state != 0) {
+        const auto r = static_cast<Eigen::Index>(t);
+        w(r, 0) = state / (1 + std::abs(b_entry));
+        w(r, 1) = -state * b_entry / (1 + std::abs(b_entry));
+      }
+    }
+    return w;
+  }
+
+ private:
+  PairsOptions o_;
+};
+
 template <class O>
 O read_options(const nlohmann::json& j, const std::vector<OptionInfo>& info,
                const std::string& where,
@@ -173,6 +254,10 @@ void momentum_from_json(const nlohmann::json& j, const std::string& where, Momen
 }
 void zscore_from_json(const nlohmann::json& j, const std::string& where, ZscoreOptions& o) {
   FINGEN_ZSCORE_OPTIONS(FG_OPTION_FROM_JSON)
+}
+
+void pairs_from_json(const nlohmann::json& j, const std::string& where, PairsOptions& o) {
+  FINGEN_PAIRS_OPTIONS(FG_OPTION_FROM_JSON)
 }
 
 constexpr std::int64_t kMaxLookback = 100000;
@@ -224,6 +309,21 @@ std::vector<StrategyKind> builtin_strategies() {
                             "zscore options: need 0 <= exit < entry, got entry {} exit {}",
                             o.entry(), o.exit());
                  return std::make_unique<Zscore>(o);
+               }});
+  k.push_back({"pairs",
+               "pairs trading on the z-score of a rolling-hedge-ratio spread",
+               {FINGEN_PAIRS_OPTIONS(FG_OPTION_INFO)},
+               [](const nlohmann::json& j) -> std::unique_ptr<Strategy> {
+                 const auto o = read_options<PairsOptions>(
+                     j, {FINGEN_PAIRS_OPTIONS(FG_OPTION_INFO)}, "pairs options", pairs_from_json);
+                 FG_REQUIRE(o.window() >= 10 && o.window() <= kMaxLookback,
+                            "pairs options: window must be in [10, {}], got {}", kMaxLookback,
+                            o.window());
+                 FG_REQUIRE(std::isfinite(o.entry()) && std::isfinite(o.exit()) && o.exit() >= 0 &&
+                                o.exit() < o.entry(),
+                            "pairs options: need 0 <= exit < entry, got entry {} exit {}",
+                            o.entry(), o.exit());
+                 return std::make_unique<Pairs>(o);
                }});
   return k;
 }

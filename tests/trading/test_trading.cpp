@@ -127,6 +127,45 @@ TEST(Trading, NoLookAhead) {
   }
 }
 
+TEST(Trading, PairsHasNoLookAheadAndNeedsTwoSeries) {
+  data::ReturnsSource source;
+  source.file = test::bundled("dow_jones_30.csv");
+  source.series = {"KO", "PG"};
+  const Market m = read_market(source);
+  const auto s = make_strategy("pairs", json{{"window", 60}}, "");
+  const Eigen::MatrixXd a = s->weights(m);
+  for (const std::size_t t : {200u, 1000u, 2000u}) {
+    Market changed = m;
+    for (Eigen::Index k = static_cast<Eigen::Index>(t) + 1; k < changed.close.rows(); ++k)
+      changed.close(k, k % 2) *= 1.5;
+    const Eigen::MatrixXd b = s->weights(changed);
+    EXPECT_TRUE(a.topRows(static_cast<Eigen::Index>(t) + 1) ==
+                b.topRows(static_cast<Eigen::Index>(t) + 1))
+        << t;
+  }
+  EXPECT_GT(a.cwiseAbs().sum(), 0);  // it trades
+  // Gross exposure 1 when in a position: |w_y| + |w_x| = 1.
+  for (Eigen::Index t = 0; t < a.rows(); ++t)
+    if (a(t, 0) != 0) {
+      EXPECT_NEAR(a.row(t).cwiseAbs().sum(), 1.0, 1e-12);
+    }
+  source.series = {"KO", "PG", "XOM"};
+  const Market three = read_market(source);
+  test::expect_error([&] { s->weights(three); }, ErrorCategory::Usage, {"two series", "3"});
+}
+
+TEST(Trading, PairsRunReportsTheCointegrationTest) {
+  StrategyRequest req;
+  req.data.file = test::bundled("dow_jones_30.csv");
+  req.data.series = {"KO", "PG"};
+  req.strategy = "pairs";
+  const StrategyRun run = run_strategy(req);
+  ASSERT_TRUE(run.cointegration.has_value());
+  // The statsmodels value of tests/stats/golden/coint_golden.json (KO/PG, AIC lags).
+  EXPECT_NEAR(run.cointegration->adf.p_value, 0.03883, 5e-5);
+  EXPECT_EQ(strategy_json(run).at("cointegration").at("lags"), 4);
+}
+
 TEST(Trading, CostsOnlyEverLowerTheResult) {
   data::ReturnsSource source;
   source.file = test::bundled("dow_jones_30.csv");

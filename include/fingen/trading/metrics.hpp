@@ -10,8 +10,9 @@
 ///   consecutive bars with E_t below the running peak (in bars);
 /// - calmar = annual_return / max_drawdown (NaN when max_drawdown = 0);
 /// - turnover = traded notional / mean(E) * P / n (times the book is traded per year);
-/// - hit_rate = share of bars t >= 1 with r_t > 0 among those holding a position at their close
-///   (NaN when none); exposure = mean over all bars of the gross exposure sum_i |q_i C_i| / E_t;
+/// - hit_rate = share of bars t >= 1 with r_t > 1e-12 (a return at rounding level, as on a day
+///   whose prices did not move, is no hit) among those holding a position at their close (NaN
+///   when none); exposure = mean over all bars of the gross exposure sum_i |q_i C_i| / E_t;
 /// - trades = number of fills.
 /// These are the usual definitions (see Bacon, "Practical Portfolio Performance Measurement and
 /// Attribution", 2nd ed., 2008); tests/trading/golden/make_trading_golden.py computes them

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fingen/data/load.hpp"
+#include "fingen/stats/cointegration.hpp"
 #include "fingen/trading/backtest.hpp"
 #include "fingen/trading/robustness.hpp"
 #include "fingen/trading/strategy.hpp"
@@ -30,6 +32,8 @@ struct StrategyRun {
   BacktestOptions options;
   BacktestResult result;     ///< the strategy, gross and net
   BacktestResult benchmark;  ///< buy_and_hold with the same options
+  /// pairs: the Engle-Granger test of the log prices over all bars (in sample).
+  std::optional<stats::EngleGrangerResult> cointegration;
 };
 
 /// Checks the strategy and backtest options (Error(Usage)) before reading the data, then runs

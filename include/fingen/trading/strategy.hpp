@@ -14,6 +14,14 @@
 ///   z > entry (s = -1, only with allow_short = true) or z < -entry (s = 1) and closes when z
 ///   crosses back inside the exit band (s = 1 closes at z >= -exit, s = -1 at z <= exit); flat bars
 ///   with sd = 0 keep the previous signal.
+/// - pairs: two assets y (the first) and x (the second). From bar window - 1 on, the hedge ratio
+///   is the OLS fit ln y_k = a + b ln x_k + e_k over the last `window` bars k = t-window+1 .. t,
+///   and z_t = e_t / sd(e) (sd with ddof 0 over those bars; their mean is 0). Flat: z_t > entry
+///   opens a short spread (weights y -1/(1+|b|), x +b/(1+|b|)), z_t < -entry a long one (the
+///   opposite signs); b is kept from the entry bar while the position is open, so the weights do
+///   not change until it closes: a long spread closes at z_t >= -exit, a short one at
+///   z_t <= exit (on the same bar no new position opens). The market must have exactly two
+///   assets. Its cointegration is reported by the Engle-Granger test (stats/cointegration.hpp).
 /// Every strategy is causal: W[t] depends on bars 0..t only (tested by changing every later bar).
 #pragma once
 
@@ -68,5 +76,9 @@ std::unique_ptr<Strategy> make_strategy(const std::string& kind, const nlohmann:
   X(double, entry, 2.0, "|z| that opens a position")                   \
   X(double, exit, 0.5, "|z| inside which a position closes (< entry)") \
   X(bool, allow_short, true, "also sell rich prices short")
+#define FINGEN_PAIRS_OPTIONS(X)                                              \
+  X(std::int64_t, window, 120, "bars of the rolling hedge-ratio regression") \
+  X(double, entry, 2.0, "|z| of the spread that opens a position")           \
+  X(double, exit, 0.5, "|z| inside which the position closes (< entry)")
 
 }  // namespace fingen::trading

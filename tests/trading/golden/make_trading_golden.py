@@ -66,6 +66,19 @@ Choices made where the headers leave room (each is also commented where it is us
       the net run's.
   C13 The Dow Jones panel has no opens, so every fill is at the next close whatever `fill` says,
       and no volumes, so there is no impact cost.
+  C14 pairs (y = first asset, x = second): from bar window-1 on, every bar refits
+      ln y_k = a + b ln x_k + e_k, k = t-window+1 .. t, by the closed-form simple regression on
+      centred data: mx, my are plain left-to-right means (C2), b = sum((lx-mx)(ly-my)) /
+      sum((lx-mx)^2), a = my - b mx, e_k = ly_k - (a + b lx_k). z_t = e_t / sd, sd two-pass ddof 0
+      over the window's residuals, their (rounding-level, nonzero) mean subtracted. The fit is
+      always the fresh one of bar t (also while a position is open: z_t, and so the exit test,
+      uses the current window's a and b); only the weights use b frozen at the entry bar. The
+      state machine is C4's (strict entry z > entry / z < -entry, inclusive exits z >= -exit /
+      z <= exit, no same-bar flip, an opening bar does not test the exit). Weights
+      y = s / (1 + |b|), x = (-s * b) / (1 + |b|), s = +1 long spread, -1 short; 0 before bar
+      window-1 and when flat. sd == 0 exactly, or sum((lx-mx)^2) == 0 (b undefined), keeps the
+      previous state (and the previous weights). sum |w| of a position is 1 up to rounding; when
+      rounding makes it exceed max_leverage = 1 by an ulp, C5 scales it (diagnosed).
 """
 
 import csv
@@ -104,6 +117,7 @@ DEFAULT_STRATEGY = {
     "sma": {"fast": 20, "slow": 100, "allow_short": False},
     "momentum": {"lookback": 252, "allow_short": False},
     "zscore": {"lookback": 20, "entry": 2.0, "exit": 0.5, "allow_short": True},
+    "pairs": {"window": 120, "entry": 2.0, "exit": 0.5},  # FINGEN_PAIRS_OPTIONS
 }
 
 EQUITY_BARS = [0, 1, 100, 101, 500, 1000, 2000, 3000, 4000]
@@ -265,11 +279,150 @@ def strategy_zscore(market, opts, diag):
     return W
 
 
+def _pairs_fit(ly, lx, t, k):
+    """Closed-form OLS of ly on lx (with a constant) over bars t-k+1 .. t (C14).
+
+    Returns (a, b, z, sd, sxx, mx, my); b, z are None when sum((lx-mx)^2) == 0, z is None when
+    sd == 0."""
+    mx = window_mean(lx, t, k)
+    my = window_mean(ly, t, k)
+    sxx = 0.0
+    sxy = 0.0
+    for j in range(t - k + 1, t + 1):
+        dx = lx[j] - mx
+        sxx += dx * dx
+        sxy += dx * (ly[j] - my)
+    if sxx == 0.0:
+        return None, None, None, 0.0, sxx, mx, my
+    b = sxy / sxx
+    a = my - b * mx
+    e = [ly[j] - (a + b * lx[j]) for j in range(t - k + 1, t + 1)]
+    em = 0.0
+    for v in e:
+        em += v
+    em /= k
+    ss = 0.0
+    for v in e:
+        ss += (v - em) ** 2
+    sd = math.sqrt(ss / k)
+    if sd == 0.0:
+        return a, b, None, sd, sxx, mx, my
+    return a, b, e[-1] / sd, sd, sxx, mx, my
+
+
+def _pairs_z_of_b(ly, lx, t, k, mx, my, b):
+    """z_t of the window when its slope is forced to b (a = my - b mx keeps the residual mean at
+    0): used only to measure how far b would have to move to flip a decision."""
+    e = [(ly[j] - my) - b * (lx[j] - mx) for j in range(t - k + 1, t + 1)]
+    m = sum(e) / k
+    sd = math.sqrt(sum((v - m) ** 2 for v in e) / k)
+    return e[-1] / sd
+
+
+def strategy_pairs(market, opts, diag):
+    k = int(opts["window"])
+    entry, exit_ = float(opts["entry"]), float(opts["exit"])
+    T, N = market.T, market.N
+    assert N == 2, "pairs needs exactly two assets"
+    ly = [math.log(float(v)) for v in market.close[:, 0]]
+    lx = [math.log(float(v)) for v in market.close[:, 1]]
+    W = np.zeros((T, N))
+    s = 0.0  # state: +1 long spread, -1 short spread, 0 flat
+    b_entry = 0.0
+    wy = wx = 0.0
+    # diagnostics
+    gaps = {"entry": (math.inf, None), "exit": (math.inf, None)}  # (|z - threshold|, bar)
+    b_flip = (math.inf, None)  # smallest |db| that would flip a threshold comparison, bar
+    max_db_lstsq = 0.0  # |b_closed_form - b_lstsq| over all bars
+    max_dz_lstsq = 0.0  # |z_closed_form - z_lstsq| over all bars
+    max_dz_sd_variant = 0.0  # |z - e_t / sqrt(mean(e^2))| (sd without subtracting the mean)
+    positions = []
+    degenerate = 0
+    for t in range(k - 1, T):
+        a, b, z, sd, sxx, mx, my = _pairs_fit(ly, lx, t, k)
+        # cross-checks against np.linalg.lstsq and the uncentred sd
+        Xd = np.column_stack([np.ones(k), np.asarray(lx[t - k + 1:t + 1])])
+        coef = np.linalg.lstsq(Xd, np.asarray(ly[t - k + 1:t + 1]), rcond=None)[0]
+        if z is None:
+            degenerate += 1  # C14: keep the previous state and weights
+        else:
+            el = np.asarray(ly[t - k + 1:t + 1]) - Xd @ coef
+            z_l = float(el[-1] / np.std(el))
+            max_db_lstsq = max(max_db_lstsq, abs(b - float(coef[1])))
+            max_dz_lstsq = max(max_dz_lstsq, abs(z - z_l))
+            e = [ly[j] - (a + b * lx[j]) for j in range(t - k + 1, t + 1)]
+            z_u = e[-1] / math.sqrt(sum(v * v for v in e) / k)
+            max_dz_sd_variant = max(max_dz_sd_variant, abs(z - z_u))
+            # the threshold(s) that matter in this state
+            if s == 0.0:
+                thr = entry if z > 0 else -entry
+                kind = "entry"
+            elif s == 1.0:
+                thr = -exit_
+                kind = "exit"
+            else:
+                thr = exit_
+                kind = "exit"
+            gap = abs(z - thr)
+            if gap < gaps[kind][0]:
+                gaps[kind] = (gap, t)
+            # first-order |db| that moves z onto the threshold (numerical derivative)
+            h = 1e-6 * max(1.0, abs(b))
+            dzdb = (_pairs_z_of_b(ly, lx, t, k, mx, my, b + h)
+                    - _pairs_z_of_b(ly, lx, t, k, mx, my, b - h)) / (2 * h)
+            if dzdb != 0.0:
+                dbf = gap / abs(dzdb)
+                if dbf < b_flip[0]:
+                    b_flip = (dbf, t)
+            # C4-style state machine
+            if s == 0.0:
+                if z > entry:
+                    s = -1.0
+                elif z < -entry:
+                    s = 1.0
+                if s != 0.0:
+                    b_entry = b
+                    den = 1.0 + abs(b_entry)
+                    wy = s / den
+                    wx = (-s * b_entry) / den
+                    positions.append({"entry_bar": t, "side": s, "b": b_entry, "z": z,
+                                      "w_y": wy, "w_x": wx,
+                                      "abs_sum_minus_1": (abs(wy) + abs(wx)) - 1.0})
+            elif s == 1.0:
+                if z >= -exit_:
+                    s = 0.0
+            else:
+                if z <= exit_:
+                    s = 0.0
+            if s == 0.0:
+                wy = wx = 0.0
+                if positions and "exit_bar" not in positions[-1] and positions[-1]["entry_bar"] != t:
+                    positions[-1]["exit_bar"] = t
+        W[t, 0] = wy
+        W[t, 1] = wx
+    diag["min_pairs_entry_gap"] = gaps["entry"][0]
+    diag["min_pairs_entry_gap_bar"] = gaps["entry"][1]
+    diag["min_pairs_exit_gap"] = gaps["exit"][0]
+    diag["min_pairs_exit_gap_bar"] = gaps["exit"][1]
+    diag["min_pairs_z_threshold_gap"] = min(gaps["entry"][0], gaps["exit"][0])
+    diag["min_b_change_to_flip_a_z_decision"] = b_flip[0]
+    diag["min_b_change_to_flip_a_z_decision_bar"] = b_flip[1]
+    diag["min_abs_b_at_entry"] = min((abs(p["b"]) for p in positions), default=None)
+    diag["entries_with_abs_weight_sum_above_1"] = sum(1 for p in positions if p["abs_sum_minus_1"] > 0)
+    diag["max_abs_b_closed_form_minus_lstsq"] = max_db_lstsq
+    diag["max_abs_z_closed_form_minus_lstsq"] = max_dz_lstsq
+    diag["max_abs_z_minus_z_with_uncentred_sd"] = max_dz_sd_variant
+    diag["degenerate_bars_kept"] = degenerate
+    diag["positions"] = positions
+    return W
+
+
 STRATEGIES = {
     "buy_and_hold": strategy_buy_and_hold,
     "sma": strategy_sma,
     "momentum": strategy_momentum,
     "zscore": strategy_zscore,
+    "pairs": strategy_pairs,
 }
 
 
@@ -294,7 +447,7 @@ def impact_sigma(close_col, t):
     return math.sqrt(sum((x - m) ** 2 for x in r) / (len(r) - 1))
 
 
-def run_backtest(market, W, bt, costs, diag=None):
+def run_backtest(market, W, bt, costs, diag=None, trace=None):
     T, N = market.T, market.N
     P = bt["periods_per_year"]
     use_open = market.open is not None and bt["fill"] == "next_open"  # C13
@@ -335,6 +488,7 @@ def run_backtest(market, W, bt, costs, diag=None):
             if not (every_bar or raw[i] != prev[i]):  # raw, unscaled targets compared
                 continue
             target = (w[i] * E_x) / X[i]  # C6
+            raw_target = target
             if bt["whole_shares"]:
                 frac = abs(target - round(target))
                 min_frac_to_int = min(min_frac_to_int, frac)
@@ -359,6 +513,9 @@ def run_backtest(market, W, bt, costs, diag=None):
             traded_notional += n
             min_rel_trade = min(min_rel_trade, n / abs(E_x))
             fills.append({"bar": t, "asset": i, "shares": d, "price": float(X[i]), "cost": cost})
+            if trace is not None:  # only the pairs cases ask for it
+                trace.append({"bar": t, "asset": i, "raw_target": raw_target, "E_x": E_x,
+                              "X": float(X[i]), "scaled": gross > L})
         # 4. at the close: borrow on short value, then equity (C9)
         C = market.close[t]
         short_value = 0.0
@@ -437,7 +594,7 @@ def compute_metrics(equity, gross_exposure, holding, traded_notional, trades, P)
     m["turnover"] = traded_notional / float(np.mean(E)) * P / n
     held = [t for t in range(1, T) if holding[t]]
     if held:
-        m["hit_rate"] = sum(1 for t in held if r[t - 1] > 0) / len(held)
+        m["hit_rate"] = sum(1 for t in held if r[t - 1] > 1e-12) / len(held)  # rounding-level returns are no hits
     else:
         m["hit_rate"] = NAN
     m["exposure"] = float(np.mean(np.asarray(gross_exposure, dtype=np.float64)))
@@ -462,11 +619,15 @@ CASES = [
      {"fast": 20, "slow": 100, "allow_short": False}, {"fill": "next_close"},
      {"commission_bps": 0.0, "spread_bps": 0.0, "slippage_bps": 0.0, "impact_coefficient": 0.0,
       "borrow_bps": 0.0, "commission_fixed": 5.0}),
+    ("dj_pairs_ko_pg", "dj_ko_pg", "pairs", {}, {}, {}),
+    ("dj_pairs_ko_pg_w60", "dj_ko_pg", "pairs", {"window": 60, "entry": 1.5, "exit": 0.0},
+     {"whole_shares": True, "initial_capital": 100000.0}, {}),
 ]
 
 DATA_FILES = {
     "sp500": ("sp500_ohlcv_2000_2020.csv", None),
     "dj3": ("dow_jones_30.csv", ["AA", "IBM", "KO"]),
+    "dj_ko_pg": ("dow_jones_30.csv", ["KO", "PG"]),  # y = KO, x = PG
 }
 
 
@@ -476,6 +637,37 @@ def load(key):
     if series is None:
         return read_ohlcv(path, "SP500")
     return read_panel(path, series)
+
+
+def pairs_fill_diagnostics(sdiag, trace, bt, out):
+    """For the fills that open a pairs position: fills scaled by C5 (sum |w| above 1 by rounding)
+    and, with whole_shares, the smallest |db| of the entry's b that would move a target share count
+    across an integer (first order: dq/db = dw/db * E_x / X, dw_y/db = -s sign(b) / (1+|b|)^2,
+    dw_x/db = -s / (1+|b|)^2)."""
+    by_fill_bar = {p["entry_bar"] + 1: p for p in sdiag["positions"]}  # targets of t-1 fill at t
+    out["fills_scaled_by_leverage_rounding"] = sum(1 for f in trace if f["scaled"])
+    best = (math.inf, None)
+    frac_min = (math.inf, None)  # entry fills only: closing fills have the exact target 0
+    for f in trace:
+        p = by_fill_bar.get(f["bar"])
+        if p is None:
+            continue  # a closing fill (target 0)
+        b, side = p["b"], p["side"]
+        den2 = (1.0 + abs(b)) ** 2
+        dwdb = (-side * math.copysign(1.0, b) / den2) if f["asset"] == 0 else (-side / den2)
+        dqdb = dwdb * f["E_x"] / f["X"]
+        if bt["whole_shares"] and dqdb != 0.0:
+            q = f["raw_target"]
+            if abs(q - round(q)) < frac_min[0]:
+                frac_min = (abs(q - round(q)), f["bar"])
+            db = abs(q - round(q)) / abs(dqdb)
+            if db < best[0]:
+                best = (db, f["bar"])
+    if bt["whole_shares"]:
+        out["min_distance_of_entry_target_shares_to_integer"] = frac_min[0]
+        out["min_distance_of_entry_target_shares_to_integer_fill_bar"] = frac_min[1]
+        out["min_b_change_to_change_an_entry_share_count"] = best[0]
+        out["min_b_change_to_change_an_entry_share_count_fill_bar"] = best[1]
 
 
 def run_record(result, T):
@@ -521,8 +713,13 @@ def main():
         diag = {}
         W = STRATEGIES[kind](market, strat_opts, diag)
         gdiag, ndiag = {}, {}
-        gross = run_backtest(market, W, bt, ZERO_COSTS, gdiag)  # C12
-        net = run_backtest(market, W, bt, net_costs, ndiag)
+        gtrace = [] if kind == "pairs" else None
+        ntrace = [] if kind == "pairs" else None
+        gross = run_backtest(market, W, bt, ZERO_COSTS, gdiag, gtrace)  # C12
+        net = run_backtest(market, W, bt, net_costs, ndiag, ntrace)
+        if kind == "pairs":
+            pairs_fill_diagnostics(diag, gtrace, bt, gdiag)
+            pairs_fill_diagnostics(diag, ntrace, bt, ndiag)
         diag["gross"] = gdiag
         diag["net"] = ndiag
         out["cases"][name] = {
