@@ -210,43 +210,51 @@ Run simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& 
   equity.push_back(cash);
   exposure.push_back(0);
   Eigen::VectorXd w(N);
+  const auto& X = at_open ? mk.open : mk.close;
+  const double borrow_rate = c.borrow_bps() * 1e-4 / o.periods_per_year();
   for (Eigen::Index t = 1; t < T; ++t) {
-    const auto& X = at_open ? mk.open : mk.close;
-    // 1. Targets decided at the close of t - 1, scaled to the leverage limit.
-    w = W.row(t - 1).transpose();
-    const double gross = w.cwiseAbs().sum();
-    if (gross > o.max_leverage()) w *= o.max_leverage() / gross;
-    // 2. Equity at the fill prices, before this bar's trades.
-    double ex = cash;
-    for (Eigen::Index i = 0; i < N; ++i) ex += q[static_cast<std::size_t>(i)] * X(t, i);
-    for (Eigen::Index i = 0; i < N; ++i) {
-      const bool changed = t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i);
-      if (!every_bar && !changed) continue;
-      const double price = X(t, i);
-      double target = w(i) * ex / price;
-      if (o.whole_shares()) target = std::trunc(target);
-      double& held = q[static_cast<std::size_t>(i)];
-      const double d = target - held;
-      if (d == 0) continue;
-      // 3. Costs of the fill.
-      const double notional = std::abs(d) * price;
-      double cost = c.commission_bps() * 1e-4 * notional + c.commission_fixed() +
-                    c.spread_bps() / 2 * 1e-4 * notional + c.slippage_bps() * 1e-4 * notional;
-      if (has_volume && c.impact_coefficient() > 0) {
-        const double v = mk.volume(t - 1, i);
-        if (v > 0)
-          cost += c.impact_coefficient() *
-                  recent_volatility(mk.close, static_cast<std::size_t>(t), i) *
-                  std::sqrt(std::abs(d) / v) * notional;
+    // Which targets changed (the decision of t - 1 against that of t - 2; W[-1] = 0). A bar
+    // without a change and without every-bar rebalancing has no trade: steps 1-3 are skipped.
+    bool any = every_bar;
+    for (Eigen::Index i = 0; i < N && !any; ++i)
+      any = t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i);
+    if (any) {
+      // 1. Targets decided at the close of t - 1, scaled to the leverage limit.
+      w = W.row(t - 1).transpose();
+      const double gross = w.cwiseAbs().sum();
+      if (gross > o.max_leverage()) w *= o.max_leverage() / gross;
+      // 2. Equity at the fill prices, before this bar's trades.
+      double ex = cash;
+      for (Eigen::Index i = 0; i < N; ++i) ex += q[static_cast<std::size_t>(i)] * X(t, i);
+      for (Eigen::Index i = 0; i < N; ++i) {
+        const bool changed = t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i);
+        if (!every_bar && !changed) continue;
+        const double price = X(t, i);
+        double target = w(i) * ex / price;
+        if (o.whole_shares()) target = std::trunc(target);
+        double& held = q[static_cast<std::size_t>(i)];
+        const double d = target - held;
+        if (d == 0) continue;
+        // 3. Costs of the fill.
+        const double notional = std::abs(d) * price;
+        double cost = c.commission_bps() * 1e-4 * notional + c.commission_fixed() +
+                      c.spread_bps() / 2 * 1e-4 * notional + c.slippage_bps() * 1e-4 * notional;
+        if (has_volume && c.impact_coefficient() > 0) {
+          const double v = mk.volume(t - 1, i);
+          if (v > 0)
+            cost += c.impact_coefficient() *
+                    recent_volatility(mk.close, static_cast<std::size_t>(t), i) *
+                    std::sqrt(std::abs(d) / v) * notional;
+        }
+        cash -= d * price + cost;
+        held += d;  // as the rules say: q_i += d_i
+        run.costs += cost;
+        run.traded_notional += notional;
+        ++fills;
+        if (keep_fills)
+          run.fills.push_back(
+              {static_cast<std::size_t>(t), static_cast<std::size_t>(i), d, price, cost});
       }
-      cash -= d * price + cost;
-      held += d;  // as the rules say: q_i += d_i
-      run.costs += cost;
-      run.traded_notional += notional;
-      ++fills;
-      if (keep_fills)
-        run.fills.push_back(
-            {static_cast<std::size_t>(t), static_cast<std::size_t>(i), d, price, cost});
     }
     // 4. Borrow on short positions, equity and exposure at the close.
     double value = 0, gross_value = 0, short_value = 0;
@@ -256,13 +264,17 @@ Run simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& 
       gross_value += std::abs(v);
       if (v < 0) short_value -= v;
     }
-    const double borrow = short_value * c.borrow_bps() * 1e-4 / o.periods_per_year();
-    cash -= borrow;
-    run.costs += borrow;
+    if (short_value > 0) {
+      const double borrow = short_value * borrow_rate;
+      cash -= borrow;
+      run.costs += borrow;
+    }
     const double e = cash + value;
     FG_CHECK(Runtime, std::isfinite(e), "the equity became non-finite at bar {}", t);
     equity.push_back(e);
-    exposure.push_back(e > 0 ? gross_value / e : std::numeric_limits<double>::infinity());
+    exposure.push_back(gross_value == 0 ? 0.0
+                       : e > 0          ? gross_value / e
+                                        : std::numeric_limits<double>::infinity());
   }
   run.metrics = compute_metrics(equity, exposure, run.traded_notional, fills, o.periods_per_year());
   if (keep_curves) {

@@ -17,11 +17,33 @@ Metrics compute_metrics(const std::vector<double>& equity,
   const double P = periods_per_year;
   Metrics m;
   m.trades = trades;
+  // One pass for the returns' sum, the drawdowns, the hit rate and the exposure; a second over
+  // the returns for their (two-pass) variance.
   std::vector<double> r(n);
-  for (std::size_t t = 1; t <= n; ++t) r[t - 1] = equity[t] / equity[t - 1] - 1;
-  double mean = 0;
-  for (double x : r) mean += x;
-  mean /= static_cast<double>(n);
+  double sum = 0, peak = equity.front(), mdd = 0, mean_equity = equity.front(),
+         exposure = gross_exposure.front();
+  std::size_t run = 0, longest = 0, held = 0, up = 0;
+  for (std::size_t t = 1; t <= n; ++t) {
+    const double e = equity[t];
+    const double rt = e / equity[t - 1] - 1;
+    r[t - 1] = rt;
+    sum += rt;
+    mean_equity += e;
+    if (gross_exposure[t] != 0) {
+      exposure += gross_exposure[t];
+      ++held;
+      up += rt > 1e-12;  // rounding-level returns are no hits
+    }
+    if (e >= peak) {
+      peak = e;
+      run = 0;
+    } else {
+      // A new maximum drawdown needs e / peak < 1 - mdd: divide only then.
+      if (e < peak * (1 - mdd)) mdd = std::max(mdd, 1 - e / peak);
+      longest = std::max(longest, ++run);
+    }
+  }
+  const double mean = sum / static_cast<double>(n);
   double ss = 0, down = 0;
   for (double x : r) {
     ss += (x - mean) * (x - mean);
@@ -35,33 +57,11 @@ Metrics compute_metrics(const std::vector<double>& equity,
   m.sharpe = sd > 0 ? mean / sd * std::sqrt(P) : Metrics::kNaN;
   const double downside = std::sqrt(down / static_cast<double>(n));
   m.sortino = downside > 0 ? mean / downside * std::sqrt(P) : Metrics::kNaN;
-
-  double peak = equity.front(), mdd = 0, mean_equity = 0;
-  std::size_t run = 0, longest = 0;
-  for (double e : equity) {
-    mean_equity += e;
-    if (e >= peak) {
-      peak = e;
-      run = 0;
-    } else {
-      mdd = std::max(mdd, 1 - e / peak);
-      longest = std::max(longest, ++run);
-    }
-  }
-  mean_equity /= static_cast<double>(equity.size());
   m.max_drawdown = mdd;
   m.max_drawdown_duration = longest;
   m.calmar = mdd > 0 ? m.annual_return / mdd : Metrics::kNaN;
+  mean_equity /= static_cast<double>(equity.size());
   m.turnover = traded_notional / mean_equity * P / static_cast<double>(n);
-
-  std::size_t held = 0, up = 0;
-  double exposure = 0;
-  for (std::size_t t = 0; t < equity.size(); ++t) {
-    exposure += gross_exposure[t];
-    if (t == 0 || gross_exposure[t] == 0) continue;
-    ++held;
-    if (r[t - 1] > 1e-12) ++up;  // rounding-level returns are no hits
-  }
   m.hit_rate = held > 0 ? static_cast<double>(up) / static_cast<double>(held) : Metrics::kNaN;
   m.exposure = exposure / static_cast<double>(equity.size());
   return m;
