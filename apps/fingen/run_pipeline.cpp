@@ -40,11 +40,19 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
           out);
     };
     o.backtest_result = [&](const risk::VarBacktestResult& b) { print_var_backtest_row(b, out); };
+    o.traded = [&](const trading::TradingSummary& t) {
+      out << fmt::format(
+          "{} {} on the data's closes: net total return {:.2f}%, Sharpe {:.3f} "
+          "(buy-and-hold {:.2f}%, {:.3f})\n",
+          t.strategy, t.strategy_options.dump(), 100 * t.net_metrics.total_return,
+          t.net_metrics.sharpe, 100 * t.hold_net_metrics.total_return, t.hold_net_metrics.sharpe);
+      for (const auto& s : t.sources) out << s.sentence << '\n';
+    };
     const pipeline::RunResult r = pipeline::run_pipeline(c, o);
     out << fmt::format("wrote {} ({} charts; opens offline)\n", r.report_file, r.charts);
     out << fmt::format(
         "\nrun complete: {}/ (report.html, manifest.json, metrics.json, models/, scenarios/{})\n",
-        r.dir, r.risk ? ", backtest.json" : "");
+        r.dir, std::string(r.risk ? ", backtest.json" : "") + (r.trading ? ", trading.json" : ""));
     return static_cast<int>(kOk);
   });
 }

@@ -10,6 +10,8 @@
 #include "fingen/core/io.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/generator.hpp"
+#include "fingen/trading/backtest.hpp"
+#include "fingen/trading/strategy.hpp"
 
 namespace fingen::pipeline {
 
@@ -100,6 +102,28 @@ void read_risk(const Reader& c, const json& r, PipelineConfig& p) {
   p.risk.weights = c.get(r, "weights", "risk", std::vector<double>{});
 }
 
+void read_trading(const Reader& c, const json& t, PipelineConfig& p) {
+  c.keys(t, "trading", {"strategy", "options", "backtest"});
+  p.has_trading = true;
+  if (p.returns) c.fail("trading", "a strategy trades prices, but data.returns says the file holds returns");
+  p.trading.strategy = c.get<std::string>(t, "strategy", "trading", p.trading.strategy);
+  p.trading.options = t.value("options", json::object());
+  p.trading.backtest = t.value("backtest", json::object());
+  std::size_t warmup = 0;
+  try {
+    warmup =
+        trading::make_strategy(p.trading.strategy, p.trading.options, "trading.options")->warmup();
+    trading::BacktestOptions::from_json(p.trading.backtest, "trading.backtest");
+  } catch (const Error& e) {
+    c.fail("", e.what());
+  }
+  // The strategy trades every model's scenario paths too: they must be long enough for a signal.
+  if (warmup + 1 >= p.horizon)
+    c.fail("trading", fmt::format("the {} strategy needs more than {} bars before its first "
+                                  "signal, but the scenarios have {} (generate.horizon)",
+                                  p.trading.strategy, warmup + 1, p.horizon));
+}
+
 }  // namespace
 
 std::string config_keys_help() {
@@ -107,7 +131,8 @@ std::string config_keys_help() {
          "{test_start,\n"
          "train_start}, models [{name, model, options}], generate {paths, horizon, seed},\n"
          "evaluate {posthoc_window, posthoc_iterations},\n"
-         "risk {level, models, window, refit, weights}. Unknown keys are errors; the whole config\n"
+         "risk {level, models, window, refit, weights},\n"
+         "trading {strategy, options, backtest}. Unknown keys are errors; the whole config\n"
          "is checked before any work starts.";
 }
 
@@ -121,7 +146,8 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
     throw_input_error({file, 0, {}}, fmt::format("invalid JSON: {}", e.what()));
   }
   const json& root = p.content;
-  c.keys(root, "", {"name", "data", "split", "models", "generate", "evaluate", "risk", "out"});
+  c.keys(root, "",
+         {"name", "data", "split", "models", "generate", "evaluate", "risk", "trading", "out"});
   p.name = c.get<std::string>(root, "name", "", "", true);
   try {
     validate_name(p.name, "the run name");  // it names runs/NAME
@@ -168,6 +194,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   }
 
   if (root.contains("risk")) read_risk(c, root["risk"], p);
+  if (root.contains("trading")) read_trading(c, root["trading"], p);
   return p;
 }
 

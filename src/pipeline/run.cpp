@@ -66,6 +66,26 @@ VarBacktestRun var_backtest_stage(const PipelineConfig& c, const RunObserver& o)
   return run_var_backtests(b);
 }
 
+// The strategy on the data's closes (from train_start; fills at the next close, as the synthetic
+// markets trade) and over each model's scenarios.
+trading::TradingSummary trading_stage(const PipelineConfig& c, const RunResult& r) {
+  trading::StrategyRun run;
+  run.strategy = trading::make_strategy(c.trading.strategy, c.trading.options, "trading.options");
+  run.options = trading::BacktestOptions::from_json(c.trading.backtest, "trading.backtest");
+  data::ReturnsSource source = source_of(c);
+  source.start = c.train_start;
+  run.market = trading::closes_only(trading::read_market(source));
+  run.result = trading::backtest(run.market, run.strategy->weights(run.market), run.options);
+  const auto hold = trading::make_strategy("buy_and_hold", nlohmann::json::object(), "");
+  run.benchmark = trading::backtest(run.market, hold->weights(run.market), run.options);
+  std::vector<std::pair<std::string, trading::RobustnessResult>> sources;
+  for (std::size_t k = 0; k < r.models.size(); ++k)
+    sources.emplace_back(r.models[k].name,
+                         trading::run_over_paths(r.evaluation.scenarios[k], *run.strategy,
+                                                 run.options, &run.result.net.metrics));
+  return trading::summarize(run, sources);
+}
+
 // The report from the results in memory (and the training logs the models saved).
 report::RunData report_data(const PipelineConfig& c, const RunResult& r,
                             const nlohmann::json& manifest) {
@@ -81,6 +101,7 @@ report::RunData report_data(const PipelineConfig& c, const RunResult& r,
     if (std::filesystem::exists(log))
       d.training.emplace_back(m.name, scenario::read_train_log(log));
   }
+  d.trading = r.trading;
   if (r.risk) {
     d.var_days = risk::day_records(r.risk->results);
     for (const auto& b : r.risk->results) d.var_tests.push_back(risk::summarize(b));
@@ -126,18 +147,30 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
     risk_section = {{"json", c.out + "/backtest.json"}, {"days_csv", c.out + "/backtest_days.csv"}};
   }
 
+  nlohmann::json trading_section = nullptr;
+  if (c.has_trading) {
+    announce(o, fmt::format("trading: {} on the data and over every model's scenarios",
+                            c.trading.strategy));
+    r.trading = trading_stage(c, r);
+    write_manifest(c.out + "/trading.json", "run trading", trading::to_json(*r.trading));
+    trading_section = c.out + "/trading.json";
+    if (o.traded) o.traded(*r.trading);
+  }
+
   r.manifest_file = c.out + "/manifest.json";
-  const std::string manifest =
-      manifest_text("run", {{"config", c.file},
-                            {"config_sha256", sha256_file(c.file)},
-                            {"config_content", c.content},
-                            {"data", {{"file", c.data_file}, {"sha256", sha256_file(c.data_file)}}},
-                            {"train_end", r.train_end},
-                            {"test_start", c.test_start},
-                            {"models", names},
-                            {"scenarios", scenario_files},
-                            {"metrics", e.json_out},
-                            {"risk", risk_section}});
+  nlohmann::json sections = {
+      {"config", c.file},
+      {"config_sha256", sha256_file(c.file)},
+      {"config_content", c.content},
+      {"data", {{"file", c.data_file}, {"sha256", sha256_file(c.data_file)}}},
+      {"train_end", r.train_end},
+      {"test_start", c.test_start},
+      {"models", names},
+      {"scenarios", scenario_files},
+      {"metrics", e.json_out},
+      {"risk", risk_section}};
+  if (c.has_trading) sections["trading"] = trading_section;
+  const std::string manifest = manifest_text("run", sections);
   write_file_atomic(r.manifest_file, manifest);
 
   announce(o, "report");

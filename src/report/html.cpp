@@ -386,6 +386,90 @@ std::string metrics_table(const eval::Comparison& metrics) {
   return table + "</table>";
 }
 
+// --- Trading: the strategy's equity gross and net against buy-and-hold, its drawdown, and the
+// Sharpe ratio over each model's synthetic markets with the historical value marked. ---
+
+std::vector<Chart> trading_charts(const trading::TradingSummary& t) {
+  json eq = json::array(), dd = json::array();
+  const std::pair<const char*, const std::vector<double>*> curves[] = {
+      {"strategy gross", &t.gross}, {"strategy net", &t.net}, {"buy-and-hold net", &t.hold_net}};
+  for (const auto& [name, curve] : curves) {
+    double peak = 0;
+    for (std::size_t k = 0; k < t.dates.size(); ++k) {
+      const double e = (*curve)[k];
+      peak = std::max(peak, e);
+      eq.push_back({{"date", t.dates[k]}, {"equity", e}, {"series", name}});
+      if (std::string(name) != "strategy gross")
+        dd.push_back(
+            {{"date", t.dates[k]}, {"drawdown", peak > 0 ? e / peak - 1 : 0.0}, {"series", name}});
+    }
+  }
+  auto dated = [](const json& values, const std::string& y, int height) {
+    return json{{"data", {{"values", values}}},
+                {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
+                {"encoding",
+                 {{"x", {{"field", "date"}, {"type", "temporal"}}},
+                  {"y", {{"field", y}, {"type", "quantitative"}}},
+                  {"color", {{"field", "series"}, {"type", "nominal"}}}}},
+                {"width", 800},
+                {"height", height}};
+  };
+  std::vector<Chart> charts = {
+      {fmt::format("Trading: {} equity, gross and net of costs, and buy-and-hold", t.strategy),
+       dated(eq, "equity", 260)},
+      {"Trading: drawdown (net)", dated(dd, "drawdown", 160)}};
+  if (t.sources.empty()) return charts;
+  json hist = json::array(), marks = json::array();
+  for (const auto& s : t.sources) {
+    for (double v : s.sharpe)
+      if (std::isfinite(v)) hist.push_back({{"sharpe", v}, {"model", s.name}});
+    if (std::isfinite(s.sharpe_distribution.historical))
+      marks.push_back({{"sharpe", s.sharpe_distribution.historical}, {"model", s.name}});
+  }
+  // Facets need one data source: the histogram's, with the historical value on every row.
+  json values = hist;
+  for (const auto& m : marks)
+    values.push_back({{"historical", m.at("sharpe")}, {"model", m.at("model")}});
+  const json spec = {
+      {"data", {{"values", values}}},
+      {"facet", {{"row", {{"field", "model"}, {"type", "nominal"}}}}},
+      {"spec",
+       {{"width", 800},
+        {"height", 120},
+        {"layer",
+         json::array(
+             {{{"mark", "bar"},
+               {"encoding",
+                {{"x",
+                  {{"field", "sharpe"},
+                   {"type", "quantitative"},
+                   {"bin", {{"maxbins", 40}}},
+                   {"title", "net Sharpe ratio of a synthetic market"}}},
+                 {"y", {{"aggregate", "count"}, {"type", "quantitative"}}}}}},
+              {{"mark", {{"type", "rule"}, {"color", "red"}, {"strokeWidth", 2}}},
+               {"encoding", {{"x", {{"field", "historical"}, {"type", "quantitative"}}}}}}})}}}};
+  charts.push_back(
+      {"Trading: the strategy's Sharpe ratio over each model's synthetic markets "
+       "(red: the historical value)",
+       spec});
+  return charts;
+}
+
+std::string trading_table(const trading::TradingSummary& t) {
+  std::string table =
+      "<table><tr><th>metric</th><th>strategy gross</th><th>strategy "
+      "net</th><th>buy-and-hold net</th></tr>";
+  for (const auto& name : trading::metric_names()) {
+    table += "<tr><td>" + escape_html(name) + "</td>";
+    for (const auto* m : {&t.gross_metrics, &t.net_metrics, &t.hold_net_metrics})
+      table += "<td>" + number_cell(trading::metric_value(*m, name), "n/a") + "</td>";
+    table += "</tr>";
+  }
+  table += "</table>";
+  for (const auto& s : t.sources) table += "<p>" + escape_html(s.sentence) + ".</p>";
+  return table;
+}
+
 // --- The page. ---
 
 // Replaces every "</" (or "</script") in text inlined in a <script> element by "<\/".
@@ -410,7 +494,7 @@ std::string inline_scripts(const std::string& assets_dir) {
 
 // The tables and charts of the page, in order.
 struct Sections {
-  std::string metrics_table, backtest_table;
+  std::string metrics_table, backtest_table, trading_table;
   std::vector<Chart> charts;
 };
 
@@ -440,7 +524,7 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       "days). Models: {models}.</p>\n"
       "<h2>Fidelity metrics (best per row in bold: closest to real, or lowest "
       "distance)</h2>\n{table}\n"
-      "{bt_head}{bt}\n{body}"
+      "{bt_head}{bt}\n{tr_head}{tr}\n{body}"
       "<h2>Run manifest</h2><pre>{manifest}</pre>\n"
       "<script>\nconst specs = {specs};\nwindow.fingenCharts = {{rendered: 0, failed: 0}};\n"
       "specs.forEach((s, i) => vegaEmbed('#chart' + i, s, {{renderer: 'svg', actions: false}})\n"
@@ -455,7 +539,12 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       fmt::arg("models", escape_html(fmt::format("{}", fmt::join(in.names, ", ")))),
       fmt::arg("table", sections.metrics_table),
       fmt::arg("bt_head", sections.backtest_table.empty() ? "" : "<h2>VaR backtest</h2>\n"),
-      fmt::arg("bt", sections.backtest_table), fmt::arg("body", body),
+      fmt::arg("bt", sections.backtest_table),
+      fmt::arg("tr_head",
+               sections.trading_table.empty()
+                   ? ""
+                   : "<h2>Trading (fills at the next close, as in the synthetic markets)</h2>\n"),
+      fmt::arg("tr", sections.trading_table), fmt::arg("body", body),
       fmt::arg("manifest", escape_html(in.manifest.dump(2))), fmt::arg("specs", specs_text));
 }
 
@@ -476,6 +565,10 @@ Sections build_sections(const RunData& in) {
                                     {{"type", "line"}, {"strokeWidth", 1}}));
   if (!in.var_days.empty()) out.charts.push_back(var_backtest_chart(in.var_days));
   if (!in.var_tests.empty()) out.backtest_table = backtest_table(in.var_tests);
+  if (in.trading) {
+    for (Chart& c : trading_charts(*in.trading)) out.charts.push_back(std::move(c));
+    out.trading_table = trading_table(*in.trading);
+  }
   out.metrics_table = metrics_table(in.metrics);
   return out;
 }
@@ -526,6 +619,8 @@ RunData read_run(const std::string& run_dir) {
   } catch (const json::exception& e) {
     throw_input_error({manifest_file, 0, {}}, fmt::format("no data section: {}", e.what()));
   }
+  if (std::filesystem::exists(run_dir + "/trading.json"))
+    in.trading = trading::read_trading_summary(run_dir + "/trading.json");
   if (std::filesystem::exists(run_dir + "/backtest_days.csv")) {
     in.var_days = risk::read_var_backtest_days_csv(run_dir + "/backtest_days.csv");
     in.var_tests = risk::read_var_backtest_json(run_dir + "/backtest.json");

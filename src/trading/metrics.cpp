@@ -111,4 +111,25 @@ nlohmann::json to_json(const Metrics& m) {
   return j;
 }
 
+Metrics metrics_from_json(const nlohmann::json& j) {
+  auto num = [&](const char* k) {
+    const nlohmann::json& v = j.at(k);
+    return v.is_null() ? Metrics::kNaN : v.get<double>();
+  };
+  Metrics m;
+  m.total_return = num("total_return");
+  m.annual_return = num("annual_return");
+  m.annual_volatility = num("annual_volatility");
+  m.sharpe = num("sharpe");
+  m.sortino = num("sortino");
+  m.max_drawdown = num("max_drawdown");
+  m.max_drawdown_duration = j.at("max_drawdown_duration").get<std::size_t>();
+  m.calmar = num("calmar");
+  m.turnover = num("turnover");
+  m.hit_rate = num("hit_rate");
+  m.exposure = num("exposure");
+  m.trades = j.at("trades").get<std::size_t>();
+  return m;
+}
+
 }  // namespace fingen::trading

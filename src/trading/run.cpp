@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
 #include "fingen/scenario/generator.hpp"
 
 namespace fingen::trading {
@@ -141,6 +142,130 @@ RobustnessRun run_robustness(const RobustnessRequest& req) {
         names[k], run_over_paths(sets[k], *h.strategy, h.options, &h.result.net.metrics));
   }
   return out;
+}
+
+TradingSummary summarize(const StrategyRun& run,
+                         const std::vector<std::pair<std::string, RobustnessResult>>& sources) {
+  TradingSummary t;
+  t.strategy = run.strategy->kind();
+  t.strategy_options = run.strategy->options();
+  const Market& m = run.market;
+  for (std::size_t k = 0; k < m.bars(); ++k) t.dates.push_back(format_index(m.kind, m.index[k]));
+  t.gross = run.result.gross.equity;
+  t.net = run.result.net.equity;
+  t.hold_net = run.benchmark.net.equity;
+  t.gross_metrics = run.result.gross.metrics;
+  t.net_metrics = run.result.net.metrics;
+  t.hold_net_metrics = run.benchmark.net.metrics;
+  for (const auto& [name, r] : sources) {
+    TradingSummary::Source s;
+    s.name = name;
+    for (const auto& pm : r.net) s.sharpe.push_back(pm.sharpe);
+    for (const auto& d : r.summary)
+      if (d.metric == "sharpe") s.sharpe_distribution = d;
+    s.probability_of_loss = r.probability_of_loss;
+    s.sentence = robustness_sentence(r, name);
+    t.sources.push_back(std::move(s));
+  }
+  return t;
+}
+
+namespace {
+nlohmann::json numbers(const std::vector<double>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (double x : v) a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json());
+  return a;
+}
+std::vector<double> numbers_from(const nlohmann::json& a) {
+  std::vector<double> v;
+  for (const auto& x : a) v.push_back(x.is_null() ? Metrics::kNaN : x.get<double>());
+  return v;
+}
+nlohmann::json distribution_json(const MetricDistribution& d) {
+  return {{"metric", d.metric},
+          {"finite", d.finite},
+          {"mean", numbers({d.mean})[0]},
+          {"sd", numbers({d.sd})[0]},
+          {"q05", numbers({d.q05})[0]},
+          {"q25", numbers({d.q25})[0]},
+          {"median", numbers({d.median})[0]},
+          {"q75", numbers({d.q75})[0]},
+          {"q95", numbers({d.q95})[0]},
+          {"historical", numbers({d.historical})[0]},
+          {"historical_percentile", numbers({d.historical_percentile})[0]}};
+}
+MetricDistribution distribution_from(const nlohmann::json& j) {
+  auto num = [&](const char* k) {
+    const nlohmann::json& v = j.at(k);
+    return v.is_null() ? Metrics::kNaN : v.get<double>();
+  };
+  MetricDistribution d;
+  d.metric = j.at("metric").get<std::string>();
+  d.finite = j.at("finite").get<std::size_t>();
+  d.mean = num("mean");
+  d.sd = num("sd");
+  d.q05 = num("q05");
+  d.q25 = num("q25");
+  d.median = num("median");
+  d.q75 = num("q75");
+  d.q95 = num("q95");
+  d.historical = num("historical");
+  d.historical_percentile = num("historical_percentile");
+  return d;
+}
+}  // namespace
+
+nlohmann::json to_json(const TradingSummary& t) {
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& s : t.sources)
+    sources.push_back({{"name", s.name},
+                       {"sharpe", numbers(s.sharpe)},
+                       {"sharpe_distribution", distribution_json(s.sharpe_distribution)},
+                       {"probability_of_loss", s.probability_of_loss},
+                       {"sentence", s.sentence}});
+  return {
+      {"strategy", t.strategy},
+      {"strategy_options", t.strategy_options},
+      {"dates", t.dates},
+      {"equity",
+       {{"gross", numbers(t.gross)}, {"net", numbers(t.net)}, {"hold_net", numbers(t.hold_net)}}},
+      {"metrics",
+       {{"gross", to_json(t.gross_metrics)},
+        {"net", to_json(t.net_metrics)},
+        {"hold_net", to_json(t.hold_net_metrics)}}},
+      {"sources", sources}};
+}
+
+TradingSummary read_trading_summary(const std::string& path) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(read_file(path));
+    TradingSummary t;
+    t.strategy = j.at("strategy").get<std::string>();
+    t.strategy_options = j.at("strategy_options");
+    t.dates = j.at("dates").get<std::vector<std::string>>();
+    t.gross = numbers_from(j.at("equity").at("gross"));
+    t.net = numbers_from(j.at("equity").at("net"));
+    t.hold_net = numbers_from(j.at("equity").at("hold_net"));
+    FG_CHECK(Input,
+             t.gross.size() == t.dates.size() && t.net.size() == t.dates.size() &&
+                 t.hold_net.size() == t.dates.size(),
+             "{}: equity curves and dates differ in length", path);
+    t.gross_metrics = metrics_from_json(j.at("metrics").at("gross"));
+    t.net_metrics = metrics_from_json(j.at("metrics").at("net"));
+    t.hold_net_metrics = metrics_from_json(j.at("metrics").at("hold_net"));
+    for (const auto& s : j.at("sources")) {
+      TradingSummary::Source src;
+      src.name = s.at("name").get<std::string>();
+      src.sharpe = numbers_from(s.at("sharpe"));
+      src.sharpe_distribution = distribution_from(s.at("sharpe_distribution"));
+      src.probability_of_loss = s.at("probability_of_loss").get<double>();
+      src.sentence = s.at("sentence").get<std::string>();
+      t.sources.push_back(std::move(src));
+    }
+    return t;
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error({path, 0, {}}, fmt::format("not a trading summary: {}", e.what()));
+  }
 }
 
 }  // namespace fingen::trading

@@ -19,7 +19,8 @@ namespace {
 std::string small_config(const test::TempDir& dir, bool with_risk) {
   const std::string risk =
       with_risk ? R"(, "risk": {"level": 0.99, "models": ["historical"], "window": 250,
-                     "refit": 100})"
+                     "refit": 100},
+                     "trading": {"strategy": "sma", "options": {"fast": 3, "slow": 10}})"
                 : "";
   return dir.write("c.json", R"({"name": "small", "data": {"file": ")" +
                                  test::bundled("dow_jones_30.csv") +
@@ -48,7 +49,8 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
     ++backtests;
   };
   const RunResult r = run_pipeline(c, o);
-  EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk", "report"}));
+  EXPECT_EQ(stages,
+            (std::vector<std::string>{"fit", "fit", "evaluate", "risk", "trading:", "report"}));
   EXPECT_EQ(done, (std::vector<std::string>{"walk", "boot"}));
   EXPECT_EQ(backtests, 1u);
   ASSERT_EQ(r.models.size(), 2u);
@@ -59,9 +61,15 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
   ASSERT_TRUE(r.risk.has_value());
   EXPECT_EQ(r.risk->results.size(), 1u);
   EXPECT_GT(r.charts, 4);
-  for (const std::string f : {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv",
-                              "report.html", "scenarios/walk.npy", "scenarios/boot.npy",
-                              "models/walk/model.json", "models/boot/manifest.json"})
+  ASSERT_TRUE(r.trading.has_value());
+  ASSERT_EQ(r.trading->sources.size(), 2u);
+  EXPECT_EQ(r.trading->sources[0].name, "walk");
+  EXPECT_EQ(r.trading->sources[0].sharpe.size(), 40u);  // one per scenario path
+  EXPECT_EQ(r.trading->dates.size(), r.trading->net.size());
+  for (const std::string f :
+       {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv", "trading.json",
+        "report.html", "scenarios/walk.npy", "scenarios/boot.npy", "models/walk/model.json",
+        "models/boot/manifest.json"})
     EXPECT_TRUE(std::filesystem::exists(r.dir + "/" + f)) << f;
   // The scenarios on disk are the ones evaluated.
   EXPECT_EQ(read_scenarios_npy(r.models[1].scenarios_file).data, r.evaluation.scenarios[1].data);
@@ -83,6 +91,30 @@ TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
   ASSERT_EQ(d.var_tests.size(), 1u);
   EXPECT_EQ(d.var_tests[0].days, r.risk->results[0].tests.n);
   EXPECT_EQ(d.var_tests[0].exceptions, r.risk->results[0].tests.exceptions);
+  ASSERT_TRUE(d.trading.has_value());
+  EXPECT_EQ(d.trading->net, r.trading->net);  // numbers survive the file exactly
+  EXPECT_EQ(d.trading->sources[1].sharpe.size(), 40u);
+}
+
+TEST(PipelineRun, TradingSectionIsCheckedBeforeAnyWork) {
+  test::TempDir dir;
+  const std::string base = R"({"name": "t", "data": {"file": ")" +
+                           test::bundled("dow_jones_30.csv") +
+                           R"(", "series": ["AA"]}, "split": {"test_start": "1999-01-01"},
+    "models": [{"model": "gbm"}], "generate": {"paths": 10, "horizon": 50}, "trading": )";
+  test::expect_error([&] { read_config(dir.write("a.json", base + R"({"strategy": "sma"}})")); },
+                     ErrorCategory::Usage, {"a.json", "generate.horizon"});
+  test::expect_error([&] { read_config(dir.write("b.json", base + R"({"strategy": "nope"}})")); },
+                     ErrorCategory::Usage, {"b.json", "unknown strategy 'nope'"});
+  test::expect_error(
+      [&] {
+        read_config(dir.write(
+            "c.json", base + R"({"strategy": "momentum", "backtest": {"spread_bps": -1}}})"));
+      },
+      ErrorCategory::Usage, {"c.json", "spread_bps"});
+  test::expect_error(
+      [&] { read_config(dir.write("d.json", base + R"({"strategy": "sma", "extra": 1}})")); },
+      ErrorCategory::Usage, {"d.json", "unknown key 'extra'"});
 }
 
 TEST(PipelineRun, WithoutRiskSectionNoBacktest) {

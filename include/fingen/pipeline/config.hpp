@@ -29,6 +29,14 @@ struct RiskSpec {
   std::vector<double> weights;
 };
 
+/// The trading section: one strategy backtested on the data (from train_start) and traded over
+/// every model's scenarios.
+struct TradingSpec {
+  std::string strategy = "sma";
+  nlohmann::json options = nlohmann::json::object();   ///< the strategy's options
+  nlohmann::json backtest = nlohmann::json::object();  ///< backtest and cost options
+};
+
 struct PipelineConfig {
   std::string file;  ///< the config's path
   nlohmann::json content;
@@ -44,6 +52,8 @@ struct PipelineConfig {
   std::int64_t posthoc_iterations = 2000;
   bool has_risk = false;
   RiskSpec risk;
+  bool has_trading = false;
+  TradingSpec trading;
 };
 
 /// Reads and validates a config. `out_override` (non-empty) replaces the config's out.

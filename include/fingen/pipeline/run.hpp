@@ -5,9 +5,10 @@
 /// Stages, in order: split the data at split.test_start; for each model, fit it on the days
 /// before (models/NAME/) and generate scenarios (scenarios/NAME.npy); evaluate every model on the
 /// held-out days (metrics.json); the VaR backtest when the config has a risk section
-/// (backtest.json, backtest_days.csv); the run's manifest.json; the HTML report (report.html),
-/// built from the results in memory. An observer sees each stage as it ends (the CLI prints from
-/// it); the library itself prints nothing.
+/// (backtest.json, backtest_days.csv); with a trading section, the strategy on the data's closes
+/// and over every model's scenarios (trading.json); the run's manifest.json; the HTML report
+/// (report.html), built from the results in memory. An observer sees each stage as it ends (the CLI
+/// prints from it); the library itself prints nothing.
 #pragma once
 
 #include <functional>
@@ -17,6 +18,7 @@
 
 #include "fingen/pipeline/config.hpp"
 #include "fingen/pipeline/stages.hpp"
+#include "fingen/trading/run.hpp"
 
 namespace fingen::pipeline {
 
@@ -34,6 +36,7 @@ struct RunResult {
   std::vector<ModelRun> models;
   EvaluateResult evaluation;
   std::optional<VarBacktestRun> risk;
+  std::optional<trading::TradingSummary> trading;  ///< with a trading section
   std::string manifest_file, report_file;
   int charts = 0;  ///< charts in the report
 };
@@ -47,6 +50,7 @@ struct RunObserver {
   std::function<void(const EvaluateResult&)> evaluated;
   std::function<void(const Panel&, const std::vector<double>&)> backtest_start;
   std::function<void(const risk::VarBacktestResult&)> backtest_result;
+  std::function<void(const trading::TradingSummary&)> traded;
 };
 
 /// Runs every stage of `config` into config.out. The config must come from read_config (which has

@@ -8,6 +8,7 @@
 /// (losses, VaR and exceptions) with its test table, and the run manifest.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/scenario/train_log.hpp"
+#include "fingen/trading/run.hpp"
 
 namespace fingen::report {
 
@@ -38,10 +40,12 @@ struct RunData {
   std::vector<std::pair<std::string, std::vector<scenario::TrainLogRow>>> training;
   std::vector<risk::VarBacktestDayRecord> var_days;  ///< empty: no VaR backtest in the run
   std::vector<risk::VarBacktestSummary> var_tests;
+  std::optional<trading::TradingSummary> trading;  ///< trading.json, when the run traded
 };
 
 /// Reads a run directory as `fingen run` writes it: manifest.json, metrics.json,
-/// scenarios/NAME.npy, models/NAME/train_log.csv, backtest.json and backtest_days.csv. The
+/// scenarios/NAME.npy, models/NAME/train_log.csv, backtest.json, backtest_days.csv and
+/// trading.json. The
 /// held-out data are read again from the data file the manifest names. Error(Input) naming the
 /// file for anything missing or malformed.
 RunData read_run(const std::string& run_dir);

@@ -47,6 +47,9 @@ Metrics compute_metrics(const std::vector<double>& equity,
 /// {"total_return": ..., ...}; NaN as null.
 nlohmann::json to_json(const Metrics& m);
 
+/// The inverse of to_json (null as NaN); nlohmann::json exceptions for anything else.
+Metrics metrics_from_json(const nlohmann::json& j);
+
 /// The metric names in display order, and one metric by name.
 const std::vector<std::string>& metric_names();
 double metric_value(const Metrics& m, const std::string& name);

@@ -66,4 +66,33 @@ struct RobustnessRun {
 /// differ in number from the data is Error(Usage) before any path is traded.
 RobustnessRun run_robustness(const RobustnessRequest& request);
 
+/// What a run directory keeps of trading (trading.json) and the report shows: the strategy's and
+/// buy-and-hold's metrics, the equity curves, and the net Sharpe ratio of every path of every
+/// scenario source with its distribution.
+struct TradingSummary {
+  std::string strategy;
+  nlohmann::json strategy_options = nlohmann::json::object();
+  std::vector<std::string> dates;
+  std::vector<double> gross, net, hold_net;  ///< equity curves
+  Metrics gross_metrics, net_metrics, hold_net_metrics;
+  struct Source {
+    std::string name;
+    std::vector<double> sharpe;  ///< net, one per path (NaN where undefined)
+    MetricDistribution sharpe_distribution;
+    double probability_of_loss = 0;
+    std::string sentence;  ///< robustness_sentence()
+  };
+  std::vector<Source> sources;
+};
+
+TradingSummary summarize(const StrategyRun& run,
+                         const std::vector<std::pair<std::string, RobustnessResult>>& sources);
+
+/// trading.json: {strategy, strategy_options, dates, equity {gross, net, hold_net}, metrics
+/// {gross, net, hold_net}, sources [{name, sharpe [..], sharpe_distribution {...},
+/// probability_of_loss, sentence}]}; NaN as null.
+nlohmann::json to_json(const TradingSummary& summary);
+/// Reads it back; Error(Input) naming the file for anything else.
+TradingSummary read_trading_summary(const std::string& path);
+
 }  // namespace fingen::trading
