@@ -184,6 +184,19 @@ int run_strategy_robustness(const StrategyArgs& args, std::ostream& out);
 void add_strategy(CLI::App& app, StrategyArgs& backtest, StrategyArgs& robustness, int& code,
                   std::ostream& out);
 
+struct ExecuteArgs {
+  std::string data, series;
+  std::string algo = "twap", side = "buy", start;
+  double shares = 0;
+  std::size_t bars = 10, lookback = 20;
+  std::vector<double> profile;
+  bool whole_shares = false;
+  std::vector<std::string> set;
+  std::string json;
+};
+int run_execute(const ExecuteArgs& args, std::ostream& out);
+void add_execute(CLI::App& app, ExecuteArgs& args, int& code, std::ostream& out);
+
 struct RunArgs {
   std::string config;
   std::string out;

@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   add_risk_stress(app, risk_stress_args, code, std::cout);
   StrategyArgs strategy_backtest_args, strategy_robustness_args;
   add_strategy(app, strategy_backtest_args, strategy_robustness_args, code, std::cout);
+  ExecuteArgs execute_args;
+  add_execute(app, execute_args, code, std::cout);
   EvaluateArgs evaluate_args;
   add_evaluate(app, evaluate_args, code, std::cout);
   RunArgs run_args;
