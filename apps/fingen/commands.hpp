@@ -178,11 +178,15 @@ struct StrategyArgs {
   std::string model;
   std::size_t paths = 1000, horizon = 0;
   std::uint64_t seed = 1;
+  // search
+  std::vector<std::string> grid;  ///< name=v1,v2,...
+  std::size_t train = 756, test = 252, blocks = 16;
 };
 int run_strategy_backtest(const StrategyArgs& args, std::ostream& out);
 int run_strategy_robustness(const StrategyArgs& args, std::ostream& out);
-void add_strategy(CLI::App& app, StrategyArgs& backtest, StrategyArgs& robustness, int& code,
-                  std::ostream& out);
+int run_strategy_search(const StrategyArgs& args, std::ostream& out);
+void add_strategy(CLI::App& app, StrategyArgs& backtest, StrategyArgs& robustness,
+                  StrategyArgs& search, int& code, std::ostream& out);
 
 struct ExecuteArgs {
   std::string data, series;

@@ -39,8 +39,9 @@ int main(int argc, char** argv) {
   add_risk(app, risk_var_args, risk_backtest_args, code, std::cout);
   RiskStressArgs risk_stress_args;
   add_risk_stress(app, risk_stress_args, code, std::cout);
-  StrategyArgs strategy_backtest_args, strategy_robustness_args;
-  add_strategy(app, strategy_backtest_args, strategy_robustness_args, code, std::cout);
+  StrategyArgs strategy_backtest_args, strategy_robustness_args, strategy_search_args;
+  add_strategy(app, strategy_backtest_args, strategy_robustness_args, strategy_search_args, code,
+               std::cout);
   ExecuteArgs execute_args;
   add_execute(app, execute_args, code, std::cout);
   EvaluateArgs evaluate_args;

@@ -11,6 +11,7 @@
 #include "fingen/core/io.hpp"
 #include "fingen/core/outputs.hpp"
 #include "fingen/trading/run.hpp"
+#include "fingen/trading/search.hpp"
 
 namespace fingen::cli {
 
@@ -137,7 +138,80 @@ int run_strategy_robustness(const StrategyArgs& args, std::ostream& out) {
   });
 }
 
-void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, int& code, std::ostream& out) {
+int run_strategy_search(const StrategyArgs& args, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!args.grid.empty(), "no --grid given (e.g. --grid fast=10,20,50)");
+    trading::StrategyRequest req;
+    split_assignments(args, req);
+    const trading::StrategyKind& kind = trading::strategy_kind(args.strategy);
+    // --grid name=v1,v2,...: each value typed as the option's type.
+    nlohmann::json grid = nlohmann::json::object();
+    for (const auto& g : args.grid) {
+      const std::size_t eq = g.find('=');
+      FG_REQUIRE(eq != std::string::npos && eq > 0, "--grid '{}': expected name=v1,v2,...", g);
+      const std::string name = g.substr(0, eq);
+      nlohmann::json values = nlohmann::json::array();
+      std::size_t from = eq + 1;
+      while (from <= g.size()) {
+        const std::size_t comma = std::min(g.find(',', from), g.size());
+        values.push_back(parse_option_assignments({name + "=" + g.substr(from, comma - from)},
+                                                  kind.options, "--grid")[name]);
+        from = comma + 1;
+      }
+      grid[name] = values;
+    }
+    // Options given with --set that the grid does not vary apply to every combination.
+    for (const auto& [k, v] : req.strategy_options.items())
+      if (!grid.contains(k)) grid[k] = nlohmann::json::array({v});
+    const trading::BacktestOptions options =
+        trading::BacktestOptions::from_json(req.backtest_options, "backtest options");
+    trading::SearchOptions so;
+    so.train = args.train;
+    so.test = args.test;
+    so.blocks = args.blocks;
+    const trading::Market m = trading::read_market(req.data);
+    const trading::SearchResult r = trading::grid_search(m, args.strategy, grid, options, so);
+    out << fmt::format("{} grid on {} ({} bars): {} combinations ({} refused), net of costs\n",
+                       args.strategy, fmt::join(m.names, "+"), m.bars(), r.combinations.size(),
+                       r.skipped);
+    out << fmt::format("{:<40}{:>12}{:>12}{:>12}\n", "options", "total", "sharpe", "max dd");
+    for (std::size_t k = 0; k < r.combinations.size(); ++k) {
+      const auto& c = r.combinations[k];
+      out << fmt::format("{:<40}{:>12}{:>12}{:>12}{}\n", c.options.dump(),
+                         cell(c.full.total_return, "total_return"), cell(c.full.sharpe, "sharpe"),
+                         cell(c.full.max_drawdown, "max_drawdown"), k == r.best ? "  best" : "");
+    }
+    out << fmt::format("walk-forward: {} folds of {} train and {} test bars\n", r.folds.size(),
+                       so.train, so.test);
+    for (const auto& f : r.folds)
+      out << fmt::format("  test {} .. {}: chose {}  train Sharpe {:.3f}, test Sharpe {:.3f}\n",
+                         format_index(m.kind, m.index[f.test_first]),
+                         format_index(m.kind, m.index[f.test_end - 1]),
+                         r.combinations[f.chosen].options.dump(), f.train_sharpe, f.test_sharpe);
+    out << fmt::format(
+        "in sample (mean of the chosen): Sharpe {:.3f}; out of sample: Sharpe {:.3f}, total "
+        "return {:.2f}%\n",
+        r.mean_train_sharpe, r.oos_sharpe, 100 * r.oos_total_return);
+    out << fmt::format(
+        "deflated Sharpe ratio of the best combination: {:.4f} (the probability that its Sharpe "
+        "beats the best of {} unskilled trials)\n",
+        r.deflated_sharpe, r.combinations.size());
+    out << fmt::format("probability of backtest overfitting (CSCV, {} blocks, {} splits): {:.3f}\n",
+                       so.blocks, r.cscv_splits, r.pbo);
+    if (!args.json.empty()) {
+      nlohmann::json j = trading::to_json(r);
+      j["grid"] = grid;
+      j["options"] = options.to_json();
+      j["search"] = {{"train", so.train}, {"test", so.test}, {"blocks", so.blocks}};
+      j["data"] = {{"file", args.data}, {"sha256", sha256_file(args.data)}};
+      write_manifest(args.json, "strategy search", j);
+    }
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, StrategyArgs& gs, int& code,
+                  std::ostream& out) {
   CLI::App* cmd = app.add_subcommand(
       "strategy", "Backtest trading strategies, on real and on synthetic markets");
   cmd->require_subcommand(1);
@@ -197,6 +271,20 @@ void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, int& code, 
       "  fingen strategy robustness --data data/sp500_ohlcv_2000_2020.csv --strategy momentum "
       "--model runs/demo/sp500/models/garch --paths 5000");
   r->callback([&] { code = run_strategy_robustness(rb, out); });
+  CLI::App* g = cmd->add_subcommand(
+      "search", "Grid search with walk-forward evaluation, deflated Sharpe and PBO");
+  common(g, gs);
+  g->add_option("--grid", gs.grid, "An option's values, name=v1,v2,... (repeatable)")->required();
+  g->add_option("--train", gs.train, "Bars of each walk-forward train window")
+      ->check(CLI::PositiveNumber);
+  g->add_option("--test", gs.test, "Bars of each test window")->check(CLI::PositiveNumber);
+  g->add_option("--blocks", gs.blocks, "CSCV blocks for the PBO (even)")
+      ->check(CLI::PositiveNumber);
+  g->footer(options_help +
+            "\nExample:\n"
+            "  fingen strategy search --data data/sp500_ohlcv_2000_2020.csv --strategy sma "
+            "--grid fast=10,20,50 --grid slow=50,100,200");
+  g->callback([&] { code = run_strategy_search(gs, out); });
 }
 
 }  // namespace fingen::cli
