@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include "fingen/core/error.hpp"
+#include "fingen/scenario/generator.hpp"
 
 namespace fingen::trading {
 
@@ -153,6 +155,64 @@ class Zscore final : public SignalStrategy {
   }
   ZscoreOptions o_;
 };
+
+struct ModelSignalOptions {
+  FINGEN_MODEL_SIGNAL_OPTIONS(FG_OPTION_FIELD)
+};
+
+class ModelSignal final : public Strategy {
+ public:
+  ModelSignal(ModelSignalOptions o, std::shared_ptr<scenario::ScenarioGenerator> g)
+      : o_(std::move(o)), g_(std::move(g)) {}
+  std::string kind() const override { return "model"; }
+  nlohmann::json options() const override {
+    nlohmann::json j;
+    const ModelSignalOptions& o = o_;
+    FINGEN_MODEL_SIGNAL_OPTIONS(FG_OPTION_TO_JSON)
+    return j;
+  }
+  std::size_t warmup() const override { return static_cast<std::size_t>(o_.context()); }
+
+  Eigen::MatrixXd weights(const Market& m) const override {
+    const auto N = static_cast<Eigen::Index>(m.assets());
+    FG_REQUIRE(g_->names().size() == m.assets(), "the model has {} series, the data {}",
+               g_->names().size(), m.assets());
+    const auto T = static_cast<Eigen::Index>(m.bars());
+    const auto L = static_cast<Eigen::Index>(o_.context());
+    const auto paths = static_cast<std::size_t>(o_.paths());
+    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(T, N);
+    Eigen::MatrixXd ctx(L, N);
+    std::lock_guard<std::mutex> lock(mutex_);  // generators are not promised to be reentrant
+    for (Eigen::Index t = L; t < T; ++t) {
+      for (Eigen::Index k = 0; k < L; ++k)
+        for (Eigen::Index i = 0; i < N; ++i)
+          ctx(k, i) = std::log(m.close(t - L + 1 + k, i) / m.close(t - L + k, i));
+      const Scenarios s =
+          g_->generate_from(ctx, paths, 1, o_.seed() + static_cast<std::uint64_t>(t));
+      for (Eigen::Index i = 0; i < N; ++i) {
+        std::size_t up = 0;
+        for (std::size_t p = 0; p < paths; ++p)
+          up += s.data[p * s.assets + static_cast<std::size_t>(i)] > 0;
+        const double prob = static_cast<double>(up) / static_cast<double>(paths);
+        const double sig = prob > o_.threshold()                           ? 1.0
+                           : o_.allow_short() && prob < 1 - o_.threshold() ? -1.0
+                                                                           : 0.0;
+        w(t, i) = sig / static_cast<double>(N);
+      }
+    }
+    return w;
+  }
+
+ private:
+  ModelSignalOptions o_;
+  std::shared_ptr<scenario::ScenarioGenerator> g_;
+  mutable std::mutex mutex_;
+};
+
+void model_signal_from_json(const nlohmann::json& j, const std::string& where,
+                            ModelSignalOptions& o) {
+  FINGEN_MODEL_SIGNAL_OPTIONS(FG_OPTION_FROM_JSON)
+}
 
 struct PairsOptions {
   FINGEN_PAIRS_OPTIONS(FG_OPTION_FIELD)
@@ -310,6 +370,28 @@ std::vector<StrategyKind> builtin_strategies() {
                             o.entry(), o.exit());
                  return std::make_unique<Zscore>(o);
                }});
+  k.push_back(
+      {"model",
+       "trade the one-step forecast of a fitted conditional generator",
+       {FINGEN_MODEL_SIGNAL_OPTIONS(FG_OPTION_INFO)},
+       [](const nlohmann::json& j) -> std::unique_ptr<Strategy> {
+         const auto o =
+             read_options<ModelSignalOptions>(j, {FINGEN_MODEL_SIGNAL_OPTIONS(FG_OPTION_INFO)},
+                                              "model options", model_signal_from_json);
+         FG_REQUIRE(!o.model().empty(), "model options: no model directory given (model=DIR)");
+         FG_REQUIRE(o.threshold() > 0.5 && o.threshold() < 1,
+                    "model options: threshold must be in (0.5, 1), got {}", o.threshold());
+         FG_REQUIRE(o.paths() >= 10 && o.paths() <= 1000000,
+                    "model options: paths must be in [10, 1000000], got {}", o.paths());
+         FG_REQUIRE(o.context() >= 2 && o.context() <= kMaxLookback,
+                    "model options: context must be in [2, {}], got {}", kMaxLookback, o.context());
+         std::shared_ptr<scenario::ScenarioGenerator> g = scenario::load_generator(o.model());
+         FG_REQUIRE(g->conditional(),
+                    "model options: the '{}' model in {} does not condition on the past "
+                    "(use garch or a conditional GAN)",
+                    g->kind(), o.model());
+         return std::make_unique<ModelSignal>(o, std::move(g));
+       }});
   k.push_back({"pairs",
                "pairs trading on the z-score of a rolling-hedge-ratio spread",
                {FINGEN_PAIRS_OPTIONS(FG_OPTION_INFO)},

@@ -9,6 +9,7 @@
 #include <omp.h>
 
 #include "fingen/core/io.hpp"
+#include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/gbm.hpp"
 #include "fingen/trading/backtest.hpp"
 #include "fingen/trading/robustness.hpp"
@@ -164,6 +165,43 @@ TEST(Trading, PairsRunReportsTheCointegrationTest) {
   // The statsmodels value of tests/stats/golden/coint_golden.json (KO/PG, AIC lags).
   EXPECT_NEAR(run.cointegration->adf.p_value, 0.03883, 5e-5);
   EXPECT_EQ(strategy_json(run).at("cointegration").at("lags"), 4);
+}
+
+TEST(Trading, ModelSignalsFromAFittedGarchAreCausalAndDeterministic) {
+  test::TempDir dir;
+  data::ReturnsSource train;
+  train.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  train.end = "2009-12-31";
+  scenario::GarchGenerator garch(scenario::Innovation::StudentT);
+  garch.fit(data::load_returns(train));
+  garch.save(dir.path().string());
+  data::ReturnsSource test_bars = train;
+  test_bars.end.clear();
+  test_bars.start = "2010-01-01";
+  const Market m = read_market(test_bars);
+  const auto s = make_strategy(
+      "model", json{{"model", dir.path().string()}, {"paths", 200}, {"threshold", 0.52}}, "");
+  const Eigen::MatrixXd a = s->weights(m);
+  EXPECT_EQ(a, s->weights(m));                    // the same seed per bar: the same signals
+  EXPECT_EQ(a.topRows(250).cwiseAbs().sum(), 0);  // no signal before the context is full
+  EXPECT_GT(a.cwiseAbs().sum(), 0);
+  for (Eigen::Index t = 0; t < a.rows(); ++t) EXPECT_TRUE(a(t, 0) == 0 || a(t, 0) == 1) << t;
+  Market changed = m;
+  const Eigen::Index cut = 600;
+  for (Eigen::Index k = cut + 1; k < changed.close.rows(); ++k) changed.close(k, 0) *= 0.7;
+  EXPECT_TRUE(s->weights(changed).topRows(cut + 1) == a.topRows(cut + 1));
+  // A model without memory cannot give signals.
+  scenario::GbmGenerator gbm;
+  gbm.fit(data::load_returns(train));
+  test::TempDir gdir;
+  gbm.save(gdir.path().string());
+  test::expect_error(
+      [&] {
+        make_strategy("model", json{{"model", gdir.path().string()}}, "");
+      },
+      ErrorCategory::Usage, {"does not condition on the past"});
+  test::expect_error([&] { make_strategy("model", json::object(), ""); }, ErrorCategory::Usage,
+                     {"no model directory"});
 }
 
 TEST(Trading, CostsOnlyEverLowerTheResult) {

@@ -22,6 +22,12 @@
 ///   not change until it closes: a long spread closes at z_t >= -exit, a short one at
 ///   z_t <= exit (on the same bar no new position opens). The market must have exactly two
 ///   assets. Its cointegration is reported by the Engle-Granger test (stats/cointegration.hpp).
+/// - model: signals from a fitted generator that conditions on the past (GARCH, a conditional
+///   GAN). From bar context on, the generator continues the last `context` log returns (bars
+///   t-context+1 .. t) by one step over `paths` paths (seed + t); with p_i the share of paths
+///   where asset i rises, s = 1 when p_i > threshold, -1 when p_i < 1 - threshold and
+///   allow_short, else 0. The model should have been fitted on data before the bars it trades
+///   (fitting on them is look-ahead the backtester cannot see).
 /// Every strategy is causal: W[t] depends on bars 0..t only (tested by changing every later bar).
 #pragma once
 
@@ -76,6 +82,13 @@ std::unique_ptr<Strategy> make_strategy(const std::string& kind, const nlohmann:
   X(double, entry, 2.0, "|z| that opens a position")                   \
   X(double, exit, 0.5, "|z| inside which a position closes (< entry)") \
   X(bool, allow_short, true, "also sell rich prices short")
+#define FINGEN_MODEL_SIGNAL_OPTIONS(X)                                                    \
+  X(std::string, model, "", "directory of a fitted conditional generator")                \
+  X(double, threshold, 0.55, "trade when the predicted probability of a rise exceeds it") \
+  X(std::int64_t, paths, 2000, "one-step paths per bar")                                  \
+  X(std::int64_t, context, 250, "returns of recent history given to the model")           \
+  X(bool, allow_short, false, "go short when a fall is as likely")                        \
+  X(std::uint64_t, seed, 1, "seed of the paths (bar t uses seed + t)")
 #define FINGEN_PAIRS_OPTIONS(X)                                              \
   X(std::int64_t, window, 120, "bars of the rolling hedge-ratio regression") \
   X(double, entry, 2.0, "|z| of the spread that opens a position")           \
