@@ -201,14 +201,17 @@ Run simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& 
   const bool at_open = o.fill() == "next_open" && mk.open.size() > 0;
   const bool has_volume = mk.volume.size() > 0;
   const bool every_bar = o.rebalance() == "every_bar";
-  std::vector<double> q(static_cast<std::size_t>(N), 0.0), equity, exposure;
-  equity.reserve(static_cast<std::size_t>(T));
-  exposure.reserve(static_cast<std::size_t>(T));
+  std::vector<double> q(static_cast<std::size_t>(N), 0.0);
   double cash = o.initial_capital();
   Run run;
   std::size_t fills = 0;
-  equity.push_back(cash);
-  exposure.push_back(0);
+  MetricsAccumulator acc(cash);
+  if (keep_curves) {
+    run.equity.reserve(static_cast<std::size_t>(T));
+    run.gross_exposure.reserve(static_cast<std::size_t>(T));
+    run.equity.push_back(cash);
+    run.gross_exposure.push_back(0);
+  }
   Eigen::VectorXd w(N);
   const auto& X = at_open ? mk.open : mk.close;
   const double borrow_rate = c.borrow_bps() * 1e-4 / o.periods_per_year();
@@ -271,16 +274,16 @@ Run simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& 
     }
     const double e = cash + value;
     FG_CHECK(Runtime, std::isfinite(e), "the equity became non-finite at bar {}", t);
-    equity.push_back(e);
-    exposure.push_back(gross_value == 0 ? 0.0
-                       : e > 0          ? gross_value / e
-                                        : std::numeric_limits<double>::infinity());
+    const double x = gross_value == 0 ? 0.0
+                     : e > 0          ? gross_value / e
+                                      : std::numeric_limits<double>::infinity();
+    acc.add(e, x);
+    if (keep_curves) {
+      run.equity.push_back(e);
+      run.gross_exposure.push_back(x);
+    }
   }
-  run.metrics = compute_metrics(equity, exposure, run.traded_notional, fills, o.periods_per_year());
-  if (keep_curves) {
-    run.equity = std::move(equity);
-    run.gross_exposure = std::move(exposure);
-  }
+  run.metrics = acc.finish(run.traded_notional, fills, o.periods_per_year());
   return run;
 }
 }  // namespace

@@ -7,64 +7,45 @@
 
 namespace fingen::trading {
 
+MetricsAccumulator::MetricsAccumulator(double initial_equity)
+    : first_(initial_equity),
+      prev_(initial_equity),
+      peak_(initial_equity),
+      equity_sum_(initial_equity) {}
+
+Metrics MetricsAccumulator::finish(double traded_notional, std::size_t trades, double P) const {
+  FG_REQUIRE(n_ >= 1, "metrics need at least 2 bars");
+  const auto n = static_cast<double>(n_);
+  Metrics m;
+  m.trades = trades;
+  const double mean = shift_ + sum_ / n;
+  const double ss = std::max(sum_sq_ - sum_ * sum_ / n, 0.0);
+  const double sd = n_ > 1 ? std::sqrt(ss / (n - 1)) : Metrics::kNaN;
+  const double growth = prev_ / first_;
+  m.total_return = growth - 1;
+  m.annual_return = std::pow(growth, P / n) - 1;
+  m.annual_volatility = sd * std::sqrt(P);
+  m.sharpe = sd > 0 ? mean / sd * std::sqrt(P) : Metrics::kNaN;
+  const double downside = std::sqrt(down_ / n);
+  m.sortino = downside > 0 ? mean / downside * std::sqrt(P) : Metrics::kNaN;
+  m.max_drawdown = mdd_;
+  m.max_drawdown_duration = longest_;
+  m.calmar = mdd_ > 0 ? m.annual_return / mdd_ : Metrics::kNaN;
+  m.turnover = traded_notional / (equity_sum_ / (n + 1)) * P / n;
+  m.hit_rate = held_ > 0 ? static_cast<double>(up_) / static_cast<double>(held_) : Metrics::kNaN;
+  m.exposure = exposure_sum_ / (n + 1);
+  return m;
+}
+
 Metrics compute_metrics(const std::vector<double>& equity,
                         const std::vector<double>& gross_exposure, double traded_notional,
                         std::size_t trades, double periods_per_year) {
   FG_REQUIRE(equity.size() >= 2, "metrics need at least 2 bars, got {}", equity.size());
   FG_REQUIRE(gross_exposure.size() == equity.size(), "{} exposures for {} bars",
              gross_exposure.size(), equity.size());
-  const std::size_t n = equity.size() - 1;
-  const double P = periods_per_year;
-  Metrics m;
-  m.trades = trades;
-  // One pass for the returns' sum, the drawdowns, the hit rate and the exposure; a second over
-  // the returns for their (two-pass) variance.
-  std::vector<double> r(n);
-  double sum = 0, peak = equity.front(), mdd = 0, mean_equity = equity.front(),
-         exposure = gross_exposure.front();
-  std::size_t run = 0, longest = 0, held = 0, up = 0;
-  for (std::size_t t = 1; t <= n; ++t) {
-    const double e = equity[t];
-    const double rt = e / equity[t - 1] - 1;
-    r[t - 1] = rt;
-    sum += rt;
-    mean_equity += e;
-    if (gross_exposure[t] != 0) {
-      exposure += gross_exposure[t];
-      ++held;
-      up += rt > 1e-12;  // rounding-level returns are no hits
-    }
-    if (e >= peak) {
-      peak = e;
-      run = 0;
-    } else {
-      // A new maximum drawdown needs e / peak < 1 - mdd: divide only then.
-      if (e < peak * (1 - mdd)) mdd = std::max(mdd, 1 - e / peak);
-      longest = std::max(longest, ++run);
-    }
-  }
-  const double mean = sum / static_cast<double>(n);
-  double ss = 0, down = 0;
-  for (double x : r) {
-    ss += (x - mean) * (x - mean);
-    if (x < 0) down += x * x;
-  }
-  const double sd = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : Metrics::kNaN;
-  const double growth = equity.back() / equity.front();
-  m.total_return = growth - 1;
-  m.annual_return = std::pow(growth, P / static_cast<double>(n)) - 1;
-  m.annual_volatility = sd * std::sqrt(P);
-  m.sharpe = sd > 0 ? mean / sd * std::sqrt(P) : Metrics::kNaN;
-  const double downside = std::sqrt(down / static_cast<double>(n));
-  m.sortino = downside > 0 ? mean / downside * std::sqrt(P) : Metrics::kNaN;
-  m.max_drawdown = mdd;
-  m.max_drawdown_duration = longest;
-  m.calmar = mdd > 0 ? m.annual_return / mdd : Metrics::kNaN;
-  mean_equity /= static_cast<double>(equity.size());
-  m.turnover = traded_notional / mean_equity * P / static_cast<double>(n);
-  m.hit_rate = held > 0 ? static_cast<double>(up) / static_cast<double>(held) : Metrics::kNaN;
-  m.exposure = exposure / static_cast<double>(equity.size());
-  return m;
+  MetricsAccumulator acc(equity.front());
+  for (std::size_t t = 1; t < equity.size(); ++t) acc.add(equity[t], gross_exposure[t]);
+  return acc.finish(traded_notional, trades, periods_per_year);
 }
 
 const std::vector<std::string>& metric_names() {

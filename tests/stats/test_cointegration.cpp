@@ -9,6 +9,7 @@
 #include "fingen/core/io.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/data/clean.hpp"
+#include "fingen/data/csv.hpp"
 #include "fingen/data/readers.hpp"
 #include "test_util.hpp"
 
@@ -58,6 +59,33 @@ TEST(Cointegration, AgreesWithStatsmodels) {
     expect_rel(adf2.statistic, c["adf_y_lag2"]["statistic"].get<double>(), 1e-8, "ADF lag 2");
     expect_rel(adf2.p_value, c["adf_y_lag2"]["p_value"].get<double>(), 1e-7, "ADF lag 2 p");
   }
+}
+
+// The residual ADF statistic with fixed lags, and the first-stage fit, against R's urca::ur.df and
+// lm (tests/stats/golden/make_coint_golden.R -> coint_urca.csv).
+TEST(Cointegration, AgreesWithRUrca) {
+  const data::CsvDocument doc = data::CsvDocument::open(std::string(FINGEN_TEST_DATA_DIR) +
+                                                        "/../stats/golden/coint_urca.csv");
+  data::CsvRow row;
+  data::CsvCursor cur = doc.rows();
+  std::size_t rows = 0;
+  while (cur.next(row)) {
+    ++rows;
+    const std::string file(row.fields[0]), y(row.fields[1]), x(row.fields[2]);
+    SCOPED_TRACE(y + "/" + x + " lags " + std::string(row.fields[3]));
+    double lags = 0, stat = 0, alpha = 0, beta = 0;
+    ASSERT_TRUE(
+        data::parse_double(row.fields[3], lags) && data::parse_double(row.fields[4], stat) &&
+        data::parse_double(row.fields[5], alpha) && data::parse_double(row.fields[6], beta));
+    Panel p = data::read_panel(test::bundled(file), data::ReadOptions().columns({y, x}));
+    data::clean_missing(p, data::MissingPolicy::Drop);
+    const EngleGrangerResult eg =
+        engle_granger(log_column(p, 0), log_column(p, 1), static_cast<std::size_t>(lags), false);
+    expect_rel(eg.adf.statistic, stat, 1e-9, "ADF statistic of the residuals");
+    expect_rel(eg.alpha, alpha, 1e-9, "alpha");
+    expect_rel(eg.beta, beta, 1e-9, "beta");
+  }
+  EXPECT_EQ(rows, 10u);
 }
 
 // What must hold for any sample: a random walk is rarely rejected, a stationary AR(1) nearly

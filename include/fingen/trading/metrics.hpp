@@ -19,6 +19,7 @@
 /// independently with NumPy.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <limits>
 #include <string>
@@ -37,6 +38,47 @@ struct Metrics {
   double calmar = kNaN, turnover = kNaN, hit_rate = kNaN, exposure = kNaN;
   std::size_t trades = 0;
 };
+
+/// The same metrics accumulated bar by bar, without keeping the curve (many paths). The variance
+/// is accumulated about the first return, so it stays exact to rounding for any return scale.
+class MetricsAccumulator {
+ public:
+  explicit MetricsAccumulator(double initial_equity);
+  /// Bar t >= 1: its equity and gross exposure sum_i |q_i C_i| / E_t.
+  void add(double equity, double gross_exposure) noexcept;
+  Metrics finish(double traded_notional, std::size_t trades, double periods_per_year) const;
+
+ private:
+  double first_ = 0, prev_ = 0, peak_ = 0, mdd_ = 0;
+  double shift_ = 0, sum_ = 0, sum_sq_ = 0, down_ = 0, equity_sum_ = 0, exposure_sum_ = 0;
+  std::size_t n_ = 0, run_ = 0, longest_ = 0, held_ = 0, up_ = 0;
+};
+
+// Inline: it runs once per bar and path, and its sums must stay in registers.
+inline void MetricsAccumulator::add(double e, double gross_exposure) noexcept {
+  const double r = e / prev_ - 1;
+  prev_ = e;
+  if (n_ == 0) shift_ = r;
+  ++n_;
+  const double d = r - shift_;
+  sum_ += d;
+  sum_sq_ += d * d;
+  if (r < 0) down_ += r * r;
+  equity_sum_ += e;
+  if (gross_exposure != 0) {
+    exposure_sum_ += gross_exposure;
+    ++held_;
+    up_ += r > 1e-12;  // rounding-level returns are no hits
+  }
+  if (e >= peak_) {
+    peak_ = e;
+    run_ = 0;
+  } else {
+    // A new maximum drawdown needs e / peak < 1 - mdd: divide only then.
+    if (e < peak_ * (1 - mdd_)) mdd_ = std::max(mdd_, 1 - e / peak_);
+    longest_ = std::max(longest_, ++run_);
+  }
+}
 
 /// Metrics of `equity` (at least 2 values) given the gross exposure at each close, the traded
 /// notional and the number of fills.
