@@ -105,7 +105,8 @@ void read_risk(const Reader& c, const json& r, PipelineConfig& p) {
 void read_trading(const Reader& c, const json& t, PipelineConfig& p) {
   c.keys(t, "trading", {"strategy", "options", "backtest"});
   p.has_trading = true;
-  if (p.returns) c.fail("trading", "a strategy trades prices, but data.returns says the file holds returns");
+  if (p.returns)
+    c.fail("trading", "a strategy trades prices, but data.returns says the file holds returns");
   p.trading.strategy = c.get<std::string>(t, "strategy", "trading", p.trading.strategy);
   p.trading.options = t.value("options", json::object());
   p.trading.backtest = t.value("backtest", json::object());
