@@ -168,6 +168,7 @@ void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& ou
 
 struct StrategyArgs {
   std::string data;
+  std::vector<std::string> with;  ///< more price files, joined on common dates
   std::vector<std::string> series;
   std::string start, end;
   std::string strategy;

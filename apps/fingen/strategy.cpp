@@ -30,6 +30,8 @@ void split_assignments(const StrategyArgs& args, trading::StrategyRequest& req) 
   req.backtest_options = parse_option_assignments(for_backtest, trading::BacktestOptions::info(),
                                                   "backtest options (or unknown option)");
   req.data = {args.data, args.series, false, "log", args.start, args.end};
+  for (const auto& f : args.with)
+    req.more_data.push_back({f, {}, false, "log", args.start, args.end});
 }
 
 std::string cell(double v, const std::string& metric) {
@@ -169,7 +171,7 @@ int run_strategy_search(const StrategyArgs& args, std::ostream& out) {
     so.train = args.train;
     so.test = args.test;
     so.blocks = args.blocks;
-    const trading::Market m = trading::read_market(req.data);
+    const trading::Market m = trading::read_market(req.data, req.more_data);
     const trading::SearchResult r = trading::grid_search(m, args.strategy, grid, options, so);
     out << fmt::format("{} grid on {} ({} bars): {} combinations ({} refused), net of costs\n",
                        args.strategy, fmt::join(m.names, "+"), m.bars(), r.combinations.size(),
@@ -229,6 +231,10 @@ void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, StrategyArg
         ->required()
         ->check(CLI::ExistingFile);
     c->add_option("--series", a.series, "Series of a panel file (default all)")->delimiter(',');
+    c->add_option("--with", a.with,
+                  "Another price file whose series join --data's on their common dates "
+                  "(repeatable; e.g. a pair across two files)")
+        ->check(CLI::ExistingFile);
     c->add_option("--start", a.start, "First date");
     c->add_option("--end", a.end, "Last date");
     c->add_option("--strategy,-s", a.strategy, "Strategy kind (see below)")->required();

@@ -82,6 +82,73 @@ Market read_market(const data::ReturnsSource& source) {
   return m;
 }
 
+Market read_market(const data::ReturnsSource& first, const std::vector<data::ReturnsSource>& more) {
+  std::vector<Market> parts{read_market(first)};
+  for (const auto& s : more) parts.push_back(read_market(s));
+  if (parts.size() == 1) return parts.front();
+  std::vector<std::string> files{first.file};
+  for (const auto& s : more) files.push_back(s.file);
+  // The common bars: walk all indices together (each is sorted and unique).
+  std::vector<std::size_t> at(parts.size(), 0);
+  std::vector<std::vector<std::size_t>> rows(parts.size());
+  std::vector<std::int64_t> index;
+  for (std::size_t k = 1; k < parts.size(); ++k)
+    FG_CHECK(Input, parts[k].kind == parts[0].kind,
+             "{} and {} have different kinds of index ({} and {})", files[0], files[k],
+             to_string(parts[0].kind), to_string(parts[k].kind));
+  while (true) {
+    bool end = false;
+    std::int64_t hi = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      if (at[k] >= parts[k].bars())
+        end = true;
+      else
+        hi = std::max(hi, parts[k].index[at[k]]);
+    }
+    if (end) break;
+    bool all = true;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      while (at[k] < parts[k].bars() && parts[k].index[at[k]] < hi) ++at[k];
+      if (at[k] >= parts[k].bars() || parts[k].index[at[k]] != hi) all = false;
+    }
+    if (!all) continue;
+    index.push_back(hi);
+    for (std::size_t k = 0; k < parts.size(); ++k) rows[k].push_back(at[k]++);
+  }
+  FG_CHECK(Input, index.size() >= 2, "{} share {} bars: the series do not overlap",
+           fmt::join(files, " and "), index.size());
+  Market m;
+  m.kind = parts[0].kind;
+  m.index = index;
+  bool opens = true, volumes = true;
+  std::size_t assets = 0;
+  for (const auto& p : parts) {
+    opens = opens && p.open.size() > 0;
+    volumes = volumes && p.volume.size() > 0;
+    assets += p.assets();
+    for (const auto& n : p.names) {
+      FG_REQUIRE(std::find(m.names.begin(), m.names.end(), n) == m.names.end(),
+                 "two files give a series named '{}'", n);
+      m.names.push_back(n);
+    }
+  }
+  const auto T = static_cast<Eigen::Index>(index.size()), N = static_cast<Eigen::Index>(assets);
+  m.close.resize(T, N);
+  if (opens) m.open.resize(T, N);
+  if (volumes) m.volume.resize(T, N);
+  Eigen::Index col = 0;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    for (Eigen::Index a = 0; a < static_cast<Eigen::Index>(parts[k].assets()); ++a, ++col)
+      for (Eigen::Index t = 0; t < T; ++t) {
+        const auto r = static_cast<Eigen::Index>(rows[k][static_cast<std::size_t>(t)]);
+        m.close(t, col) = parts[k].close(r, a);
+        if (opens) m.open(t, col) = parts[k].open(r, a);
+        if (volumes) m.volume(t, col) = parts[k].volume(r, a);
+      }
+  }
+  return m;
+}
+
 Market market_from_log_returns(const double* path, std::size_t horizon, std::size_t assets,
                                const std::vector<std::string>& names, double start_price) {
   Market m;

@@ -29,7 +29,7 @@ StrategyRun run_strategy(const StrategyRequest& req) {
   run.options = BacktestOptions::from_json(
       req.backtest_options.is_null() ? nlohmann::json::object() : req.backtest_options,
       "backtest options");
-  run.market = read_market(req.data);
+  run.market = read_market(req.data, req.more_data);
   FG_CHECK(Input, run.market.bars() > run.strategy->warmup() + 1,
            "{}: {} bars, but the {} strategy needs more than {} before its first signal",
            req.data.file, run.market.bars(), run.strategy->kind(), run.strategy->warmup() + 1);
@@ -116,7 +116,7 @@ RobustnessRun run_robustness(const RobustnessRequest& req) {
     FG_REQUIRE(req.paths > 0, "the number of paths must be positive");
     model = scenario::load_generator(req.model_dir);
   }
-  h.market = closes_only(read_market(req.base.data));
+  h.market = closes_only(read_market(req.base.data, req.base.more_data));
   h.result = backtest(h.market, h.strategy->weights(h.market), h.options);
   const auto bh = make_strategy("buy_and_hold", nlohmann::json::object(), "");
   h.benchmark = backtest(h.market, bh->weights(h.market), h.options);

@@ -204,6 +204,31 @@ TEST(Trading, ModelSignalsFromAFittedGarchAreCausalAndDeterministic) {
                      {"no model directory"});
 }
 
+TEST(Trading, SeriesFromSeveralFilesJoinOnTheirCommonDates) {
+  data::ReturnsSource a, b;
+  a.file = test::bundled("msft_ohlcv_2000_2001.csv");
+  b.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  const Market m = read_market(a, {b});
+  const Market ma = read_market(a);
+  ASSERT_EQ(m.assets(), 2u);
+  EXPECT_EQ(m.names, (std::vector<std::string>{"msft_ohlcv_2000_2001", "sp500_ohlcv_2000_2020"}));
+  EXPECT_EQ(m.bars(), ma.bars());  // every MSFT day is an S&P 500 day
+  EXPECT_EQ(m.close.col(0), ma.close.col(0));
+  EXPECT_EQ(m.open.cols(), 2);  // both files have opens and volumes
+  EXPECT_EQ(m.volume.cols(), 2);
+  const auto s = make_strategy("pairs", json{{"window", 30}}, "");
+  const BacktestResult r = backtest(m, s->weights(m), BacktestOptions());
+  EXPECT_EQ(r.net.equity.size(), m.bars());
+  test::TempDir dir;
+  data::ReturnsSource early, late;
+  early.file = dir.write("early.csv", "date,x\n2001-01-02,1\n2001-01-03,2\n2001-01-04,3\n");
+  late.file = dir.write("late.csv", "date,y\n2002-01-02,1\n2002-01-03,2\n2002-01-04,3\n");
+  test::expect_error([&] { read_market(early, {late}); }, ErrorCategory::Input,
+                     {"early.csv and", "late.csv", "do not overlap"});
+  late.file = dir.write("dup.csv", "date,x\n2001-01-02,1\n2001-01-03,2\n2001-01-04,3\n");
+  test::expect_error([&] { read_market(early, {late}); }, ErrorCategory::Usage, {"'x'"});
+}
+
 TEST(Trading, CostsOnlyEverLowerTheResult) {
   data::ReturnsSource source;
   source.file = test::bundled("dow_jones_30.csv");

@@ -59,6 +59,12 @@ struct Market {
 /// missing price are dropped. Error(Input) naming the file for non-positive prices.
 Market read_market(const data::ReturnsSource& source);
 
+/// Several files side by side: the first file's series, then each of `more`'s, on the bars all of
+/// them have (an inner join on the index). Opens and volumes are kept only when every file has
+/// them. Error(Input) naming the files when they share fewer than 2 bars or use different kinds
+/// of index; Error(Usage) when two files give a series of the same name.
+Market read_market(const data::ReturnsSource& first, const std::vector<data::ReturnsSource>& more);
+
 /// Markets from scenario paths of log returns (paths x horizon x assets): path p starts every
 /// asset at `start_price` and compounds, P_t = P_{t-1} exp(r_t), so it has horizon + 1 bars of
 /// closes and no opens or volumes.

@@ -21,7 +21,10 @@ namespace fingen::trading {
 
 struct StrategyRequest {
   data::ReturnsSource data;  ///< prices (start/end trim the bars)
-  std::string strategy;      ///< a registered strategy kind
+  /// More price files whose series join the first's, on the bars they all have (pairs across
+  /// files).
+  std::vector<data::ReturnsSource> more_data;
+  std::string strategy;  ///< a registered strategy kind
   nlohmann::json strategy_options = nlohmann::json::object();
   nlohmann::json backtest_options = nlohmann::json::object();  ///< BacktestOptions keys
 };
