@@ -14,8 +14,8 @@ MetricsAccumulator::MetricsAccumulator(double initial_equity)
       equity_sum_(initial_equity) {}
 
 Metrics MetricsAccumulator::finish(double traded_notional, std::size_t trades, double P) const {
-  FG_REQUIRE(n_ >= 1, "metrics need at least 2 bars");
   const auto n = static_cast<double>(n_);
+  FG_REQUIRE(n_ >= 1, "metrics need at least 2 bars");
   Metrics m;
   m.trades = trades;
   const double mean = shift_ + sum_ / n;

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <string>
@@ -56,6 +57,7 @@ class MetricsAccumulator {
 
 // Inline: it runs once per bar and path, and its sums must stay in registers.
 inline void MetricsAccumulator::add(double e, double gross_exposure) noexcept {
+  // Branch-free where the branch would be a coin flip (the sign of a return, a new peak).
   const double r = e / prev_ - 1;
   prev_ = e;
   if (n_ == 0) shift_ = r;
@@ -63,21 +65,20 @@ inline void MetricsAccumulator::add(double e, double gross_exposure) noexcept {
   const double d = r - shift_;
   sum_ += d;
   sum_sq_ += d * d;
-  if (r < 0) down_ += r * r;
+  const double neg = std::min(r, 0.0);
+  down_ += neg * neg;
   equity_sum_ += e;
   if (gross_exposure != 0) {
     exposure_sum_ += gross_exposure;
     ++held_;
     up_ += r > 1e-12;  // rounding-level returns are no hits
   }
-  if (e >= peak_) {
-    peak_ = e;
-    run_ = 0;
-  } else {
-    // A new maximum drawdown needs e / peak < 1 - mdd: divide only then.
-    if (e < peak_ * (1 - mdd_)) mdd_ = std::max(mdd_, 1 - e / peak_);
-    longest_ = std::max(longest_, ++run_);
-  }
+  const bool below = e < peak_;
+  // A new maximum drawdown needs e / peak < 1 - mdd: divide only then (rarely).
+  if (e < peak_ * (1 - mdd_)) mdd_ = std::max(mdd_, 1 - e / peak_);
+  peak_ = below ? peak_ : e;
+  run_ = below ? run_ + 1 : 0;
+  longest_ = std::max(longest_, run_);
 }
 
 /// Metrics of `equity` (at least 2 values) given the gross exposure at each close, the traded
