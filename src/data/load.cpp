@@ -31,24 +31,7 @@ Panel load_returns(const ReturnsSource& source) {
     p = read_panel(doc, ReadOptions().values(kind).columns(source.series));
   }
   if (!source.returns) p = to_returns(p, parse_return_kind(source.return_kind));
-  auto bound = [&](const std::string& text, const char* what) {
-    const auto v = parse_index(p.kind, text);
-    FG_REQUIRE(v.has_value(), "{} date '{}' is not a valid {} for {}", what, text,
-               to_string(p.kind), source.file);
-    return *v;
-  };
-  std::size_t begin = 0, end = p.rows();
-  if (!source.start.empty())
-    begin = static_cast<std::size_t>(
-        std::lower_bound(p.index.begin(), p.index.end(), bound(source.start, "start")) -
-        p.index.begin());
-  if (!source.end.empty())
-    end = static_cast<std::size_t>(
-        std::upper_bound(p.index.begin(), p.index.end(), bound(source.end, "end")) -
-        p.index.begin());
-  FG_REQUIRE(begin < end, "no data between the start '{}' and the end '{}' in {}", source.start,
-             source.end, source.file);
-  p = p.slice_rows(begin, end);
+  p = trim_to_dates(p, source);
   clean_missing(p, MissingPolicy::Drop);
   return p;
 }
@@ -60,6 +43,26 @@ std::size_t split_row(const Panel& p, const std::string& date, const std::string
                                             p.index.begin());
   FG_REQUIRE(row > 0 && row < p.rows(), "{} {} leaves no training or no held-out data", what, date);
   return row;
+}
+
+Panel trim_to_dates(const Panel& p, const ReturnsSource& s) {
+  auto bound = [&](const std::string& text, const char* what) {
+    const auto v = parse_index(p.kind, text);
+    FG_REQUIRE(v.has_value(), "{} date '{}' is not a valid {} for {}", what, text,
+               to_string(p.kind), s.file);
+    return *v;
+  };
+  std::size_t begin = 0, end = p.rows();
+  if (!s.start.empty())
+    begin = static_cast<std::size_t>(
+        std::lower_bound(p.index.begin(), p.index.end(), bound(s.start, "start")) -
+        p.index.begin());
+  if (!s.end.empty())
+    end = static_cast<std::size_t>(
+        std::upper_bound(p.index.begin(), p.index.end(), bound(s.end, "end")) - p.index.begin());
+  FG_REQUIRE(begin < end, "no data between the start '{}' and the end '{}' in {}", s.start, s.end,
+             s.file);
+  return p.slice_rows(begin, end);
 }
 
 nlohmann::json describe_data(const ReturnsSource& source, const Panel& returns) {

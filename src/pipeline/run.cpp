@@ -69,15 +69,12 @@ VarBacktestRun var_backtest_stage(const PipelineConfig& c, const RunObserver& o)
 // The strategy on the data's closes (from train_start; fills at the next close, as the synthetic
 // markets trade) and over each model's scenarios.
 trading::TradingSummary trading_stage(const PipelineConfig& c, const RunResult& r) {
-  trading::StrategyRun run;
-  run.strategy = trading::make_strategy(c.trading.strategy, c.trading.options, "trading.options");
-  run.options = trading::BacktestOptions::from_json(c.trading.backtest, "trading.backtest");
   data::ReturnsSource source = source_of(c);
   source.start = c.train_start;
-  run.market = trading::closes_only(trading::read_market(source));
-  run.result = trading::backtest(run.market, run.strategy->weights(run.market), run.options);
-  const auto hold = trading::make_strategy("buy_and_hold", nlohmann::json::object(), "");
-  run.benchmark = trading::backtest(run.market, hold->weights(run.market), run.options);
+  const trading::StrategyRun run = trading::trade(
+      trading::closes_only(trading::read_market(source)),
+      trading::make_strategy(c.trading.strategy, c.trading.options, "trading.options"),
+      trading::BacktestOptions::from_json(c.trading.backtest, "trading.backtest"));
   std::vector<std::pair<std::string, trading::RobustnessResult>> sources;
   for (std::size_t k = 0; k < r.models.size(); ++k)
     sources.emplace_back(r.models[k].name,

@@ -14,27 +14,6 @@
 namespace fingen::trading {
 
 namespace {
-// [start, end] of `p` by index text; Error(Usage) for text that is no index of its kind.
-Panel trim(const Panel& p, const data::ReturnsSource& s) {
-  auto bound = [&](const std::string& text, const char* what) {
-    const auto v = parse_index(p.kind, text);
-    FG_REQUIRE(v.has_value(), "{} date '{}' is not a valid {} for {}", what, text,
-               to_string(p.kind), s.file);
-    return *v;
-  };
-  std::size_t begin = 0, end = p.rows();
-  if (!s.start.empty())
-    begin = static_cast<std::size_t>(
-        std::lower_bound(p.index.begin(), p.index.end(), bound(s.start, "start")) -
-        p.index.begin());
-  if (!s.end.empty())
-    end = static_cast<std::size_t>(
-        std::upper_bound(p.index.begin(), p.index.end(), bound(s.end, "end")) - p.index.begin());
-  FG_REQUIRE(begin < end, "no data between the start '{}' and the end '{}' in {}", s.start, s.end,
-             s.file);
-  return p.slice_rows(begin, end);
-}
-
 std::string stem_of(const std::string& file) {
   std::string stem = file.substr(file.find_last_of('/') + 1);
   return stem.substr(0, stem.find_last_of('.'));
@@ -68,7 +47,7 @@ Market read_market(const data::ReturnsSource& source) {
     m.names = p.names;
     assets = p.cols();
   }
-  p = trim(p, source);
+  p = data::trim_to_dates(p, source);
   data::clean_missing(p, data::MissingPolicy::Drop);
   FG_CHECK(Input, p.rows() >= 2, "{}: fewer than 2 bars with prices", source.file);
   m.kind = p.kind;

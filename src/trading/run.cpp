@@ -23,17 +23,31 @@ nlohmann::json run_json(const Run& r) {
 }
 }  // namespace
 
-StrategyRun run_strategy(const StrategyRequest& req) {
+StrategyRun trade(Market market, std::unique_ptr<Strategy> strategy, BacktestOptions options) {
   StrategyRun run;
-  run.strategy = make_strategy(req.strategy, req.strategy_options, "strategy options");
-  run.options = BacktestOptions::from_json(
-      req.backtest_options.is_null() ? nlohmann::json::object() : req.backtest_options,
-      "backtest options");
-  run.market = read_market(req.data, req.more_data);
-  FG_CHECK(Input, run.market.bars() > run.strategy->warmup() + 1,
-           "{}: {} bars, but the {} strategy needs more than {} before its first signal",
-           req.data.file, run.market.bars(), run.strategy->kind(), run.strategy->warmup() + 1);
+  run.market = std::move(market);
+  run.strategy = std::move(strategy);
+  run.options = std::move(options);
   run.result = backtest(run.market, run.strategy->weights(run.market), run.options);
+  const auto hold = make_strategy("buy_and_hold", nlohmann::json::object(), "");
+  run.benchmark = backtest(run.market, hold->weights(run.market), run.options);
+  return run;
+}
+
+namespace {
+BacktestOptions backtest_options(const nlohmann::json& j) {
+  return BacktestOptions::from_json(j.is_null() ? nlohmann::json::object() : j, "backtest options");
+}
+}  // namespace
+
+StrategyRun run_strategy(const StrategyRequest& req) {
+  auto strategy = make_strategy(req.strategy, req.strategy_options, "strategy options");
+  BacktestOptions options = backtest_options(req.backtest_options);
+  Market market = read_market(req.data, req.more_data);
+  FG_CHECK(Input, market.bars() > strategy->warmup() + 1,
+           "{}: {} bars, but the {} strategy needs more than {} before its first signal",
+           req.data.file, market.bars(), strategy->kind(), strategy->warmup() + 1);
+  StrategyRun run = trade(std::move(market), std::move(strategy), std::move(options));
   if (run.strategy->kind() == "pairs") {
     std::vector<double> ly(run.market.bars()), lx(run.market.bars());
     for (std::size_t t = 0; t < run.market.bars(); ++t) {
@@ -42,8 +56,6 @@ StrategyRun run_strategy(const StrategyRequest& req) {
     }
     run.cointegration = stats::engle_granger(ly, lx);
   }
-  const auto bh = make_strategy("buy_and_hold", nlohmann::json::object(), "");
-  run.benchmark = backtest(run.market, bh->weights(run.market), run.options);
   return run;
 }
 
@@ -104,22 +116,18 @@ RobustnessRun run_robustness(const RobustnessRequest& req) {
   FG_REQUIRE(names.size() == std::max<std::size_t>(req.scenario_files.size(), 1),
              "{} names for {} scenario sources", names.size(),
              std::max<std::size_t>(req.scenario_files.size(), 1));
-  RobustnessRun out;
-  // The historical run on closes only, as the synthetic markets (which have no opens) trade.
-  StrategyRun& h = out.historical;
-  h.strategy = make_strategy(req.base.strategy, req.base.strategy_options, "strategy options");
-  h.options = BacktestOptions::from_json(
-      req.base.backtest_options.is_null() ? nlohmann::json::object() : req.base.backtest_options,
-      "backtest options");
+  auto strategy = make_strategy(req.base.strategy, req.base.strategy_options, "strategy options");
+  BacktestOptions options = backtest_options(req.base.backtest_options);
   std::unique_ptr<scenario::ScenarioGenerator> model;
   if (!req.model_dir.empty()) {
     FG_REQUIRE(req.paths > 0, "the number of paths must be positive");
     model = scenario::load_generator(req.model_dir);
   }
-  h.market = closes_only(read_market(req.base.data, req.base.more_data));
-  h.result = backtest(h.market, h.strategy->weights(h.market), h.options);
-  const auto bh = make_strategy("buy_and_hold", nlohmann::json::object(), "");
-  h.benchmark = backtest(h.market, bh->weights(h.market), h.options);
+  RobustnessRun out;
+  // The historical run on closes only, as the synthetic markets (which have no opens) trade.
+  out.historical = trade(closes_only(read_market(req.base.data, req.base.more_data)),
+                         std::move(strategy), std::move(options));
+  const StrategyRun& h = out.historical;
 
   std::vector<Scenarios> sets;
   for (const auto& f : req.scenario_files) {

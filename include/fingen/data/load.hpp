@@ -25,6 +25,10 @@ struct ReturnsSource {
 /// dropped. Throws fingen::Error naming the file for anything wrong.
 Panel load_returns(const ReturnsSource& source);
 
+/// The rows of `p` in [source.start, source.end] (index text of the panel's kind; empty: open).
+/// Error(Usage) naming the file for text that is no index, or a range with no row.
+Panel trim_to_dates(const Panel& p, const ReturnsSource& source);
+
 /// The first row of `returns` on or after `date` (text in the panel's index kind), which must
 /// leave at least one row before and one from it: the train/test split of `evaluate` and `run`.
 /// Error(Usage) naming `what` (e.g. "split.test_start") otherwise.

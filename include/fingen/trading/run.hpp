@@ -39,6 +39,9 @@ struct StrategyRun {
   std::optional<stats::EngleGrangerResult> cointegration;
 };
 
+/// Runs `strategy` and buy-and-hold with `options` on `market` (the run's result and benchmark).
+StrategyRun trade(Market market, std::unique_ptr<Strategy> strategy, BacktestOptions options);
+
 /// Checks the strategy and backtest options (Error(Usage)) before reading the data, then runs
 /// the strategy and buy-and-hold.
 StrategyRun run_strategy(const StrategyRequest& request);
