@@ -128,20 +128,29 @@ Market read_market(const data::ReturnsSource& first, const std::vector<data::Ret
   return m;
 }
 
+void assign_log_returns(Market& m, const double* path, std::size_t horizon, std::size_t assets,
+                        const std::vector<std::string>& names, double start_price) {
+  const auto T = static_cast<Eigen::Index>(horizon + 1), N = static_cast<Eigen::Index>(assets);
+  if (m.kind != IndexKind::Observation || m.index.size() != horizon + 1) {
+    m.kind = IndexKind::Observation;
+    m.index.resize(horizon + 1);
+    for (std::size_t t = 0; t <= horizon; ++t) m.index[t] = static_cast<std::int64_t>(t);
+  }
+  if (m.names != names) m.names = names;
+  m.close.resize(T, N);  // no reallocation when the shape is unchanged
+  m.open.resize(0, 0);
+  m.volume.resize(0, 0);
+  for (Eigen::Index i = 0; i < N; ++i) {
+    double* c = m.close.col(i).data();
+    c[0] = start_price;
+    for (Eigen::Index t = 1; t < T; ++t) c[t] = c[t - 1] * std::exp(path[(t - 1) * N + i]);
+  }
+}
+
 Market market_from_log_returns(const double* path, std::size_t horizon, std::size_t assets,
                                const std::vector<std::string>& names, double start_price) {
   Market m;
-  m.kind = IndexKind::Observation;
-  m.names = names;
-  const auto T = static_cast<Eigen::Index>(horizon + 1), N = static_cast<Eigen::Index>(assets);
-  m.close.resize(T, N);
-  m.index.resize(horizon + 1);
-  for (Eigen::Index i = 0; i < N; ++i) m.close(0, i) = start_price;
-  for (Eigen::Index t = 1; t < T; ++t) {
-    m.index[static_cast<std::size_t>(t)] = t;
-    for (Eigen::Index i = 0; i < N; ++i)
-      m.close(t, i) = m.close(t - 1, i) * std::exp(path[(t - 1) * N + i]);
-  }
+  assign_log_returns(m, path, horizon, assets, names, start_price);
   return m;
 }
 
@@ -241,96 +250,136 @@ double recent_volatility(const Eigen::MatrixXd& close, std::size_t t, Eigen::Ind
   return std::sqrt(ss / static_cast<double>(n - 1));
 }
 
-Run simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& o,
-             const CostOptions& c, bool keep_fills, bool keep_curves) {
+// One cost setting's account: cash, holdings and running totals. The engine keeps the gross and
+// the net book side by side in one pass, so bars, targets and their changes are read once; the
+// books are locals so that their sums stay in registers.
+struct Book {
+  double rate = 0;    // commission + half spread + slippage per unit of notional
+  double fixed = 0;   // commission per order
+  double impact = 0;  // square-root impact coefficient (0: none)
+  double borrow = 0;  // per bar, per unit of short value
+  double cash = 0, costs = 0, notional = 0;
+  std::size_t fills = 0;
+  double* q = nullptr;  // N holdings
+  MetricsAccumulator acc{1};
+};
+
+void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& o, bool keep_fills,
+              bool keep_curves, Run& gross, Run& net) {
   const auto T = static_cast<Eigen::Index>(mk.bars()), N = static_cast<Eigen::Index>(mk.assets());
   const bool at_open = o.fill() == "next_open" && mk.open.size() > 0;
   const bool has_volume = mk.volume.size() > 0;
   const bool every_bar = o.rebalance() == "every_bar";
-  std::vector<double> q(static_cast<std::size_t>(N), 0.0);
-  double cash = o.initial_capital();
-  Run run;
-  std::size_t fills = 0;
-  MetricsAccumulator acc(cash);
-  if (keep_curves) {
-    run.equity.reserve(static_cast<std::size_t>(T));
-    run.gross_exposure.reserve(static_cast<std::size_t>(T));
-    run.equity.push_back(cash);
-    run.gross_exposure.push_back(0);
-  }
-  Eigen::VectorXd w(N);
-  const auto& X = at_open ? mk.open : mk.close;
-  const double borrow_rate = c.borrow_bps() * 1e-4 / o.periods_per_year();
-  for (Eigen::Index t = 1; t < T; ++t) {
-    // Which targets changed (the decision of t - 1 against that of t - 2; W[-1] = 0). A bar
-    // without a change and without every-bar rebalancing has no trade: steps 1-3 are skipped.
-    bool any = every_bar;
-    for (Eigen::Index i = 0; i < N && !any; ++i)
-      any = t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i);
-    if (any) {
-      // 1. Targets decided at the close of t - 1, scaled to the leverage limit.
-      w = W.row(t - 1).transpose();
-      const double gross = w.cwiseAbs().sum();
-      if (gross > o.max_leverage()) w *= o.max_leverage() / gross;
-      // 2. Equity at the fill prices, before this bar's trades.
-      double ex = cash;
-      for (Eigen::Index i = 0; i < N; ++i) ex += q[static_cast<std::size_t>(i)] * X(t, i);
-      for (Eigen::Index i = 0; i < N; ++i) {
-        const bool changed = t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i);
-        if (!every_bar && !changed) continue;
-        const double price = X(t, i);
-        double target = w(i) * ex / price;
-        if (o.whole_shares()) target = std::trunc(target);
-        double& held = q[static_cast<std::size_t>(i)];
-        const double d = target - held;
-        if (d == 0) continue;
-        // 3. Costs of the fill.
-        const double notional = std::abs(d) * price;
-        double cost = c.commission_bps() * 1e-4 * notional + c.commission_fixed() +
-                      c.spread_bps() / 2 * 1e-4 * notional + c.slippage_bps() * 1e-4 * notional;
-        if (has_volume && c.impact_coefficient() > 0) {
-          const double v = mk.volume(t - 1, i);
-          if (v > 0)
-            cost += c.impact_coefficient() *
-                    recent_volatility(mk.close, static_cast<std::size_t>(t), i) *
-                    std::sqrt(std::abs(d) / v) * notional;
-        }
-        cash -= d * price + cost;
-        held += d;  // as the rules say: q_i += d_i
-        run.costs += cost;
-        run.traded_notional += notional;
-        ++fills;
-        if (keep_fills)
-          run.fills.push_back(
-              {static_cast<std::size_t>(t), static_cast<std::size_t>(i), d, price, cost});
-      }
+  const bool whole = o.whole_shares();
+  const double lmax = o.max_leverage();
+  const CostOptions& c = o.costs();
+  std::vector<double> holdings(2 * static_cast<std::size_t>(N), 0.0);
+  // Two named books, not an array: each is a set of scalars the compiler keeps in registers.
+  Book gb, nb;
+  const auto open_book = [&](Book& k, Run& run, double* q) {
+    k.cash = o.initial_capital();
+    k.acc = MetricsAccumulator(k.cash);
+    k.q = q;
+    if (keep_curves) {
+      run.equity.reserve(static_cast<std::size_t>(T));
+      run.gross_exposure.reserve(static_cast<std::size_t>(T));
+      run.equity.push_back(k.cash);
+      run.gross_exposure.push_back(0);
     }
-    // 4. Borrow on short positions, equity and exposure at the close.
+  };
+  open_book(gb, gross, holdings.data());
+  open_book(nb, net, holdings.data() + N);
+  nb.rate = (c.commission_bps() + c.spread_bps() / 2 + c.slippage_bps()) * 1e-4;
+  nb.fixed = c.commission_fixed();
+  nb.impact = has_volume ? c.impact_coefficient() : 0.0;
+  nb.borrow = c.borrow_bps() * 1e-4 / o.periods_per_year();
+  std::vector<double> w(static_cast<std::size_t>(N));
+  std::vector<char> changed(static_cast<std::size_t>(N));
+  const auto& X = at_open ? mk.open : mk.close;
+  // Steps 2 and 3 for one book on a bar with a change.
+  const auto trade = [&](Book& k, Run& run, Eigen::Index t) {
+    // 2. Equity at the fill prices, before this bar's trades.
+    double ex = k.cash;
+    for (Eigen::Index i = 0; i < N; ++i) ex += k.q[i] * X(t, i);
+    for (Eigen::Index i = 0; i < N; ++i) {
+      if (!changed[static_cast<std::size_t>(i)]) continue;
+      const double price = X(t, i);
+      double target = w[static_cast<std::size_t>(i)] * ex / price;
+      if (whole) target = std::trunc(target);
+      const double d = target - k.q[i];
+      if (d == 0) continue;
+      // 3. Costs of the fill.
+      const double notional = std::abs(d) * price;
+      double cost = k.rate * notional + k.fixed;
+      if (k.impact > 0) {
+        const double v = mk.volume(t - 1, i);
+        if (v > 0)
+          cost += k.impact * recent_volatility(mk.close, static_cast<std::size_t>(t), i) *
+                  std::sqrt(std::abs(d) / v) * notional;
+      }
+      k.cash -= d * price + cost;
+      k.q[i] += d;  // as the rules say: q_i += d_i
+      k.costs += cost;
+      k.notional += notional;
+      ++k.fills;
+      if (keep_fills)
+        run.fills.push_back(
+            {static_cast<std::size_t>(t), static_cast<std::size_t>(i), d, price, cost});
+    }
+  };
+  // Step 4 for one book: borrow on short positions, equity and exposure at the close.
+  const auto mark = [&](Book& k, Run& run, Eigen::Index t, Eigen::Index& bad) {
     double value = 0, gross_value = 0, short_value = 0;
     for (Eigen::Index i = 0; i < N; ++i) {
-      const double v = q[static_cast<std::size_t>(i)] * mk.close(t, i);
+      const double v = k.q[i] * mk.close(t, i);
       value += v;
       gross_value += std::abs(v);
-      if (v < 0) short_value -= v;
+      short_value -= std::min(v, 0.0);
     }
-    if (short_value > 0) {
-      const double borrow = short_value * borrow_rate;
-      cash -= borrow;
-      run.costs += borrow;
+    if (short_value > 0 && k.borrow > 0) {
+      const double borrow = short_value * k.borrow;
+      k.cash -= borrow;
+      k.costs += borrow;
     }
-    const double e = cash + value;
-    FG_CHECK(Runtime, std::isfinite(e), "the equity became non-finite at bar {}", t);
-    const double x = gross_value == 0 ? 0.0
-                     : e > 0          ? gross_value / e
-                                      : std::numeric_limits<double>::infinity();
-    acc.add(e, x);
+    const double e = k.cash + value;
+    if (!std::isfinite(e) && bad == 0) bad = t;
+    const double x = k.acc.add_value(e, gross_value);
     if (keep_curves) {
       run.equity.push_back(e);
       run.gross_exposure.push_back(x);
     }
+  };
+  Eigen::Index bad = 0;  // the first bar whose equity is not finite
+  for (Eigen::Index t = 1; t < T; ++t) {
+    // Which targets changed (the decision of t - 1 against that of t - 2; W[-1] = 0). A bar
+    // without a change and without every-bar rebalancing has no trade.
+    bool any = false;
+    for (Eigen::Index i = 0; i < N; ++i) {
+      const bool ch = every_bar || (t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i));
+      changed[static_cast<std::size_t>(i)] = ch;
+      any = any || ch;
+    }
+    if (any) {
+      // 1. Targets decided at the close of t - 1, scaled to the leverage limit.
+      double g = 0;
+      for (Eigen::Index i = 0; i < N; ++i) g += std::abs(W(t - 1, i));
+      const double scale = g > lmax ? lmax / g : 1.0;
+      for (Eigen::Index i = 0; i < N; ++i) w[static_cast<std::size_t>(i)] = W(t - 1, i) * scale;
+      trade(gb, gross, t);
+      trade(nb, net, t);
+    }
+    mark(gb, gross, t, bad);
+    mark(nb, net, t, bad);
   }
-  run.metrics = acc.finish(run.traded_notional, fills, o.periods_per_year());
-  return run;
+  FG_CHECK(Runtime, bad == 0, "the equity became non-finite at bar {}", bad);
+  const auto close_book = [&](const Book& k, Run& run) {
+    run.costs = k.costs;
+    run.traded_notional = k.notional;
+    const MetricsAccumulator acc = k.acc;  // a copy: k.acc itself never escapes the loop
+    run.metrics = acc.finish(k.notional, k.fills, o.periods_per_year());
+  };
+  close_book(gb, gross);
+  close_book(nb, net);
 }
 }  // namespace
 
@@ -344,8 +393,7 @@ BacktestResult backtest(const Market& market, const Eigen::MatrixXd& weights,
              market.bars(), market.assets());
   FG_REQUIRE(weights.allFinite(), "the strategy gave non-finite weights");
   BacktestResult r;
-  r.gross = simulate(market, weights, options, CostOptions::none(), keep_fills, keep_curves);
-  r.net = simulate(market, weights, options, options.costs(), keep_fills, keep_curves);
+  simulate(market, weights, options, keep_fills, keep_curves, r.gross, r.net);
   return r;
 }
 

@@ -7,12 +7,6 @@
 
 namespace fingen::trading {
 
-MetricsAccumulator::MetricsAccumulator(double initial_equity)
-    : first_(initial_equity),
-      prev_(initial_equity),
-      peak_(initial_equity),
-      equity_sum_(initial_equity) {}
-
 Metrics MetricsAccumulator::finish(double traded_notional, std::size_t trades, double P) const {
   const auto n = static_cast<double>(n_);
   FG_REQUIRE(n_ >= 1, "metrics need at least 2 bars");

@@ -77,17 +77,20 @@ RobustnessResult run_over_paths(const Scenarios& s, const Strategy& strategy,
   const std::size_t per_path = s.horizon * s.assets;
   // Errors cannot leave an OpenMP region: the first one (by path) is kept and thrown after it.
   std::vector<std::string> errors(s.paths);
-#pragma omp parallel for schedule(dynamic, 16)
-  for (std::int64_t p = 0; p < P; ++p) {
-    const auto u = static_cast<std::size_t>(p);
-    try {
-      const Market m =
-          market_from_log_returns(s.data.data() + u * per_path, s.horizon, s.assets, s.names);
-      const BacktestResult b = backtest(m, strategy.weights(m), options, false, false);
-      r.net[u] = b.net.metrics;
-      r.gross[u] = b.gross.metrics;
-    } catch (const std::exception& e) {
-      errors[u] = e.what();
+#pragma omp parallel
+  {
+    Market m;  // one per thread, refilled for each path
+#pragma omp for schedule(dynamic, 16)
+    for (std::int64_t p = 0; p < P; ++p) {
+      const auto u = static_cast<std::size_t>(p);
+      try {
+        assign_log_returns(m, s.data.data() + u * per_path, s.horizon, s.assets, s.names);
+        const BacktestResult b = backtest(m, strategy.weights(m), options, false, false);
+        r.net[u] = b.net.metrics;
+        r.gross[u] = b.gross.metrics;
+      } catch (const std::exception& e) {
+        errors[u] = e.what();
+      }
     }
   }
   for (std::size_t p = 0; p < s.paths; ++p)

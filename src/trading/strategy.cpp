@@ -27,13 +27,9 @@ class SignalStrategy : public Strategy {
  public:
   Eigen::MatrixXd weights(const Market& m) const final {
     const auto T = static_cast<Eigen::Index>(m.bars()), N = static_cast<Eigen::Index>(m.assets());
-    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(T, N);
-    std::vector<double> s(static_cast<std::size_t>(T));
-    for (Eigen::Index i = 0; i < N; ++i) {
-      signal(m.close.col(i).data(), m.bars(), s.data());
-      for (Eigen::Index t = 0; t < T; ++t)
-        w(t, i) = s[static_cast<std::size_t>(t)] / static_cast<double>(N);
-    }
+    Eigen::MatrixXd w = Eigen::MatrixXd::Zero(T, N);  // column-major: signals written in place
+    for (Eigen::Index i = 0; i < N; ++i) signal(m.close.col(i).data(), m.bars(), w.col(i).data());
+    if (N > 1) w /= static_cast<double>(N);
     return w;
   }
 
@@ -69,6 +65,7 @@ class Sma final : public SignalStrategy {
     const auto fast = static_cast<std::size_t>(o_.fast()),
                slow = static_cast<std::size_t>(o_.slow());
     const double below = o_.allow_short() ? -1.0 : 0.0;
+    const auto nf = static_cast<double>(fast), ns = static_cast<double>(slow);
     // Running window sums, summed afresh every 1024 bars so rounding cannot accumulate.
     double sf = 0, ss = 0;
     for (std::size_t t = 0; t < T; ++t) {
@@ -80,9 +77,8 @@ class Sma final : public SignalStrategy {
         sf += c[t] - (t >= fast ? c[t - fast] : 0.0);
         ss += c[t] - (t >= slow ? c[t - slow] : 0.0);
       }
-      s[t] = t + 1 < slow
-                 ? 0.0
-                 : (sf / static_cast<double>(fast) > ss / static_cast<double>(slow) ? 1.0 : below);
+      // fast mean > slow mean, as sf * slow > ss * fast: no division per bar.
+      s[t] = t + 1 < slow ? 0.0 : (sf * ns > ss * nf ? 1.0 : below);
     }
   }
   SmaOptions o_;

@@ -70,6 +70,9 @@ Market read_market(const data::ReturnsSource& first, const std::vector<data::Ret
 /// closes and no opens or volumes.
 Market market_from_log_returns(const double* path, std::size_t horizon, std::size_t assets,
                                const std::vector<std::string>& names, double start_price = 100.0);
+/// The same into an existing market, reusing its storage (one market per thread over many paths).
+void assign_log_returns(Market& m, const double* path, std::size_t horizon, std::size_t assets,
+                        const std::vector<std::string>& names, double start_price = 100);
 
 #define FINGEN_COST_OPTIONS(X)                                                          \
   X(double, commission_bps, 1.0, "commission, basis points of the traded notional")     \

@@ -42,44 +42,69 @@ struct Metrics {
 
 /// The same metrics accumulated bar by bar, without keeping the curve (many paths). The variance
 /// is accumulated about the first return, so it stays exact to rounding for any return scale.
+/// Everything is inline so that a backtest loop keeps the sums in registers.
 class MetricsAccumulator {
  public:
-  explicit MetricsAccumulator(double initial_equity);
+  explicit MetricsAccumulator(double initial_equity) noexcept
+      : first_(initial_equity),
+        prev_(initial_equity),
+        inv_prev_(1 / initial_equity),
+        peak_(initial_equity),
+        equity_sum_(initial_equity) {}
   /// Bar t >= 1: its equity and gross exposure sum_i |q_i C_i| / E_t.
-  void add(double equity, double gross_exposure) noexcept;
+  void add(double equity, double gross_exposure) noexcept {
+    step(equity);
+    expose(gross_exposure);
+  }
+  /// Bar t >= 1 given the gross value sum_i |q_i C_i| instead: returns the exposure, value / E_t
+  /// (infinite when E_t <= 0 and something is held), with the division shared with the return.
+  double add_value(double equity, double gross_value) noexcept {
+    const double inv = step(equity);
+    const double x = gross_value == 0 ? 0.0
+                     : equity > 0     ? gross_value * inv
+                                      : std::numeric_limits<double>::infinity();
+    expose(x);
+    return x;
+  }
   Metrics finish(double traded_notional, std::size_t trades, double periods_per_year) const;
 
  private:
-  double first_ = 0, prev_ = 0, peak_ = 0, mdd_ = 0;
+  // The return r_t = E_t / E_{t-1} - 1 as E_t (1 / E_{t-1}): one division per bar. Returns 1 / E_t.
+  double step(double e) noexcept {
+    const double inv = 1 / e;
+    const double r = e * inv_prev_ - 1;
+    inv_prev_ = inv;
+    prev_ = e;
+    if (n_ == 0) shift_ = r;
+    ++n_;
+    const double d = r - shift_;
+    sum_ += d;
+    sum_sq_ += d * d;
+    // Branch-free where the branch would be a coin flip (the sign of a return, a new peak).
+    const double neg = std::min(r, 0.0);
+    down_ += neg * neg;
+    equity_sum_ += e;
+    last_r_ = r;
+    const bool below = e < peak_;
+    // A new maximum drawdown needs e / peak < 1 - mdd: divide only then (rarely).
+    if (e < peak_ * (1 - mdd_)) mdd_ = std::max(mdd_, 1 - e / peak_);
+    peak_ = below ? peak_ : e;
+    run_ = below ? run_ + 1 : 0;
+    longest_ = std::max(longest_, run_);
+    return inv;
+  }
+  void expose(double x) noexcept {
+    if (x != 0) {
+      exposure_sum_ += x;
+      ++held_;
+      up_ += last_r_ > 1e-12;  // rounding-level returns are no hits
+    }
+  }
+
+  double first_ = 0, prev_ = 0, inv_prev_ = 0, peak_ = 0, mdd_ = 0, last_r_ = 0;
   double shift_ = 0, sum_ = 0, sum_sq_ = 0, down_ = 0, equity_sum_ = 0, exposure_sum_ = 0;
   std::size_t n_ = 0, run_ = 0, longest_ = 0, held_ = 0, up_ = 0;
 };
-
-// Inline: it runs once per bar and path, and its sums must stay in registers.
-inline void MetricsAccumulator::add(double e, double gross_exposure) noexcept {
-  // Branch-free where the branch would be a coin flip (the sign of a return, a new peak).
-  const double r = e / prev_ - 1;
-  prev_ = e;
-  if (n_ == 0) shift_ = r;
-  ++n_;
-  const double d = r - shift_;
-  sum_ += d;
-  sum_sq_ += d * d;
-  const double neg = std::min(r, 0.0);
-  down_ += neg * neg;
-  equity_sum_ += e;
-  if (gross_exposure != 0) {
-    exposure_sum_ += gross_exposure;
-    ++held_;
-    up_ += r > 1e-12;  // rounding-level returns are no hits
-  }
-  const bool below = e < peak_;
-  // A new maximum drawdown needs e / peak < 1 - mdd: divide only then (rarely).
-  if (e < peak_ * (1 - mdd_)) mdd_ = std::max(mdd_, 1 - e / peak_);
-  peak_ = below ? peak_ : e;
-  run_ = below ? run_ + 1 : 0;
-  longest_ = std::max(longest_, run_);
-}
 
 /// Metrics of `equity` (at least 2 values) given the gross exposure at each close, the traded
 /// notional and the number of fills.
