@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -201,6 +202,23 @@ struct ExecuteArgs {
 };
 int run_execute(const ExecuteArgs& args, std::ostream& out);
 void add_execute(CLI::App& app, ExecuteArgs& args, int& code, std::ostream& out);
+
+struct PortfolioArgs {
+  std::string data;
+  std::vector<std::string> series;
+  std::string start, end;
+  std::string scenarios;
+  std::string method = "all";
+  double target_return = std::numeric_limits<double>::quiet_NaN();
+  double alpha = 0.05, lower = 0, upper = 1, budget = 1, risk_free = 0;
+  std::vector<std::string> groups;  ///< NAME=ASSET,ASSET:MIN:MAX
+  std::size_t points = 20;
+  std::string json, csv;
+};
+int run_portfolio_optimize(const PortfolioArgs& args, std::ostream& out);
+int run_portfolio_frontier(const PortfolioArgs& args, std::ostream& out);
+void add_portfolio(CLI::App& app, PortfolioArgs& optimize, PortfolioArgs& frontier, int& code,
+                   std::ostream& out);
 
 struct RunArgs {
   std::string config;

@@ -1,0 +1,490 @@
+#include "fingen/portfolio/optimize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <ClpSimplex.hpp>
+#include <CoinPackedMatrix.hpp>
+
+#include "fingen/core/error.hpp"
+#include "fingen/risk/measures.hpp"
+
+namespace fingen::portfolio {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// A linear or convex quadratic program for Clp: min cost'x + ½ x'Qx subject to row_lo <= Ax <=
+// row_up and lo <= x <= up. A and the upper triangle of Q as triplets.
+struct Program {
+  std::vector<double> cost, lo, up;
+  std::vector<double> row_lo, row_up;
+  std::vector<std::string> row_name;  // the constraint set each row belongs to
+  std::vector<int> ar, ac;
+  std::vector<double> av;
+  std::vector<int> qr, qc;
+  std::vector<double> qv;
+
+  int column(double cost_, double lo_, double up_) {
+    cost.push_back(cost_);
+    lo.push_back(lo_);
+    up.push_back(up_);
+    return static_cast<int>(cost.size()) - 1;
+  }
+  int row(double lo_, double up_, std::string name) {
+    row_lo.push_back(lo_);
+    row_up.push_back(up_);
+    row_name.push_back(std::move(name));
+    return static_cast<int>(row_lo.size()) - 1;
+  }
+  void add(int r, int c, double v) {
+    if (v == 0) return;
+    ar.push_back(r);
+    ac.push_back(c);
+    av.push_back(v);
+  }
+};
+
+// Solves with Clp (dual simplex for a linear program; primal with a second clean-up pass and
+// tight tolerances for a quadratic one), checks the status and the solution's feasibility.
+std::vector<double> solve(const Program& p, const std::string& what, double* objective) {
+  const int n = static_cast<int>(p.cost.size()), m = static_cast<int>(p.row_lo.size());
+  ClpSimplex model;
+  model.setLogLevel(0);
+  model.messageHandler()->setLogLevel(0);
+  const CoinPackedMatrix A(true, p.ar.data(), p.ac.data(), p.av.data(),
+                           static_cast<CoinBigIndex>(p.av.size()));
+  CoinPackedMatrix Afull = A;
+  if (Afull.getNumCols() < n || Afull.getNumRows() < m) Afull.setDimensions(m, n);
+  model.loadProblem(Afull, p.lo.data(), p.up.data(), p.cost.data(), p.row_lo.data(),
+                    p.row_up.data());
+  const bool quadratic = !p.qv.empty();
+  if (quadratic) {
+    // Column-ordered upper triangle: for column j, the rows i <= j.
+    std::vector<std::size_t> order(p.qv.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return p.qc[a] != p.qc[b] ? p.qc[a] < p.qc[b] : p.qr[a] < p.qr[b];
+    });
+    std::vector<CoinBigIndex> start(static_cast<std::size_t>(n) + 1, 0);
+    std::vector<int> rows;
+    std::vector<double> vals;
+    for (std::size_t k : order) {
+      rows.push_back(p.qr[k]);
+      vals.push_back(p.qv[k]);
+      ++start[static_cast<std::size_t>(p.qc[k]) + 1];
+    }
+    for (std::size_t j = 0; j < static_cast<std::size_t>(n); ++j) start[j + 1] += start[j];
+    model.loadQuadraticObjective(n, start.data(), rows.data(), vals.data());
+    model.setPrimalTolerance(1e-10);
+    model.setDualTolerance(1e-10);
+    model.primal();
+    if (model.isProvenOptimal()) model.primal(1);
+  } else {
+    // Without Clp's own scaling: with it, the Rockafellar-Uryasev LP on the Swiss indices came
+    // back "optimal" with tail variables 2e-4 below their bound (our check below caught it).
+    model.scaling(0);
+    model.dual();
+  }
+  if (model.isProvenPrimalInfeasible())
+    FG_FAIL(Usage, "{}: the constraints cannot all hold (the solver proved them infeasible)", what);
+  FG_CHECK(Runtime, !model.isProvenDualInfeasible(), "{}: the problem is unbounded", what);
+  FG_CHECK(Runtime, model.isProvenOptimal(),
+           "{}: the solver stopped without an optimal solution (Clp status {}, secondary {})", what,
+           model.status(), model.secondaryStatus());
+  const double* x = model.primalColumnSolution();
+  std::vector<double> sol(x, x + n);
+  // Feasibility check of our own: bounds and rows to 1e-7.
+  constexpr double tol = 1e-7;
+  for (int j = 0; j < n; ++j)
+    FG_CHECK(Runtime, std::isfinite(sol[j]) && sol[j] >= p.lo[j] - tol && sol[j] <= p.up[j] + tol,
+             "{}: the solver returned variable {} = {} outside its bounds [{}, {}]", what, j,
+             sol[j], p.lo[j], p.up[j]);
+  std::vector<double> ax(static_cast<std::size_t>(m), 0.0);
+  for (std::size_t k = 0; k < p.av.size(); ++k)
+    ax[static_cast<std::size_t>(p.ar[k])] += p.av[k] * sol[static_cast<std::size_t>(p.ac[k])];
+  for (int i = 0; i < m; ++i)
+    FG_CHECK(Runtime, ax[i] >= p.row_lo[i] - tol && ax[i] <= p.row_up[i] + tol,
+             "{}: the solver's solution breaks the {} constraint", what, p.row_name[i]);
+  if (objective) *objective = model.objectiveValue();
+  return sol;
+}
+
+std::size_t assets_of(const Moments& m) {
+  const auto n = static_cast<std::size_t>(m.mean.size());
+  FG_REQUIRE(n >= 1, "a portfolio needs at least one asset");
+  FG_REQUIRE(
+      static_cast<std::size_t>(m.cov.rows()) == n && static_cast<std::size_t>(m.cov.cols()) == n,
+      "the covariance is {} x {} for {} assets", m.cov.rows(), m.cov.cols(), n);
+  FG_REQUIRE(m.mean.allFinite() && m.cov.allFinite(), "the moments are not finite");
+  return n;
+}
+
+// Columns 0..N-1 are the weights, or y = κ w when `kappa` (the column of κ) is >= 0: the bounds
+// become rows l κ <= y <= u κ.
+void add_constraints(Program& p, const Constraints& c, std::size_t n, int kappa = -1) {
+  const Constraints& cc = c;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double lo = cc.lower.empty() ? 0.0 : cc.lower[i];
+    const double up = cc.upper.empty() ? 1.0 : cc.upper[i];
+    if (kappa < 0) {
+      p.column(0, lo, up);
+    } else {
+      p.column(0, lo >= 0 ? 0.0 : -kInf, up <= 0 ? 0.0 : kInf);
+      const int ii = static_cast<int>(i);
+      if (std::isfinite(lo) && lo != 0) {
+        const int r = p.row(0, kInf, "lower bound");
+        p.add(r, ii, 1);
+        p.add(r, kappa, -lo);
+      }
+      if (std::isfinite(up) && up != 0) {
+        const int r = p.row(-kInf, 0, "upper bound");
+        p.add(r, ii, 1);
+        p.add(r, kappa, -up);
+      }
+    }
+  }
+}
+
+void add_rows(Program& p, const Constraints& c, std::size_t n, int kappa = -1) {
+  const int b = kappa < 0 ? p.row(c.budget, c.budget, "budget") : p.row(0, 0, "budget");
+  for (std::size_t i = 0; i < n; ++i) p.add(b, static_cast<int>(i), 1);
+  if (kappa >= 0) p.add(b, kappa, -c.budget);
+  for (const Group& g : c.groups) {
+    if (kappa < 0) {
+      const int r = p.row(g.min, g.max, "group '" + g.name + "'");
+      for (std::size_t i : g.assets) p.add(r, static_cast<int>(i), 1);
+    } else {
+      if (std::isfinite(g.min)) {
+        const int r = p.row(0, kInf, "group '" + g.name + "'");
+        for (std::size_t i : g.assets) p.add(r, static_cast<int>(i), 1);
+        p.add(r, kappa, -g.min);
+      }
+      if (std::isfinite(g.max)) {
+        const int r = p.row(-kInf, 0, "group '" + g.name + "'");
+        for (std::size_t i : g.assets) p.add(r, static_cast<int>(i), 1);
+        p.add(r, kappa, -g.max);
+      }
+    }
+  }
+}
+
+// The quadratic w'Σw as ½ w'Qw with Q = 2 k Σ, k = 1 / mean(diag Σ) (the solver's tolerances are
+// absolute: entries near 1).
+double add_covariance(Program& p, const Eigen::MatrixXd& cov) {
+  const auto n = cov.rows();
+  const double k = static_cast<double>(n) / cov.diagonal().sum();
+  FG_CHECK(Input, std::isfinite(k) && k > 0,
+           "the covariance has no positive variance: every asset's returns are constant");
+  for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index i = 0; i <= j; ++i) {
+      if (cov(i, j) == 0) continue;
+      p.qr.push_back(static_cast<int>(i));
+      p.qc.push_back(static_cast<int>(j));
+      p.qv.push_back(2 * k * cov(i, j));
+    }
+  return k;
+}
+
+Portfolio finish(std::string method, std::vector<double> w, const Moments& m, std::string status) {
+  Portfolio p;
+  p.method = std::move(method);
+  const Eigen::Map<const Eigen::VectorXd> x(w.data(), static_cast<Eigen::Index>(w.size()));
+  p.mean = m.mean.dot(x);
+  p.sd = std::sqrt(std::max(x.dot(m.cov * x), 0.0));
+  p.weights = std::move(w);
+  p.solver_status = std::move(status);
+  return p;
+}
+
+std::vector<double> first(const std::vector<double>& x, std::size_t n) {
+  return {x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n)};
+}
+
+double mean_scale(const Eigen::VectorXd& mean) {
+  const double s = mean.cwiseAbs().maxCoeff();
+  return s > 0 ? s : 1.0;
+}
+
+void check_target(const Eigen::VectorXd& mean, const Constraints& c, double target) {
+  FG_REQUIRE(std::isfinite(target), "the target return must be finite, got {}", target);
+  const auto [lo, hi] = return_range(mean, c);
+  const double slack = 1e-10 * mean_scale(mean);
+  FG_REQUIRE(target >= lo - slack && target <= hi + slack,
+             "the target return {:.6g} is outside the range these constraints allow, [{:.6g}, "
+             "{:.6g}]",
+             target, lo, hi);
+}
+}  // namespace
+
+// --- constraints ---
+
+Constraints Constraints::long_only(std::size_t assets) {
+  return box(assets, 0, 1);
+}
+
+Constraints Constraints::long_short(std::size_t assets, double bound) {
+  return box(assets, -bound, bound);
+}
+
+Constraints Constraints::box(std::size_t assets, double lower, double upper) {
+  Constraints c;
+  c.lower.assign(assets, lower);
+  c.upper.assign(assets, upper);
+  return c;
+}
+
+void Constraints::check(std::size_t n) const {
+  FG_REQUIRE(lower.empty() || lower.size() == n, "{} lower bounds for {} assets", lower.size(), n);
+  FG_REQUIRE(upper.empty() || upper.size() == n, "{} upper bounds for {} assets", upper.size(), n);
+  FG_REQUIRE(std::isfinite(budget), "the budget must be finite, got {}", budget);
+  double slo = 0, sup = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double lo = lower.empty() ? 0.0 : lower[i], up = upper.empty() ? 1.0 : upper[i];
+    FG_REQUIRE(!std::isnan(lo) && !std::isnan(up) && lo != kInf && up != -kInf,
+               "asset {}: bounds [{}, {}] are not numbers", i, lo, up);
+    FG_REQUIRE(lo <= up, "asset {}: its lower bound {} is above its upper bound {}", i, lo, up);
+    slo += lo;
+    sup += up;
+  }
+  FG_REQUIRE(slo <= budget + 1e-12,
+             "the lower bounds sum to {:.6g}, more than the budget {:.6g}: no weights can satisfy "
+             "both",
+             slo, budget);
+  FG_REQUIRE(sup >= budget - 1e-12,
+             "the upper bounds sum to {:.6g}, less than the budget {:.6g}: no weights can satisfy "
+             "both",
+             sup, budget);
+  for (const Group& g : groups) {
+    FG_REQUIRE(!g.assets.empty(), "group '{}' has no assets", g.name);
+    FG_REQUIRE(g.min <= g.max, "group '{}': its minimum {} is above its maximum {}", g.name, g.min,
+               g.max);
+    double glo = 0, gup = 0;
+    for (std::size_t i : g.assets) {
+      FG_REQUIRE(i < n, "group '{}' names asset {} of {}", g.name, i, n);
+      glo += lower.empty() ? 0.0 : lower[i];
+      gup += upper.empty() ? 1.0 : upper[i];
+    }
+    FG_REQUIRE(gup >= g.min - 1e-12,
+               "group '{}': the upper bounds of its assets sum to {:.6g}, below its minimum {:.6g}",
+               g.name, gup, g.min);
+    FG_REQUIRE(glo <= g.max + 1e-12,
+               "group '{}': the lower bounds of its assets sum to {:.6g}, above its maximum {:.6g}",
+               g.name, glo, g.max);
+  }
+}
+
+Moments Moments::of(const Eigen::MatrixXd& r) {
+  FG_REQUIRE(r.rows() >= 2 && r.cols() >= 1,
+             "moments need at least 2 returns of 1 asset, got {} x {}", r.rows(), r.cols());
+  FG_REQUIRE(r.allFinite(), "the returns are not all finite");
+  Moments m;
+  m.mean = r.colwise().mean().transpose();
+  const Eigen::MatrixXd d = r.rowwise() - m.mean.transpose();
+  m.cov = d.transpose() * d / static_cast<double>(r.rows() - 1);
+  return m;
+}
+
+// --- optimisers ---
+
+std::pair<double, double> return_range(const Eigen::VectorXd& mean, const Constraints& c) {
+  const auto n = static_cast<std::size_t>(mean.size());
+  c.check(n);
+  const double s = mean_scale(mean);
+  double out[2];
+  for (int dir = 0; dir < 2; ++dir) {
+    Program p;
+    add_constraints(p, c, n);
+    add_rows(p, c, n);
+    for (std::size_t i = 0; i < n; ++i)
+      p.cost[i] = (dir == 0 ? 1.0 : -1.0) * mean(static_cast<Eigen::Index>(i)) / s;
+    double obj = 0;
+    solve(p, dir == 0 ? "the lowest return" : "the highest return", &obj);
+    out[dir] = (dir == 0 ? obj : -obj) * s;
+  }
+  return {out[0], out[1]};
+}
+
+Portfolio min_variance(const Moments& m, const Constraints& c) {
+  const std::size_t n = assets_of(m);
+  c.check(n);
+  Program p;
+  add_constraints(p, c, n);
+  add_rows(p, c, n);
+  add_covariance(p, m.cov);
+  return finish("min_variance", first(solve(p, "minimum variance", nullptr), n), m, "optimal");
+}
+
+Portfolio mean_variance(const Moments& m, const Constraints& c, double target) {
+  const std::size_t n = assets_of(m);
+  c.check(n);
+  check_target(m.mean, c, target);
+  Program p;
+  add_constraints(p, c, n);
+  add_rows(p, c, n);
+  const double s = mean_scale(m.mean);
+  const int r = p.row(target / s, target / s, "target return");
+  for (std::size_t i = 0; i < n; ++i)
+    p.add(r, static_cast<int>(i), m.mean(static_cast<Eigen::Index>(i)) / s);
+  add_covariance(p, m.cov);
+  return finish("mean_variance", first(solve(p, "mean-variance", nullptr), n), m, "optimal");
+}
+
+std::vector<Portfolio> frontier(const Moments& m, const Constraints& c, std::size_t points) {
+  FG_REQUIRE(points >= 2 && points <= 1000, "a frontier needs 2 to 1000 points, got {}", points);
+  const Portfolio mvp = min_variance(m, c);
+  const double hi = return_range(m.mean, c).second;
+  std::vector<Portfolio> out;
+  for (std::size_t k = 0; k < points; ++k) {
+    const double t =
+        mvp.mean + (hi - mvp.mean) * static_cast<double>(k) / static_cast<double>(points - 1);
+    out.push_back(k == 0 ? mvp : mean_variance(m, c, std::min(t, hi)));
+    out.back().method = "frontier";
+  }
+  return out;
+}
+
+Portfolio max_sharpe(const Moments& m, const Constraints& c, double rf) {
+  const std::size_t n = assets_of(m);
+  c.check(n);
+  FG_REQUIRE(std::isfinite(rf), "the risk-free rate must be finite, got {}", rf);
+  FG_REQUIRE(c.budget > 0, "the tangency portfolio needs a positive budget, got {}", c.budget);
+  const Eigen::VectorXd excess = m.mean.array() - rf;
+  const double hi = return_range(excess, c).second;
+  FG_REQUIRE(hi > 0,
+             "no portfolio these constraints allow has a mean return above the risk-free rate {}: "
+             "the highest is {:.6g}",
+             rf, hi + rf);
+  Program p;
+  const int kappa = static_cast<int>(n);  // the column after the weights
+  add_constraints(p, c, n, kappa);
+  p.column(0, 0, kInf);
+  add_rows(p, c, n, kappa);
+  const double s = mean_scale(excess);
+  const int r = p.row(1, 1, "excess return");
+  for (std::size_t i = 0; i < n; ++i)
+    p.add(r, static_cast<int>(i), excess(static_cast<Eigen::Index>(i)) / s);
+  add_covariance(p, m.cov);
+  const std::vector<double> y = solve(p, "maximum Sharpe", nullptr);
+  const double k = y[static_cast<std::size_t>(kappa)];
+  FG_CHECK(Runtime, k > 0, "maximum Sharpe: the solver returned κ = {}", k);
+  std::vector<double> w(n);
+  for (std::size_t i = 0; i < n; ++i) w[i] = y[i] / k;
+  return finish("max_sharpe", std::move(w), m, "optimal");
+}
+
+Portfolio mean_cvar(const Eigen::MatrixXd& R, double alpha, const Constraints& c, double target) {
+  const auto n = static_cast<std::size_t>(R.cols());
+  const auto S = static_cast<std::size_t>(R.rows());
+  FG_REQUIRE(n >= 1 && S >= 2, "mean-CVaR needs at least 2 scenarios of 1 asset, got {} x {}", S,
+             n);
+  FG_REQUIRE(alpha > 0 && alpha < 1, "alpha must be in (0, 1), got {}", alpha);
+  FG_REQUIRE(static_cast<double>(S) * alpha >= 1,
+             "{} scenarios leave no tail at alpha {}: at least {:.0f} are needed", S, alpha,
+             std::ceil(1 / alpha));
+  FG_REQUIRE(R.allFinite(), "the scenarios are not all finite");
+  c.check(n);
+  const Eigen::VectorXd mean = R.colwise().mean().transpose();
+  if (std::isfinite(target)) check_target(mean, c, target);
+  // Returns scaled by k (entries near 1); ζ and u scale with them, the weights do not.
+  const double sd = std::sqrt((R.array() - R.mean()).square().mean());
+  const double k = sd > 0 ? 1 / sd : 1.0;
+  Program p;
+  add_constraints(p, c, n);
+  const int zeta = p.column(1, -kInf, kInf);
+  const int u0 = static_cast<int>(p.cost.size());
+  const double weight = 1 / (alpha * static_cast<double>(S));
+  for (std::size_t s = 0; s < S; ++s) p.column(weight, 0, kInf);
+  for (std::size_t s = 0; s < S; ++s) {
+    const int r = p.row(0, kInf, "scenario tail");
+    for (std::size_t i = 0; i < n; ++i)
+      p.add(r, static_cast<int>(i),
+            k * R(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(i)));
+    p.add(r, zeta, 1);
+    p.add(r, u0 + static_cast<int>(s), 1);
+  }
+  add_rows(p, c, n);
+  if (std::isfinite(target)) {
+    const double ms = mean_scale(mean);
+    const int r = p.row(target / ms, target / ms, "target return");
+    for (std::size_t i = 0; i < n; ++i)
+      p.add(r, static_cast<int>(i), mean(static_cast<Eigen::Index>(i)) / ms);
+  }
+  double obj = 0;
+  std::vector<double> w = first(solve(p, "mean-CVaR", &obj), n);
+  Moments m;
+  m.mean = mean;
+  const Eigen::MatrixXd d = R.rowwise() - mean.transpose();
+  m.cov = d.transpose() * d / static_cast<double>(S - 1);
+  Portfolio out = finish("mean_cvar", std::move(w), m, "optimal");
+  out.cvar = obj / k;
+  return out;
+}
+
+Portfolio risk_parity(const Moments& m) {
+  const std::size_t n = assets_of(m);
+  const double k = static_cast<double>(n) / m.cov.diagonal().sum();
+  FG_CHECK(Input, std::isfinite(k) && k > 0 && m.cov.diagonal().minCoeff() > 0,
+           "risk parity needs every asset to have a positive variance");
+  const Eigen::MatrixXd S = k * m.cov;
+  // Newton's method on f(y) = ½ y'Sy - Σ log y_i (strictly convex on y > 0), with a step cut
+  // back to stay positive and to decrease f.
+  Eigen::VectorXd y = S.diagonal().cwiseSqrt().cwiseInverse();
+  auto f = [&](const Eigen::VectorXd& v) { return 0.5 * v.dot(S * v) - v.array().log().sum(); };
+  bool converged = false;
+  for (int it = 0; it < 200 && !converged; ++it) {
+    const Eigen::VectorXd g = S * y - y.cwiseInverse();
+    Eigen::MatrixXd H = S;
+    H.diagonal() += y.cwiseInverse().cwiseAbs2();
+    const Eigen::VectorXd step = H.ldlt().solve(g);
+    const double decrement = g.dot(step);
+    if (decrement < 1e-24) {
+      converged = true;
+      break;
+    }
+    double t = 1;
+    while ((y - t * step).minCoeff() <= 0) t *= 0.5;
+    const double f0 = f(y);
+    while (f(y - t * step) > f0 - 0.25 * t * decrement && t > 1e-12) t *= 0.5;
+    y -= t * step;
+  }
+  FG_CHECK(Runtime, converged, "risk parity: Newton's method did not converge in 200 steps");
+  std::vector<double> w(n);
+  const double sum = y.sum();
+  for (std::size_t i = 0; i < n; ++i) w[i] = y(static_cast<Eigen::Index>(i)) / sum;
+  return finish("risk_parity", std::move(w), m, "converged (Newton)");
+}
+
+Portfolio equal_weight(const Moments& m) {
+  const std::size_t n = assets_of(m);
+  return finish("equal_weight", std::vector<double>(n, 1.0 / static_cast<double>(n)), m,
+                "closed form");
+}
+
+double scenario_cvar(const Eigen::MatrixXd& R, const std::vector<double>& w, double alpha) {
+  FG_REQUIRE(static_cast<std::size_t>(R.cols()) == w.size(), "{} weights for {} assets", w.size(),
+             R.cols());
+  const Eigen::Map<const Eigen::VectorXd> x(w.data(), static_cast<Eigen::Index>(w.size()));
+  const Eigen::VectorXd l = -(R * x);
+  std::vector<double> losses(l.data(), l.data() + l.size());
+  return risk::empirical_var_es(losses, 1 - alpha).es;
+}
+
+nlohmann::json to_json(const Portfolio& p, const std::vector<std::string>& names) {
+  FG_REQUIRE(names.size() == p.weights.size(), "{} names for {} weights", names.size(),
+             p.weights.size());
+  nlohmann::json w = nlohmann::json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) w[names[i]] = p.weights[i];
+  nlohmann::json j = {{"method", p.method},
+                      {"weights", w},
+                      {"mean", p.mean},
+                      {"sd", p.sd},
+                      {"solver_status", p.solver_status}};
+  j["cvar"] = std::isfinite(p.cvar) ? nlohmann::json(p.cvar) : nlohmann::json();
+  return j;
+}
+
+}  // namespace fingen::portfolio

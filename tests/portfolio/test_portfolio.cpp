@@ -1,0 +1,219 @@
+// Portfolio optimisers against R's fPortfolio on the bundled Swiss indices
+// (tests/portfolio/golden/make_portfolio_golden.R -> portfolio_golden.json), and the properties
+// each optimiser must have on any data.
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/core/rng.hpp"
+#include "fingen/data/load.hpp"
+#include "fingen/portfolio/optimize.hpp"
+
+namespace {
+using fingen::portfolio::Constraints;
+using fingen::portfolio::Moments;
+using fingen::portfolio::Portfolio;
+namespace pf = fingen::portfolio;
+using json = nlohmann::json;
+
+json golden() {
+  return json::parse(fingen::read_file(std::string(FINGEN_TEST_DATA_DIR) +
+                                       "/../portfolio/golden/portfolio_golden.json"));
+}
+
+Eigen::MatrixXd swiss_returns() {
+  fingen::data::ReturnsSource src;
+  src.file = std::string(FINGEN_BUNDLED_DATA_DIR) + "/swiss_indices_2000_2007.csv";
+  return fingen::data::load_returns(src).values;
+}
+
+const json& golden_case(const json& g, const std::string& name) {
+  for (const json& c : g.at("cases"))
+    if (c.at("name") == name) return c;
+  throw std::runtime_error("no golden case " + name);
+}
+
+void expect_weights(const Portfolio& p, const json& c, double tol = 1e-4) {
+  const auto w = c.at("weights").get<std::vector<double>>();
+  ASSERT_EQ(p.weights.size(), w.size());
+  for (std::size_t i = 0; i < w.size(); ++i)
+    EXPECT_NEAR(p.weights[i], w[i], tol) << c.at("name") << " asset " << i;
+  EXPECT_NEAR(p.sd, c.at("sd").get<double>(), 1e-4 * c.at("sd").get<double>() + 1e-9)
+      << c.at("name");
+}
+
+double sum(const std::vector<double>& w) {
+  return std::accumulate(w.begin(), w.end(), 0.0);
+}
+
+TEST(Portfolio, ReturnsMatchTheGoldenData) {
+  const json g = golden();
+  const Eigen::MatrixXd R = swiss_returns();
+  ASSERT_EQ(R.rows(), g.at("observations").get<Eigen::Index>());
+  const auto mean = g.at("mean").get<std::vector<double>>();
+  for (Eigen::Index i = 0; i < R.cols(); ++i)
+    EXPECT_NEAR(R.col(i).mean(), mean[static_cast<std::size_t>(i)], 1e-15);
+}
+
+TEST(Portfolio, MinimumVarianceMatchesFPortfolio) {
+  const Moments m = Moments::of(swiss_returns());
+  const Portfolio p = pf::min_variance(m, Constraints::long_only(6));
+  expect_weights(p, golden_case(golden(), "min_variance_long_only"));
+  EXPECT_NEAR(sum(p.weights), 1, 1e-9);
+}
+
+TEST(Portfolio, MeanVarianceMatchesFPortfolio) {
+  const json g = golden();
+  const Moments m = Moments::of(swiss_returns());
+  const json& lo = golden_case(g, "mean_variance_long_only");
+  const Portfolio p = pf::mean_variance(m, Constraints::long_only(6), lo.at("target_return"));
+  expect_weights(p, lo);
+  EXPECT_NEAR(p.mean, lo.at("target_return").get<double>(), 1e-12);
+
+  const json& box = golden_case(g, "mean_variance_box");
+  expect_weights(pf::mean_variance(m, Constraints::box(6, 0.05, 0.4), box.at("target_return")),
+                 box);
+
+  // Unlimited short selling: fPortfolio's closed form (solveRshortExact).
+  const json& sh = golden_case(g, "mean_variance_short");
+  expect_weights(pf::mean_variance(m, Constraints::long_short(6, 1e6), sh.at("target_return")), sh);
+}
+
+TEST(Portfolio, MaximumSharpeMatchesFPortfolio) {
+  const Moments m = Moments::of(swiss_returns());
+  const Portfolio p = pf::max_sharpe(m, Constraints::long_only(6));
+  // fPortfolio finds the tangency by a one-dimensional search along the frontier: its weights are
+  // accurate to about 1e-4, ours are the exact solution of the convex problem.
+  expect_weights(p, golden_case(golden(), "max_sharpe_long_only"), 2e-3);
+  // No frontier point has a higher Sharpe ratio.
+  for (const Portfolio& f : pf::frontier(m, Constraints::long_only(6), 25))
+    EXPECT_LE(f.mean / f.sd, p.mean / p.sd + 1e-9);
+}
+
+TEST(Portfolio, MeanCvarMatchesFPortfolio) {
+  const json g = golden();
+  const json& c = golden_case(g, "mean_cvar_long_only");
+  const Eigen::MatrixXd R = swiss_returns();
+  const Portfolio p =
+      pf::mean_cvar(R, c.at("alpha"), Constraints::long_only(6), c.at("target_return"));
+  expect_weights(p, c);
+  EXPECT_NEAR(p.cvar, c.at("cvar").get<double>(), 1e-9);
+  // The LP's value is the Acerbi-Tasche expected shortfall of the portfolio's scenario losses.
+  EXPECT_NEAR(p.cvar, pf::scenario_cvar(R, p.weights, c.at("alpha")), 1e-10);
+}
+
+TEST(Portfolio, MinimumCvarIsNoWorseThanAnyOtherPortfolio) {
+  const Eigen::MatrixXd R = swiss_returns();
+  const Moments m = Moments::of(R);
+  const Portfolio p = pf::mean_cvar(R, 0.05, Constraints::long_only(6));
+  for (const Portfolio& q : {pf::min_variance(m, Constraints::long_only(6)), pf::equal_weight(m)})
+    EXPECT_LE(p.cvar, pf::scenario_cvar(R, q.weights, 0.05) + 1e-12);
+}
+
+TEST(Portfolio, RiskParityEqualisesRiskContributions) {
+  const Moments m = Moments::of(swiss_returns());
+  const Portfolio p = pf::risk_parity(m);
+  const Eigen::Map<const Eigen::VectorXd> w(p.weights.data(), 6);
+  const Eigen::VectorXd rc = w.cwiseProduct(m.cov * w);
+  for (Eigen::Index i = 0; i < 6; ++i) {
+    EXPECT_GT(w(i), 0);
+    EXPECT_NEAR(rc(i) / rc.sum(), 1.0 / 6, 1e-9);
+  }
+  EXPECT_NEAR(sum(p.weights), 1, 1e-12);
+}
+
+TEST(Portfolio, FrontierIsIncreasingInRiskAndReturn) {
+  const Moments m = Moments::of(swiss_returns());
+  const auto f = pf::frontier(m, Constraints::long_only(6), 12);
+  ASSERT_EQ(f.size(), 12u);
+  const auto [lo, hi] = pf::return_range(m.mean, Constraints::long_only(6));
+  EXPECT_NEAR(hi, m.mean.maxCoeff(), 1e-15);  // long-only: all in the best asset
+  EXPECT_NEAR(lo, m.mean.minCoeff(), 1e-15);
+  for (std::size_t k = 1; k < f.size(); ++k) {
+    EXPECT_GT(f[k].mean, f[k - 1].mean);
+    EXPECT_GE(f[k].sd, f[k - 1].sd - 1e-12);
+  }
+  EXPECT_NEAR(f.back().mean, hi, 1e-12);
+}
+
+TEST(Portfolio, GroupLimitsHold) {
+  const Moments m = Moments::of(swiss_returns());
+  Constraints c = Constraints::long_only(6);
+  c.groups.push_back({"pension benchmarks", {3, 4, 5}, 0.5, 0.6});
+  const Portfolio p = pf::min_variance(m, c);
+  const double g = p.weights[3] + p.weights[4] + p.weights[5];
+  EXPECT_GE(g, 0.5 - 1e-9);
+  EXPECT_LE(g, 0.6 + 1e-9);
+  // The unconstrained minimum holds 19% there: the limit binds.
+  EXPECT_NEAR(g, 0.5, 1e-7);
+}
+
+TEST(Portfolio, InfeasibleConstraintsAreNamed) {
+  const Moments m = Moments::of(swiss_returns());
+  auto message = [&](const Constraints& c) {
+    try {
+      pf::min_variance(m, c);
+    } catch (const fingen::Error& e) {
+      EXPECT_EQ(e.category(), fingen::ErrorCategory::Usage);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message(Constraints::box(6, 0.2, 1)).find("lower bounds sum to 1.2"),
+            std::string::npos);
+  EXPECT_NE(message(Constraints::box(6, 0, 0.1)).find("upper bounds sum to 0.6"),
+            std::string::npos);
+  Constraints g = Constraints::long_only(6);
+  g.groups.push_back({"bonds", {0}, 0, 0.1});
+  g.groups.push_back({"all but bonds", {1, 2, 3, 4, 5}, 0, 0.5});
+  // Each group is satisfiable alone; together they cap the budget at 0.6: the solver proves it.
+  EXPECT_NE(message(g).find("infeasible"), std::string::npos) << message(g);
+  Constraints bad = Constraints::long_only(6);
+  bad.groups.push_back({"stocks", {1}, 0.2, 0.1});
+  EXPECT_NE(message(bad).find("group 'stocks'"), std::string::npos);
+  EXPECT_THROW(pf::mean_variance(m, Constraints::long_only(6), 1.0), fingen::Error);
+  try {
+    pf::mean_variance(m, Constraints::long_only(6), 1.0);
+  } catch (const fingen::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("outside the range"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Portfolio, SingularCovarianceStillSolvesOrSaysWhy) {
+  // Two identical assets: a singular covariance. Minimum variance is any split; it must solve.
+  Eigen::MatrixXd R(300, 2);
+  fingen::Rng rng(5);
+  for (Eigen::Index t = 0; t < R.rows(); ++t) R(t, 0) = R(t, 1) = 0.01 * rng.normal();
+  const Portfolio p = pf::min_variance(Moments::of(R), Constraints::long_only(2));
+  EXPECT_NEAR(sum(p.weights), 1, 1e-9);
+  // Constant returns have no risk to balance.
+  const Eigen::MatrixXd C = Eigen::MatrixXd::Constant(50, 2, 0.25);  // exact: variance 0
+  EXPECT_THROW(pf::risk_parity(Moments::of(C)), fingen::Error);
+}
+
+TEST(Portfolio, MeanCvarScalesToManyScenariosAndAssets) {
+  // 2,000 scenarios of 50 assets with a factor structure: solves, and the weights satisfy the
+  // constraints (the solver's answer is checked in the library too).
+  const Eigen::Index S = 2000, N = 50;
+  Eigen::MatrixXd R(S, N);
+  fingen::Rng rng(11);
+  for (Eigen::Index s = 0; s < S; ++s) {
+    const double f = rng.normal();
+    for (Eigen::Index i = 0; i < N; ++i)
+      R(s, i) = 0.0002 * static_cast<double>(i % 7) + 0.01 * (0.6 * f + 0.8 * rng.normal());
+  }
+  const Portfolio p = pf::mean_cvar(R, 0.05, Constraints::box(N, 0, 0.1));
+  EXPECT_NEAR(sum(p.weights), 1, 1e-9);
+  for (double w : p.weights) {
+    EXPECT_GE(w, -1e-9);
+    EXPECT_LE(w, 0.1 + 1e-9);
+  }
+  EXPECT_NEAR(p.cvar, pf::scenario_cvar(R, p.weights, 0.05), 1e-10);
+}
+
+}  // namespace
