@@ -1,6 +1,7 @@
 // fingen portfolio optimize|frontier: portfolios from a price panel's returns, or from scenarios
 // a generator made for the same assets.
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -37,10 +38,19 @@ Inputs load(const PortfolioArgs& a) {
     const Scenarios s = read_scenarios_npy(a.scenarios);
     FG_CHECK(Input, s.assets == p.cols(), "{} has {} assets, {} has {} ({})", a.scenarios, s.assets,
              a.data, p.cols(), fmt::join(p.names, ", "));
-    for (std::size_t i = 0; i < s.assets && i < s.names.size(); ++i)
-      FG_CHECK(Input, s.names[i].empty() || s.names[i] == p.names[i],
-               "{}: asset {} is '{}', in {} it is '{}'", a.scenarios, i, s.names[i], a.data,
-               p.names[i]);
+    // The asset names the scenarios were fitted on, from the manifest `generate` wrote beside
+    // them (a .npy holds no names).
+    const std::string manifest = manifest_path_for(a.scenarios);
+    if (std::filesystem::exists(manifest)) {
+      const auto j = nlohmann::json::parse(read_file(manifest), nullptr, false);
+      const auto* series = j.is_object() ? &j : nullptr;
+      for (const char* k : {"fit", "data", "series"})
+        series = series && series->is_object() && series->contains(k) ? &(*series)[k] : nullptr;
+      if (series && series->is_array() && series->size() == p.names.size())
+        for (std::size_t i = 0; i < p.names.size(); ++i)
+          FG_CHECK(Input, (*series)[i] == p.names[i], "{}: asset {} is {}, in {} it is '{}'",
+                   a.scenarios, i, (*series)[i].dump(), a.data, p.names[i]);
+    }
     const auto rows = static_cast<Eigen::Index>(s.paths * s.horizon);
     in.returns =
         Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(

@@ -103,6 +103,8 @@ std::vector<double> solve(const Program& p, const std::string& what, double* obj
     FG_CHECK(Runtime, std::isfinite(sol[j]) && sol[j] >= p.lo[j] - tol && sol[j] <= p.up[j] + tol,
              "{}: the solver returned variable {} = {} outside its bounds [{}, {}]", what, j,
              sol[j], p.lo[j], p.up[j]);
+  // Within tolerance of a bound: on it (no -0.0000 weights).
+  for (int j = 0; j < n; ++j) sol[j] = std::min(std::max(sol[j], p.lo[j]), p.up[j]);
   std::vector<double> ax(static_cast<std::size_t>(m), 0.0);
   for (std::size_t k = 0; k < p.av.size(); ++k)
     ax[static_cast<std::size_t>(p.ar[k])] += p.av[k] * sol[static_cast<std::size_t>(p.ac[k])];

@@ -590,6 +590,54 @@ namespace {
 
 // The SMA 20/100 crossover on the bundled S&P 500: the same net result as the NumPy reference
 // (tests/trading/golden, case sp500_sma_20_100), written with its fills and curves.
+TEST(CliPortfolio, OptimizeAndFrontierOnTheSwissIndices) {
+  test::TempDir dir;
+  PortfolioArgs a;
+  a.data = test::bundled("swiss_indices_2000_2007.csv");
+  a.json = dir.file("p.json");
+  std::ostringstream out;
+  ASSERT_EQ(run_portfolio_optimize(a, out), kOk) << out.str();
+  for (const char* m : {"equal_weight", "min_variance", "mean_cvar", "risk_parity", "max_sharpe"})
+    EXPECT_NE(out.str().find(m), std::string::npos) << m << "\n" << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  EXPECT_EQ(j["command"], "portfolio optimize");
+  ASSERT_EQ(j["portfolios"].size(), 6u);
+  // The minimum-variance weights of fPortfolio (tests/portfolio/golden): SBI 0.6982.
+  EXPECT_NEAR(j["portfolios"][1]["weights"]["SBI"].get<double>(), 0.6982, 1e-4);
+  PortfolioArgs f;
+  f.data = a.data;
+  f.points = 5;
+  f.csv = dir.file("frontier.csv");
+  ASSERT_EQ(run_portfolio_frontier(f, out), kOk) << out.str();
+  const std::string csv = read_file(f.csv);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "mean,sd,SBI,SPI,SII,LP25,LP40,LP60");
+  EXPECT_EQ(static_cast<int>(std::count(csv.begin(), csv.end(), '\n')), 6);
+}
+
+TEST(CliPortfolio, InfeasibleBoundsAndMismatchedScenariosWriteNothing) {
+  test::TempDir dir;
+  PortfolioArgs a;
+  a.data = test::bundled("swiss_indices_2000_2007.csv");
+  a.json = dir.file("p.json");
+  std::ostringstream out;
+  testing::internal::CaptureStderr();
+  a.lower = 0.2;
+  EXPECT_EQ(run_portfolio_optimize(a, out), kUsageError);
+  a.lower = 0;
+  a.groups = {"stocks=SPI,NOPE:0:0.5"};
+  EXPECT_EQ(run_portfolio_optimize(a, out), kUsageError);
+  a.groups = {};
+  Scenarios s(10, 20, 2);
+  write_npy(dir.file("two.npy"), s);
+  a.scenarios = dir.file("two.npy");
+  EXPECT_EQ(run_portfolio_optimize(a, out), kRuntimeError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("lower bounds sum to 1.2"), std::string::npos) << err;
+  EXPECT_NE(err.find("no asset 'NOPE'"), std::string::npos) << err;
+  EXPECT_NE(err.find("has 2 assets"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(a.json));
+}
+
 TEST(CliStrategy, BacktestPrintsGrossNetAndBuyAndHoldAndWritesFiles) {
   test::TempDir dir;
   StrategyArgs a;
