@@ -213,12 +213,16 @@ struct PortfolioArgs {
   double alpha = 0.05, lower = 0, upper = 1, budget = 1, risk_free = 0;
   std::vector<std::string> groups;  ///< NAME=ASSET,ASSET:MIN:MAX
   std::size_t points = 20;
+  std::vector<std::string> methods;      ///< backtest: empty = all
+  std::size_t window = 504, every = 21;  ///< backtest
+  std::vector<std::string> set;          ///< backtest: cost options key=value
   std::string json, csv;
 };
 int run_portfolio_optimize(const PortfolioArgs& args, std::ostream& out);
 int run_portfolio_frontier(const PortfolioArgs& args, std::ostream& out);
-void add_portfolio(CLI::App& app, PortfolioArgs& optimize, PortfolioArgs& frontier, int& code,
-                   std::ostream& out);
+int run_portfolio_backtest(const PortfolioArgs& args, std::ostream& out);
+void add_portfolio(CLI::App& app, PortfolioArgs& optimize, PortfolioArgs& frontier,
+                   PortfolioArgs& backtest, int& code, std::ostream& out);
 
 struct RunArgs {
   std::string config;

@@ -11,8 +11,10 @@
 #include "fingen/core/io.hpp"
 #include "fingen/core/outputs.hpp"
 #include "fingen/data/load.hpp"
+#include "fingen/portfolio/backtest.hpp"
 #include "fingen/portfolio/optimize.hpp"
 #include "fingen/scenario/scenarios.hpp"
+#include "fingen/trading/backtest.hpp"
 
 namespace fingen::cli {
 
@@ -99,12 +101,6 @@ portfolio::Constraints constraints(const PortfolioArgs& a, const std::vector<std
   return c;
 }
 
-const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> m = {"equal-weight", "min-variance", "mean-variance",
-                                             "max-sharpe",   "mean-cvar",    "risk-parity"};
-  return m;
-}
-
 void print_table(std::ostream& out, const std::vector<portfolio::Portfolio>& ps,
                  const std::vector<std::string>& names, const Eigen::MatrixXd& R, double alpha) {
   std::string head = fmt::format("{:<14}", "");
@@ -125,31 +121,26 @@ void print_table(std::ostream& out, const std::vector<portfolio::Portfolio>& ps,
 
 int run_portfolio_optimize(const PortfolioArgs& a, std::ostream& out) {
   return guarded([&] {
-    const bool all = a.method == "all";
-    FG_REQUIRE(all || std::find(method_names().begin(), method_names().end(), a.method) !=
-                          method_names().end(),
-               "--method must be all or one of {}, got '{}'", fmt::join(method_names(), ", "),
-               a.method);
+    const auto& known = portfolio::method_names();
+    FG_REQUIRE(a.method == "all" || std::find(known.begin(), known.end(), a.method) != known.end(),
+               "--method must be all or one of {}, got '{}'", fmt::join(known, ", "), a.method);
     const Inputs in = load(a);
     const portfolio::Constraints c = constraints(a, in.names);
-    const portfolio::Moments m = portfolio::Moments::of(in.returns);
-    const double target = std::isnan(a.target_return) ? m.mean.mean() : a.target_return;
     std::vector<portfolio::Portfolio> ps;
-    auto want = [&](const char* k) { return all || a.method == k; };
-    if (want("equal-weight")) ps.push_back(portfolio::equal_weight(m));
-    if (want("min-variance")) ps.push_back(portfolio::min_variance(m, c));
-    if (want("mean-variance")) ps.push_back(portfolio::mean_variance(m, c, target));
-    if (want("max-sharpe")) ps.push_back(portfolio::max_sharpe(m, c, a.risk_free));
-    if (want("mean-cvar")) ps.push_back(portfolio::mean_cvar(in.returns, a.alpha, c, target));
-    if (want("risk-parity")) ps.push_back(portfolio::risk_parity(m));
-    out << fmt::format("portfolios over {}; bounds [{}, {}], budget {}", in.source, a.lower,
-                       a.upper, a.budget);
-    if (want("mean-variance") || want("mean-cvar"))
-      out << fmt::format("; target return {:.6g} per period", target);
-    out << "\n";
+    for (const std::string& method : known)
+      if (a.method == "all" || a.method == method)
+        ps.push_back(
+            portfolio::optimise(method, in.returns, c, a.alpha, a.risk_free, a.target_return));
+    out << fmt::format("portfolios over {}; bounds [{}, {}], budget {}; target return {}\n",
+                       in.source, a.lower, a.upper, a.budget,
+                       std::isnan(a.target_return)
+                           ? std::string("the mean of the assets' means")
+                           : fmt::format("{:.6g} per period", a.target_return));
     print_table(out, ps, in.names, in.returns, a.alpha);
     if (!a.json.empty()) {
-      nlohmann::json j = {{"source", in.source}, {"target_return", target}, {"alpha", a.alpha}};
+      nlohmann::json j = {{"source", in.source}, {"alpha", a.alpha}};
+      j["target_return"] =
+          std::isnan(a.target_return) ? nlohmann::json() : nlohmann::json(a.target_return);
       nlohmann::json list = nlohmann::json::array();
       for (const auto& p : ps) {
         nlohmann::json e = portfolio::to_json(p, in.names);
@@ -186,8 +177,60 @@ int run_portfolio_frontier(const PortfolioArgs& a, std::ostream& out) {
   });
 }
 
-void add_portfolio(CLI::App& app, PortfolioArgs& opt, PortfolioArgs& fr, int& code,
-                   std::ostream& out) {
+int run_portfolio_backtest(const PortfolioArgs& a, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(a.scenarios.empty(), "backtest rebalances on the data's prices: no --scenarios");
+    const nlohmann::json costs =
+        parse_option_assignments(a.set, trading::CostOptions::info(), "cost options");
+    portfolio::RollingOptions o;
+    o.trading = trading::BacktestOptions::from_json(costs, "cost options").fill("next_close");
+    o.window = a.window;
+    o.every = a.every;
+    o.alpha = a.alpha;
+    o.risk_free = a.risk_free;
+    data::ReturnsSource src{a.data, a.series, false, "log", a.start, a.end};
+    const trading::Market m = trading::read_market(src);
+    o.constraints = constraints(a, m.names);
+    const auto& known = portfolio::method_names();
+    const std::vector<std::string> methods = a.methods.empty() ? known : a.methods;
+    const auto results = portfolio::rolling_backtest(m, methods, o);
+    const auto& first = results.front();
+    out << fmt::format(
+        "rolling rebalancing of {} assets of {}: estimates from {} bars, rebalanced every {} "
+        "bars from {} to {} ({} rebalances); net of costs\n",
+        m.assets(), a.data, a.window, a.every, format_index(m.kind, first.index.front()),
+        format_index(m.kind, first.index.back()), first.rebalances);
+    out << fmt::format("{:<14}{:>10}{:>10}{:>9}{:>9}{:>10}{:>10}{:>11}{:>10}\n", "", "return/y",
+                       "vol/y", "Sharpe", "gross", "max DD",
+                       fmt::format("CVaR{:.0f}%", 100 * (1 - a.alpha)), "turnover/y", "costs");
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& r : results) {
+      const auto& n = r.run.net.metrics;
+      out << fmt::format(
+          "{:<14}{:>10.4f}{:>10.4f}{:>9.3f}{:>9.3f}{:>10.4f}{:>10.5f}{:>11.2f}{:>10.4f}\n",
+          r.method, n.annual_return, n.annual_volatility, n.sharpe, r.run.gross.metrics.sharpe,
+          n.max_drawdown, r.realised_cvar, n.turnover,
+          r.run.net.costs / o.trading.initial_capital());
+      if (r.fallbacks > 0)
+        out << fmt::format(
+            "  ({}: {} rebalances had no portfolio above the risk-free rate and "
+            "held minimum variance)\n",
+            r.method, r.fallbacks);
+      list.push_back(portfolio::to_json(r));
+    }
+    if (!a.json.empty())
+      write_manifest(a.json, "portfolio backtest",
+                     {{"data", a.data},
+                      {"window", a.window},
+                      {"every", a.every},
+                      {"costs", costs},
+                      {"methods", list}});
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_portfolio(CLI::App& app, PortfolioArgs& opt, PortfolioArgs& fr, PortfolioArgs& bt,
+                   int& code, std::ostream& out) {
   CLI::App* cmd = app.add_subcommand("portfolio", "Optimise portfolios over returns or scenarios");
   cmd->require_subcommand(1);
   auto common = [](CLI::App* c, PortfolioArgs& a) {
@@ -228,6 +271,20 @@ void add_portfolio(CLI::App& app, PortfolioArgs& opt, PortfolioArgs& fr, int& co
       ->check(CLI::Range(2, 1000));
   f->add_option("--csv", fr.csv, "Write mean, sd and weights of each point as CSV");
   f->callback([&] { code = run_portfolio_frontier(fr, out); });
+  CLI::App* b = cmd->add_subcommand(
+      "backtest", "Out of sample: rolling estimates and rebalancing on the data, with costs");
+  common(b, bt);
+  b->add_option("--methods", bt.methods, "Methods to compare (default: all)")->delimiter(',');
+  b->add_option("--window", bt.window, "Bars of returns behind each estimate")
+      ->check(CLI::Range(20, 100000));
+  b->add_option("--every", bt.every, "Bars between rebalances")->check(CLI::Range(1, 100000));
+  b->add_option("--risk-free", bt.risk_free, "Risk-free return per period (max-sharpe)");
+  b->add_option("--set", bt.set, "A cost option, key=value (repeatable), as in `strategy`");
+  b->add_option("--json", bt.json, "Write each method's gross and net metrics as JSON");
+  b->footer(
+      "Example:\n"
+      "  fingen portfolio backtest --data data/dow_jones_30.csv --window 504 --every 21");
+  b->callback([&] { code = run_portfolio_backtest(bt, out); });
 }
 
 }  // namespace fingen::cli

@@ -265,7 +265,7 @@ struct Book {
 };
 
 void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& o, bool keep_fills,
-              bool keep_curves, Run& gross, Run& net) {
+              bool keep_curves, const std::vector<char>& forced, Run& gross, Run& net) {
   const auto T = static_cast<Eigen::Index>(mk.bars()), N = static_cast<Eigen::Index>(mk.assets());
   const bool at_open = o.fill() == "next_open" && mk.open.size() > 0;
   const bool has_volume = mk.volume.size() > 0;
@@ -354,8 +354,9 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
     // Which targets changed (the decision of t - 1 against that of t - 2; W[-1] = 0). A bar
     // without a change and without every-bar rebalancing has no trade.
     bool any = false;
+    const bool all = every_bar || (!forced.empty() && forced[static_cast<std::size_t>(t - 1)]);
     for (Eigen::Index i = 0; i < N; ++i) {
-      const bool ch = every_bar || (t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i));
+      const bool ch = all || (t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i));
       changed[static_cast<std::size_t>(i)] = ch;
       any = any || ch;
     }
@@ -384,7 +385,8 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
 }  // namespace
 
 BacktestResult backtest(const Market& market, const Eigen::MatrixXd& weights,
-                        const BacktestOptions& options, bool keep_fills, bool keep_curves) {
+                        const BacktestOptions& options, bool keep_fills, bool keep_curves,
+                        const std::vector<char>& rebalance_at) {
   options.validate();
   FG_REQUIRE(market.bars() >= 2, "a backtest needs at least 2 bars, got {}", market.bars());
   FG_REQUIRE(static_cast<std::size_t>(weights.rows()) == market.bars() &&
@@ -393,7 +395,9 @@ BacktestResult backtest(const Market& market, const Eigen::MatrixXd& weights,
              market.bars(), market.assets());
   FG_REQUIRE(weights.allFinite(), "the strategy gave non-finite weights");
   BacktestResult r;
-  simulate(market, weights, options, keep_fills, keep_curves, r.gross, r.net);
+  FG_REQUIRE(rebalance_at.empty() || rebalance_at.size() == market.bars(),
+             "{} rebalancing flags for {} bars", rebalance_at.size(), market.bars());
+  simulate(market, weights, options, keep_fills, keep_curves, rebalance_at, r.gross, r.net);
   return r;
 }
 

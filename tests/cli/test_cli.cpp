@@ -614,6 +614,29 @@ TEST(CliPortfolio, OptimizeAndFrontierOnTheSwissIndices) {
   EXPECT_EQ(static_cast<int>(std::count(csv.begin(), csv.end(), '\n')), 6);
 }
 
+TEST(CliPortfolio, BacktestComparesEveryMethodOutOfSample) {
+  test::TempDir dir;
+  PortfolioArgs a;
+  a.data = test::bundled("dow_jones_30.csv");
+  a.window = 504;
+  a.every = 63;
+  a.json = dir.file("bt.json");
+  std::ostringstream out;
+  ASSERT_EQ(run_portfolio_backtest(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("30 assets"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  EXPECT_EQ(j["command"], "portfolio backtest");
+  ASSERT_EQ(j["methods"].size(), 6u);
+  for (const auto& m : j["methods"])
+    EXPECT_LT(m["net"]["sharpe"].get<double>(), m["gross"]["sharpe"].get<double>()) << m["method"];
+  a.json = dir.file("none.json");
+  a.scenarios = dir.file("x.npy");
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(run_portfolio_backtest(a, out), kUsageError);
+  testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(std::filesystem::exists(a.json));
+}
+
 TEST(CliPortfolio, InfeasibleBoundsAndMismatchedScenariosWriteNothing) {
   test::TempDir dir;
   PortfolioArgs a;

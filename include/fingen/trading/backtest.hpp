@@ -135,9 +135,11 @@ struct BacktestResult {
 };
 
 /// Runs the targets `weights` (T x N, row t decided at the close of bar t) on `market`.
-/// `keep_fills`/`keep_curves` false keep only the metrics (many paths).
+/// `keep_fills`/`keep_curves` false keep only the metrics (many paths). `rebalance_at` (T flags,
+/// or empty): decision bars at which every asset is brought back to its target even when the
+/// target did not change (a portfolio rebalanced on a calendar).
 BacktestResult backtest(const Market& market, const Eigen::MatrixXd& weights,
                         const BacktestOptions& options, bool keep_fills = true,
-                        bool keep_curves = true);
+                        bool keep_curves = true, const std::vector<char>& rebalance_at = {});
 
 }  // namespace fingen::trading
