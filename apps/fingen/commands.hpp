@@ -216,13 +216,24 @@ struct PortfolioArgs {
   std::vector<std::string> methods;      ///< backtest: empty = all
   std::size_t window = 504, every = 21;  ///< backtest
   std::vector<std::string> set;          ///< backtest: cost options key=value
+  // screen
+  std::size_t random = 1000, top = 20;
+  std::uint64_t seed = 1;
+  bool single_assets = false;
+  double drawdown = 0.1;
+  double min_return = std::numeric_limits<double>::quiet_NaN();
+  double max_cvar = std::numeric_limits<double>::quiet_NaN();
+  double min_sharpe = std::numeric_limits<double>::quiet_NaN();
+  double max_drawdown_probability = std::numeric_limits<double>::quiet_NaN();
+  std::string rank_by = "sharpe";
   std::string json, csv;
 };
 int run_portfolio_optimize(const PortfolioArgs& args, std::ostream& out);
 int run_portfolio_frontier(const PortfolioArgs& args, std::ostream& out);
 int run_portfolio_backtest(const PortfolioArgs& args, std::ostream& out);
+int run_portfolio_screen(const PortfolioArgs& args, std::ostream& out);
 void add_portfolio(CLI::App& app, PortfolioArgs& optimize, PortfolioArgs& frontier,
-                   PortfolioArgs& backtest, int& code, std::ostream& out);
+                   PortfolioArgs& backtest, PortfolioArgs& screen, int& code, std::ostream& out);
 
 struct RunArgs {
   std::string config;

@@ -44,9 +44,10 @@ int main(int argc, char** argv) {
                std::cout);
   ExecuteArgs execute_args;
   add_execute(app, execute_args, code, std::cout);
-  PortfolioArgs portfolio_optimize_args, portfolio_frontier_args, portfolio_backtest_args;
+  PortfolioArgs portfolio_optimize_args, portfolio_frontier_args, portfolio_backtest_args,
+      portfolio_screen_args;
   add_portfolio(app, portfolio_optimize_args, portfolio_frontier_args, portfolio_backtest_args,
-                code, std::cout);
+                portfolio_screen_args, code, std::cout);
   EvaluateArgs evaluate_args;
   add_evaluate(app, evaluate_args, code, std::cout);
   RunArgs run_args;

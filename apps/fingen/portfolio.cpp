@@ -2,6 +2,7 @@
 // a generator made for the same assets.
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include "fingen/data/load.hpp"
 #include "fingen/portfolio/backtest.hpp"
 #include "fingen/portfolio/optimize.hpp"
+#include "fingen/portfolio/screen.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/trading/backtest.hpp"
 
@@ -229,8 +231,64 @@ int run_portfolio_backtest(const PortfolioArgs& a, std::ostream& out) {
   });
 }
 
+int run_portfolio_screen(const PortfolioArgs& a, std::ostream& out) {
+  return guarded([&] {
+    FG_REQUIRE(!a.scenarios.empty(), "screen needs --scenarios (a .npy from `generate`)");
+    const Inputs in = load(a);  // checks the scenarios' assets against the data's
+    const Scenarios s = read_scenarios_npy(a.scenarios);
+    // The optimisers' portfolios from the data's own returns compete with the random ones.
+    PortfolioArgs hist = a;
+    hist.scenarios.clear();
+    const Inputs h = load(hist);
+    const portfolio::Constraints c = constraints(a, in.names);
+    std::vector<portfolio::Portfolio> given;
+    for (const std::string& method : portfolio::method_names())
+      given.push_back(portfolio::optimise(method, h.returns, c, a.alpha, a.risk_free));
+    portfolio::ScreenOptions o;
+    o.random = a.random;
+    o.seed = a.seed;
+    o.single_assets = a.single_assets;
+    o.alpha = a.alpha;
+    o.drawdown = a.drawdown;
+    o.min_return = a.min_return;
+    o.max_cvar = a.max_cvar;
+    o.min_sharpe = a.min_sharpe;
+    o.max_drawdown_probability = a.max_drawdown_probability;
+    o.rank_by = a.rank_by;
+    const portfolio::ScreenResult r = portfolio::screen(s, given, o);
+    out << fmt::format(
+        "screened {} candidates ({} random, {} optimisers on the data's returns{}) over {} "
+        "paths x {} steps of {}: {} passed\n",
+        r.evaluated, a.random, given.size(), a.single_assets ? ", each asset" : "", s.paths,
+        s.horizon, a.scenarios, r.passed.size());
+    out << fmt::format("{:<16}{:>12}{:>12}{:>9}{:>12}  {}\n", "", "E[return]",
+                       fmt::format("CVaR{:.0f}%", 100 * (1 - a.alpha)), "Sharpe",
+                       fmt::format("P(DD>{:.0f}%)", 100 * a.drawdown),
+                       "largest weights; why it passed");
+    for (std::size_t k = 0; k < r.passed.size() && k < a.top; ++k) {
+      const auto& cd = r.passed[k];
+      std::vector<std::size_t> order(cd.weights.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(),
+                [&](std::size_t x, std::size_t y) { return cd.weights[x] > cd.weights[y]; });
+      std::string top;
+      for (std::size_t j = 0; j < order.size() && j < 3; ++j)
+        top += fmt::format("{}{} {:.2f}", j ? ", " : "", in.names[order[j]], cd.weights[order[j]]);
+      out << fmt::format("{:<16}{:>12.5f}{:>12.5f}{:>9.3f}{:>12.3f}  {}{}{}\n", cd.label,
+                         cd.expected_return, cd.cvar, cd.sharpe, cd.drawdown_probability, top,
+                         cd.checks.empty() ? "" : "; ", fmt::join(cd.checks, ", "));
+    }
+    if (!a.json.empty()) {
+      nlohmann::json j = portfolio::to_json(r, in.names);
+      j["scenarios"] = a.scenarios;
+      write_manifest(a.json, "portfolio screen", j);
+    }
+    return static_cast<int>(kOk);
+  });
+}
+
 void add_portfolio(CLI::App& app, PortfolioArgs& opt, PortfolioArgs& fr, PortfolioArgs& bt,
-                   int& code, std::ostream& out) {
+                   PortfolioArgs& sr, int& code, std::ostream& out) {
   CLI::App* cmd = app.add_subcommand("portfolio", "Optimise portfolios over returns or scenarios");
   cmd->require_subcommand(1);
   auto common = [](CLI::App* c, PortfolioArgs& a) {
@@ -285,6 +343,30 @@ void add_portfolio(CLI::App& app, PortfolioArgs& opt, PortfolioArgs& fr, Portfol
       "Example:\n"
       "  fingen portfolio backtest --data data/dow_jones_30.csv --window 504 --every 21");
   b->callback([&] { code = run_portfolio_backtest(bt, out); });
+  CLI::App* sc = cmd->add_subcommand(
+      "screen", "Candidate portfolios under scenarios: keep those that pass thresholds, ranked");
+  common(sc, sr);
+  sc->add_option("--random", sr.random, "Random long-only candidates")
+      ->check(CLI::Range(0, 1000000));
+  sc->add_option("--seed", sr.seed, "Seed of the random candidates");
+  sc->add_flag("--single-assets", sr.single_assets, "Screen each asset alone too");
+  sc->add_option("--min-return", sr.min_return, "Keep: expected return over the horizon >= X");
+  sc->add_option("--max-cvar", sr.max_cvar, "Keep: CVaR of the horizon loss <= X");
+  sc->add_option("--min-sharpe", sr.min_sharpe, "Keep: annualised Sharpe >= X");
+  sc->add_option("--max-drawdown-prob", sr.max_drawdown_probability,
+                 "Keep: probability of a drawdown beyond --drawdown <= X");
+  sc->add_option("--drawdown", sr.drawdown, "Drawdown threshold (0.1: 10%)")
+      ->check(CLI::Range(1e-6, 0.999999));
+  sc->add_option("--rank-by", sr.rank_by, "sharpe, expected_return or cvar")
+      ->check(CLI::IsMember({"sharpe", "expected_return", "cvar"}));
+  sc->add_option("--top", sr.top, "Rows to print");
+  sc->add_option("--risk-free", sr.risk_free, "Risk-free return per period (max-sharpe)");
+  sc->add_option("--json", sr.json, "Write every passing candidate as JSON");
+  sc->footer(
+      "Example:\n"
+      "  fingen portfolio screen --data data/swiss_indices_2000_2007.csv --scenarios g.npy "
+      "--min-sharpe 1 --max-drawdown-prob 0.05");
+  sc->callback([&] { code = run_portfolio_screen(sr, out); });
 }
 
 }  // namespace fingen::cli

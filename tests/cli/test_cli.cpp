@@ -637,6 +637,35 @@ TEST(CliPortfolio, BacktestComparesEveryMethodOutOfSample) {
   EXPECT_FALSE(std::filesystem::exists(a.json));
 }
 
+TEST(CliPortfolio, ScreenOverGarchScenarios) {
+  test::TempDir dir;
+  FitArgs fit;
+  fit.model = "garch";
+  fit.data = test::bundled("swiss_indices_2000_2007.csv");
+  fit.out = dir.file("garch");
+  fit.quiet = true;
+  std::ostringstream out;
+  ASSERT_EQ(run_fit(fit, out), kOk) << out.str();
+  GenerateArgs gen;
+  gen.model = fit.out;
+  gen.paths = 300;
+  gen.horizon = 21;
+  gen.out = dir.file("g.npy");
+  ASSERT_EQ(run_generate(gen, out), kOk) << out.str();
+  PortfolioArgs a;
+  a.data = fit.data;
+  a.scenarios = gen.out;
+  a.random = 100;
+  a.min_sharpe = 1.0;
+  a.single_assets = true;
+  a.json = dir.file("screen.json");
+  ASSERT_EQ(run_portfolio_screen(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("screened 112 candidates"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  EXPECT_EQ(j["evaluated"], 112);
+  for (const auto& c : j["passed"]) EXPECT_GE(c["sharpe"].get<double>(), 1.0);
+}
+
 TEST(CliPortfolio, InfeasibleBoundsAndMismatchedScenariosWriteNothing) {
   test::TempDir dir;
   PortfolioArgs a;

@@ -14,6 +14,7 @@
 #include "fingen/data/load.hpp"
 #include "fingen/portfolio/backtest.hpp"
 #include "fingen/portfolio/optimize.hpp"
+#include "fingen/portfolio/screen.hpp"
 #include "fingen/risk/measures.hpp"
 #include "fingen/trading/backtest.hpp"
 
@@ -287,5 +288,77 @@ TEST(PortfolioBacktest, TooShortAndUnknownMethodsAreUsageErrors) {
   EXPECT_THROW(pf::rolling_backtest(m, {"min-variance"}, o), fingen::Error);
   o.window = 250;
   EXPECT_THROW(pf::rolling_backtest(m, {"astrology"}, o), fingen::Error);
+}
+}  // namespace
+
+namespace {
+fingen::Scenarios two_asset_scenarios() {
+  // Asset 1: drift 0.001, sd 0.005; asset 2: no drift, sd 0.02. 400 paths of 50 steps.
+  fingen::Scenarios s(400, 50, 2);
+  s.names = {"calm", "wild"};
+  fingen::Rng rng(3);
+  for (std::size_t k = 0; k < s.data.size(); k += 2) {
+    s.data[k] = 0.001 + 0.005 * rng.normal();
+    s.data[k + 1] = 0.02 * rng.normal();
+  }
+  return s;
+}
+
+TEST(PortfolioScreen, SingleAssetMetricsAgreeWithADirectComputation) {
+  const auto s = two_asset_scenarios();
+  pf::ScreenOptions o;
+  o.random = 0;
+  o.single_assets = true;
+  const auto r = pf::screen(s, {}, o);
+  ASSERT_EQ(r.evaluated, 2u);
+  ASSERT_EQ(r.passed.size(), 2u);                   // no thresholds: everything passes
+  EXPECT_EQ(r.passed.front().label, "asset calm");  // ranked by Sharpe
+  // The calm asset alone: V_H = exp(sum of its log returns) on each path.
+  std::vector<double> losses;
+  double mean = 0;
+  std::size_t deep = 0;
+  for (std::size_t p = 0; p < s.paths; ++p) {
+    double cum = 0, peak = 1, mdd = 0;
+    for (std::size_t t = 0; t < s.horizon; ++t) {
+      cum += s.data[(p * s.horizon + t) * 2];
+      peak = std::max(peak, std::exp(cum));
+      mdd = std::max(mdd, 1 - std::exp(cum) / peak);
+    }
+    losses.push_back(1 - std::exp(cum));
+    mean += std::exp(cum) - 1;
+    deep += mdd > o.drawdown;
+  }
+  const auto& c = r.passed.front();
+  EXPECT_NEAR(c.expected_return, mean / static_cast<double>(s.paths), 1e-12);
+  EXPECT_NEAR(c.cvar, fingen::risk::empirical_var_es(losses, 0.95).es, 1e-12);
+  EXPECT_NEAR(c.drawdown_probability, static_cast<double>(deep) / static_cast<double>(s.paths),
+              1e-15);
+  // Per-step simple returns have mean ~exp(0.001 + 0.005^2/2) - 1, sd ~0.005: Sharpe ~3.2.
+  EXPECT_NEAR(c.sharpe, 3.2, 0.4);
+}
+
+TEST(PortfolioScreen, ThresholdsFilterAndSayWhy) {
+  const auto s = two_asset_scenarios();
+  pf::ScreenOptions o;
+  o.random = 200;
+  o.min_sharpe = 2.0;
+  o.max_drawdown_probability = 0.01;
+  const auto r = pf::screen(s, {}, o);
+  EXPECT_EQ(r.evaluated, 200u);
+  ASSERT_FALSE(r.passed.empty());
+  EXPECT_LT(r.passed.size(), 200u);
+  for (const auto& c : r.passed) {
+    EXPECT_GE(c.sharpe, 2.0);
+    EXPECT_LE(c.drawdown_probability, 0.01);
+    ASSERT_EQ(c.checks.size(), 2u);
+    EXPECT_NE(c.checks[0].find(">="), std::string::npos) << c.checks[0];
+    EXPECT_NEAR(c.weights[0] + c.weights[1], 1, 1e-12);
+  }
+  for (std::size_t k = 1; k < r.passed.size(); ++k)
+    EXPECT_GE(r.passed[k - 1].sharpe, r.passed[k].sharpe);
+  // The same seed gives the same screen.
+  const auto again = pf::screen(s, {}, o);
+  ASSERT_EQ(again.passed.size(), r.passed.size());
+  EXPECT_EQ(again.passed.front().label, r.passed.front().label);
 }
 }  // namespace
