@@ -52,7 +52,9 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     out << fmt::format("wrote {} ({} charts; opens offline)\n", r.report_file, r.charts);
     out << fmt::format(
         "\nrun complete: {}/ (report.html, manifest.json, metrics.json, models/, scenarios/{})\n",
-        r.dir, std::string(r.risk ? ", backtest.json" : "") + (r.trading ? ", trading.json" : ""));
+        r.dir,
+        std::string(r.risk ? ", backtest.json" : "") + (r.trading ? ", trading.json" : "") +
+            (r.portfolio ? ", portfolio.json" : ""));
     return static_cast<int>(kOk);
   });
 }

@@ -8,6 +8,7 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/portfolio/backtest.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/generator.hpp"
 #include "fingen/trading/backtest.hpp"
@@ -125,6 +126,41 @@ void read_trading(const Reader& c, const json& t, PipelineConfig& p) {
                                   p.trading.strategy, warmup + 1, p.horizon));
 }
 
+void read_portfolio(const Reader& c, const json& t, PipelineConfig& p) {
+  c.keys(t, "portfolio",
+         {"methods", "window", "every", "alpha", "lower", "upper", "budget", "backtest"});
+  p.has_portfolio = true;
+  if (p.returns)
+    c.fail("portfolio",
+           "the backtest rebalances on prices, but data.returns says the file holds "
+           "returns");
+  PortfolioSpec& q = p.portfolio;
+  q.methods = c.get(t, "methods", "portfolio", q.methods);
+  for (const auto& m : q.methods)
+    if (std::find(portfolio::method_names().begin(), portfolio::method_names().end(), m) ==
+        portfolio::method_names().end())
+      c.fail("portfolio.methods", fmt::format("unknown method '{}': expected {}", m,
+                                              fmt::join(portfolio::method_names(), ", ")));
+  q.window = c.get(t, "window", "portfolio", q.window);
+  q.every = c.get(t, "every", "portfolio", q.every);
+  q.alpha = c.get(t, "alpha", "portfolio", q.alpha);
+  q.lower = c.get(t, "lower", "portfolio", q.lower);
+  q.upper = c.get(t, "upper", "portfolio", q.upper);
+  q.budget = c.get(t, "budget", "portfolio", q.budget);
+  q.backtest = t.value("backtest", json::object());
+  if (q.window < 20) c.fail("portfolio.window", "must be at least 20 bars");
+  if (q.every < 1) c.fail("portfolio.every", "must be at least 1 bar");
+  if (!(q.alpha > 0 && q.alpha < 0.5)) c.fail("portfolio.alpha", "must be in (0, 0.5)");
+  if (!(std::isfinite(q.lower) && std::isfinite(q.upper) && q.lower <= q.upper))
+    c.fail("portfolio", "lower and upper must be finite with lower <= upper");
+  try {
+    check_option_keys(q.backtest, trading::CostOptions::info(), "portfolio.backtest");
+    trading::BacktestOptions::from_json(q.backtest, "portfolio.backtest");
+  } catch (const Error& e) {
+    c.fail("", e.what());
+  }
+}
+
 }  // namespace
 
 std::string config_keys_help() {
@@ -133,7 +169,9 @@ std::string config_keys_help() {
          "train_start}, models [{name, model, options}], generate {paths, horizon, seed},\n"
          "evaluate {posthoc_window, posthoc_iterations},\n"
          "risk {level, models, window, refit, weights},\n"
-         "trading {strategy, options, backtest}. Unknown keys are errors; the whole config\n"
+         "trading {strategy, options, backtest},\n"
+         "portfolio {methods, window, every, alpha, lower, upper, budget, backtest}.\n"
+         "Unknown keys are errors; the whole config\n"
          "is checked before any work starts.";
 }
 
@@ -148,7 +186,8 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   }
   const json& root = p.content;
   c.keys(root, "",
-         {"name", "data", "split", "models", "generate", "evaluate", "risk", "trading", "out"});
+         {"name", "data", "split", "models", "generate", "evaluate", "risk", "trading", "portfolio",
+          "out"});
   p.name = c.get<std::string>(root, "name", "", "", true);
   try {
     validate_name(p.name, "the run name");  // it names runs/NAME
@@ -196,6 +235,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
 
   if (root.contains("risk")) read_risk(c, root["risk"], p);
   if (root.contains("trading")) read_trading(c, root["trading"], p);
+  if (root.contains("portfolio")) read_portfolio(c, root["portfolio"], p);
   return p;
 }
 

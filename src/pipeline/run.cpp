@@ -1,5 +1,7 @@
 #include "fingen/pipeline/run.hpp"
 
+#include "fingen/core/error.hpp"
+
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -83,6 +85,38 @@ trading::TradingSummary trading_stage(const PipelineConfig& c, const RunResult& 
   return trading::summarize(run, sources);
 }
 
+// Every optimiser on the training returns, the mean-CVaR portfolio of each model's scenarios,
+// and the rolling backtest on the data's prices from train_start.
+portfolio::PortfolioSummary portfolio_stage(const PipelineConfig& c, const RunResult& r,
+                                            const Panel& all) {
+  data::ReturnsSource source = source_of(c);
+  source.start = c.train_start;
+  portfolio::PortfolioRequest q;
+  q.market = trading::closes_only(trading::read_market(source));
+  const Panel train = data::trim_to_dates(all, [&] {
+    data::ReturnsSource t = source_of(c);
+    t.start = c.train_start;
+    t.end = r.train_end;
+    return t;
+  }());
+  q.train_returns = train.values;
+  q.estimated_on = fmt::format("{} .. {}", format_index(train.kind, train.index.front()),
+                               format_index(train.kind, train.index.back()));
+  for (std::size_t k = 0; k < r.models.size(); ++k)
+    q.models.emplace_back(r.models[k].name, &r.evaluation.scenarios[k]);
+  q.methods = c.portfolio.methods;
+  q.rolling.window = c.portfolio.window;
+  q.rolling.every = c.portfolio.every;
+  q.rolling.alpha = c.portfolio.alpha;
+  q.rolling.constraints =
+      portfolio::Constraints::box(q.market.assets(), c.portfolio.lower, c.portfolio.upper);
+  q.rolling.constraints.budget = c.portfolio.budget;
+  q.rolling.trading =
+      trading::BacktestOptions::from_json(c.portfolio.backtest, "portfolio.backtest")
+          .fill("next_close");
+  return portfolio::summarize(q);
+}
+
 // The report from the results in memory (and the training logs the models saved).
 report::RunData report_data(const PipelineConfig& c, const RunResult& r,
                             const nlohmann::json& manifest) {
@@ -99,6 +133,7 @@ report::RunData report_data(const PipelineConfig& c, const RunResult& r,
       d.training.emplace_back(m.name, scenario::read_train_log(log));
   }
   d.trading = r.trading;
+  d.portfolio = r.portfolio;
   if (r.risk) {
     d.var_days = risk::day_records(r.risk->results);
     for (const auto& b : r.risk->results) d.var_tests.push_back(risk::summarize(b));
@@ -114,6 +149,13 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
   const Panel all = data::load_returns(source_of(c));
   const std::size_t first_test = data::split_row(all, c.test_start, c.file + ": split.test_start");
   r.train_end = format_index(all.kind, all.index[first_test - 1]);
+  if (c.has_portfolio) {  // checked before any work
+    FG_REQUIRE(all.cols() >= 2, "{}: the portfolio section needs at least 2 assets, {} has {}",
+               c.file, c.data_file, all.cols());
+    FG_REQUIRE(all.rows() > c.portfolio.window + 2,
+               "{}: portfolio.window {} leaves nothing to evaluate in {} rows of data", c.file,
+               c.portfolio.window, all.rows());
+  }
   std::filesystem::create_directories(c.out + "/scenarios");
 
   std::vector<std::string> scenario_files, names;
@@ -154,6 +196,16 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
     if (o.traded) o.traded(*r.trading);
   }
 
+  nlohmann::json portfolio_section = nullptr;
+  if (c.has_portfolio) {
+    announce(o,
+             "portfolio: optimisers on the training data and each model's scenarios, and a "
+             "rolling backtest");
+    r.portfolio = portfolio_stage(c, r, all);
+    write_manifest(c.out + "/portfolio.json", "run portfolio", portfolio::to_json(*r.portfolio));
+    portfolio_section = c.out + "/portfolio.json";
+  }
+
   r.manifest_file = c.out + "/manifest.json";
   nlohmann::json sections = {
       {"config", c.file},
@@ -167,6 +219,7 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
       {"metrics", e.json_out},
       {"risk", risk_section}};
   if (c.has_trading) sections["trading"] = trading_section;
+  if (c.has_portfolio) sections["portfolio"] = portfolio_section;
   const std::string manifest = manifest_text("run", sections);
   write_file_atomic(r.manifest_file, manifest);
 

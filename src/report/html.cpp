@@ -470,6 +470,94 @@ std::string trading_table(const trading::TradingSummary& t) {
   return table;
 }
 
+// --- Portfolios: the frontier with each optimiser on it, the weights, the out-of-sample equity.
+// ---
+
+std::vector<Chart> portfolio_charts(const portfolio::PortfolioSummary& p) {
+  json fr = json::array(), pts = json::array(), w = json::array(), eq = json::array();
+  for (const auto& f : p.frontier) fr.push_back({{"sd", f.sd}, {"mean", f.mean}});
+  for (const auto& h : p.historical)
+    pts.push_back({{"sd", h.sd}, {"mean", h.mean}, {"portfolio", h.method}});
+  auto weights = [&](const std::string& label, const std::vector<double>& x) {
+    for (std::size_t i = 0; i < x.size() && i < p.assets.size(); ++i)
+      w.push_back({{"asset", p.assets[i]}, {"weight", x[i]}, {"portfolio", label}});
+  };
+  for (const auto& h : p.historical) weights(h.method, h.weights);
+  for (const auto& [model, q] : p.by_model) weights("mean_cvar on " + model, q.weights);
+  for (const auto& b : p.backtest)
+    for (std::size_t k = 0; k < b.equity.size() && k < p.dates.size(); ++k)
+      eq.push_back({{"date", p.dates[k]}, {"equity", b.equity[k]}, {"series", b.method}});
+  const json frontier = {
+      {"layer",
+       json::array(
+           {{{"data", {{"values", fr}}},
+             {"mark", {{"type", "line"}, {"color", "#888"}}},
+             {"encoding",
+              {{"x", {{"field", "sd"}, {"type", "quantitative"}, {"title", "sd per day"}}},
+               {"y", {{"field", "mean"}, {"type", "quantitative"}, {"title", "mean per day"}}}}}},
+            {{"data", {{"values", pts}}},
+             {"mark", {{"type", "point"}, {"filled", true}, {"size", 80}}},
+             {"encoding",
+              {{"x", {{"field", "sd"}, {"type", "quantitative"}}},
+               {"y", {{"field", "mean"}, {"type", "quantitative"}}},
+               {"color", {{"field", "portfolio"}, {"type", "nominal"}}}}}}})},
+      {"width", 600},
+      {"height", 300}};
+  const json bars = {{"data", {{"values", w}}},
+                     {"mark", "bar"},
+                     {"encoding",
+                      {{"x", {{"field", "asset"}, {"type", "nominal"}}},
+                       {"xOffset", {{"field", "portfolio"}, {"type", "nominal"}}},
+                       {"y", {{"field", "weight"}, {"type", "quantitative"}}},
+                       {"color", {{"field", "portfolio"}, {"type", "nominal"}}}}},
+                     {"width", 800},
+                     {"height", 260}};
+  const json equity = {{"data", {{"values", eq}}},
+                       {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
+                       {"encoding",
+                        {{"x", {{"field", "date"}, {"type", "temporal"}}},
+                         {"y", {{"field", "equity"}, {"type", "quantitative"}}},
+                         {"color", {{"field", "series"}, {"type", "nominal"}}}}},
+                       {"width", 800},
+                       {"height", 260}};
+  return {
+      {fmt::format("Portfolios: the efficient frontier of {} and each optimiser", p.estimated_on),
+       frontier},
+      {"Portfolios: weights (on the training data, and mean-CVaR over each model's scenarios)",
+       bars},
+      {fmt::format("Portfolios: out-of-sample equity net of costs (estimates from {} bars, "
+                   "rebalanced every {})",
+                   p.window, p.every),
+       equity}};
+}
+
+std::string portfolio_table(const portfolio::PortfolioSummary& p) {
+  std::string t =
+      "<table><tr><th>method</th><th>return/y</th><th>vol/y</th><th>Sharpe net</th><th>Sharpe "
+      "gross</th><th>max drawdown</th><th>" +
+      fmt::format("CVaR {:.0f}%", 100 * (1 - p.alpha)) +
+      "</th><th>turnover/y</th><th>rebalances</th></tr>";
+  for (const auto& b : p.backtest)
+    t += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}"
+        "</td><td>{}</td></tr>",
+        escape_html(b.method), number_cell(b.net.annual_return, "n/a"),
+        number_cell(b.net.annual_volatility, "n/a"), number_cell(b.net.sharpe, "n/a"),
+        number_cell(b.gross.sharpe, "n/a"), number_cell(b.net.max_drawdown, "n/a"),
+        number_cell(b.realised_cvar, "n/a"), number_cell(b.net.turnover, "n/a"), b.rebalances);
+  t += "</table><p>Weights:</p><table><tr><th>portfolio</th>";
+  for (const auto& a : p.assets) t += "<th>" + escape_html(a) + "</th>";
+  t += "</tr>";
+  auto row = [&](const std::string& label, const std::vector<double>& w) {
+    t += "<tr><td>" + escape_html(label) + "</td>";
+    for (double v : w) t += "<td>" + number_cell(v, "n/a") + "</td>";
+    t += "</tr>";
+  };
+  for (const auto& h : p.historical) row(h.method + " (" + p.estimated_on + ")", h.weights);
+  for (const auto& [model, q] : p.by_model) row("mean_cvar on " + model + " scenarios", q.weights);
+  return t + "</table>";
+}
+
 // --- The page. ---
 
 // Replaces every "</" (or "</script") in text inlined in a <script> element by "<\/".
@@ -494,7 +582,7 @@ std::string inline_scripts(const std::string& assets_dir) {
 
 // The tables and charts of the page, in order.
 struct Sections {
-  std::string metrics_table, backtest_table, trading_table;
+  std::string metrics_table, backtest_table, trading_table, portfolio_table;
   std::vector<Chart> charts;
 };
 
@@ -524,7 +612,7 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       "days). Models: {models}.</p>\n"
       "<h2>Fidelity metrics (best per row in bold: closest to real, or lowest "
       "distance)</h2>\n{table}\n"
-      "{bt_head}{bt}\n{tr_head}{tr}\n{body}"
+      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{body}"
       "<h2>Run manifest</h2><pre>{manifest}</pre>\n"
       "<script>\nconst specs = {specs};\nwindow.fingenCharts = {{rendered: 0, failed: 0}};\n"
       "specs.forEach((s, i) => vegaEmbed('#chart' + i, s, {{renderer: 'svg', actions: false}})\n"
@@ -544,7 +632,12 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
                sections.trading_table.empty()
                    ? ""
                    : "<h2>Trading (fills at the next close, as in the synthetic markets)</h2>\n"),
-      fmt::arg("tr", sections.trading_table), fmt::arg("body", body),
+      fmt::arg("tr", sections.trading_table),
+      fmt::arg("pf_head", sections.portfolio_table.empty()
+                              ? ""
+                              : "<h2>Portfolios (out of sample: rolling estimates, rebalanced "
+                                "with costs)</h2>\n"),
+      fmt::arg("pf", sections.portfolio_table), fmt::arg("body", body),
       fmt::arg("manifest", escape_html(in.manifest.dump(2))), fmt::arg("specs", specs_text));
 }
 
@@ -568,6 +661,10 @@ Sections build_sections(const RunData& in) {
   if (in.trading) {
     for (Chart& c : trading_charts(*in.trading)) out.charts.push_back(std::move(c));
     out.trading_table = trading_table(*in.trading);
+  }
+  if (in.portfolio) {
+    for (Chart& c : portfolio_charts(*in.portfolio)) out.charts.push_back(std::move(c));
+    out.portfolio_table = portfolio_table(*in.portfolio);
   }
   out.metrics_table = metrics_table(in.metrics);
   return out;
@@ -621,6 +718,8 @@ RunData read_run(const std::string& run_dir) {
   }
   if (std::filesystem::exists(run_dir + "/trading.json"))
     in.trading = trading::read_trading_summary(run_dir + "/trading.json");
+  if (std::filesystem::exists(run_dir + "/portfolio.json"))
+    in.portfolio = portfolio::read_portfolio_summary(run_dir + "/portfolio.json");
   if (std::filesystem::exists(run_dir + "/backtest_days.csv")) {
     in.var_days = risk::read_var_backtest_days_csv(run_dir + "/backtest_days.csv");
     in.var_tests = risk::read_var_backtest_json(run_dir + "/backtest.json");

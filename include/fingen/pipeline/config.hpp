@@ -37,6 +37,15 @@ struct TradingSpec {
   nlohmann::json backtest = nlohmann::json::object();  ///< backtest and cost options
 };
 
+/// The portfolio section: every optimiser on the training returns, the mean-CVaR portfolio of each
+/// model's scenarios, and a rolling out-of-sample backtest on the data (from train_start).
+struct PortfolioSpec {
+  std::vector<std::string> methods;  ///< empty: all
+  std::size_t window = 504, every = 21;
+  double alpha = 0.05, lower = 0, upper = 1, budget = 1;
+  nlohmann::json backtest = nlohmann::json::object();  ///< cost options
+};
+
 struct PipelineConfig {
   std::string file;  ///< the config's path
   nlohmann::json content;
@@ -54,6 +63,8 @@ struct PipelineConfig {
   RiskSpec risk;
   bool has_trading = false;
   TradingSpec trading;
+  bool has_portfolio = false;
+  PortfolioSpec portfolio;
 };
 
 /// Reads and validates a config. `out_override` (non-empty) replaces the config's out.

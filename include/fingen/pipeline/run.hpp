@@ -18,6 +18,7 @@
 
 #include "fingen/pipeline/config.hpp"
 #include "fingen/pipeline/stages.hpp"
+#include "fingen/portfolio/summary.hpp"
 #include "fingen/trading/run.hpp"
 
 namespace fingen::pipeline {
@@ -36,7 +37,8 @@ struct RunResult {
   std::vector<ModelRun> models;
   EvaluateResult evaluation;
   std::optional<VarBacktestRun> risk;
-  std::optional<trading::TradingSummary> trading;  ///< with a trading section
+  std::optional<trading::TradingSummary> trading;        ///< with a trading section
+  std::optional<portfolio::PortfolioSummary> portfolio;  ///< with a portfolio section
   std::string manifest_file, report_file;
   int charts = 0;  ///< charts in the report
 };

@@ -17,6 +17,7 @@
 
 #include "fingen/core/panel.hpp"
 #include "fingen/eval/comparison.hpp"
+#include "fingen/portfolio/summary.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/scenario/train_log.hpp"
@@ -40,7 +41,8 @@ struct RunData {
   std::vector<std::pair<std::string, std::vector<scenario::TrainLogRow>>> training;
   std::vector<risk::VarBacktestDayRecord> var_days;  ///< empty: no VaR backtest in the run
   std::vector<risk::VarBacktestSummary> var_tests;
-  std::optional<trading::TradingSummary> trading;  ///< trading.json, when the run traded
+  std::optional<trading::TradingSummary> trading;        ///< trading.json, when the run traded
+  std::optional<portfolio::PortfolioSummary> portfolio;  ///< portfolio.json, when there is one
 };
 
 /// Reads a run directory as `fingen run` writes it: manifest.json, metrics.json,
