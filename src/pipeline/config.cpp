@@ -128,7 +128,7 @@ void read_trading(const Reader& c, const json& t, PipelineConfig& p) {
 
 void read_portfolio(const Reader& c, const json& t, PipelineConfig& p) {
   c.keys(t, "portfolio",
-         {"methods", "window", "every", "alpha", "lower", "upper", "budget", "backtest"});
+         {"methods", "window", "every", "alpha", "lower", "upper", "budget", "backtest", "screen"});
   p.has_portfolio = true;
   if (p.returns)
     c.fail("portfolio",
@@ -148,6 +148,24 @@ void read_portfolio(const Reader& c, const json& t, PipelineConfig& p) {
   q.upper = c.get(t, "upper", "portfolio", q.upper);
   q.budget = c.get(t, "budget", "portfolio", q.budget);
   q.backtest = t.value("backtest", json::object());
+  if (t.contains("screen")) {
+    const json& sc = t["screen"];
+    c.keys(sc, "portfolio.screen",
+           {"random", "top", "min_return", "max_cvar", "min_sharpe", "max_drawdown_probability",
+            "drawdown"});
+    q.screen = true;
+    q.screen_random = c.get(sc, "random", "portfolio.screen", q.screen_random);
+    q.screen_top = c.get(sc, "top", "portfolio.screen", q.screen_top);
+    q.min_return = c.get(sc, "min_return", "portfolio.screen", q.min_return);
+    q.max_cvar = c.get(sc, "max_cvar", "portfolio.screen", q.max_cvar);
+    q.min_sharpe = c.get(sc, "min_sharpe", "portfolio.screen", q.min_sharpe);
+    q.max_drawdown_probability =
+        c.get(sc, "max_drawdown_probability", "portfolio.screen", q.max_drawdown_probability);
+    q.drawdown = c.get(sc, "drawdown", "portfolio.screen", q.drawdown);
+    if (q.screen_random > 100000) c.fail("portfolio.screen.random", "at most 100000");
+    if (!(q.drawdown > 0 && q.drawdown < 1))
+      c.fail("portfolio.screen.drawdown", "must be in (0, 1)");
+  }
   if (q.window < 20) c.fail("portfolio.window", "must be at least 20 bars");
   if (q.every < 1) c.fail("portfolio.every", "must be at least 1 bar");
   if (!(q.alpha > 0 && q.alpha < 0.5)) c.fail("portfolio.alpha", "must be in (0, 0.5)");
@@ -170,7 +188,9 @@ std::string config_keys_help() {
          "evaluate {posthoc_window, posthoc_iterations},\n"
          "risk {level, models, window, refit, weights},\n"
          "trading {strategy, options, backtest},\n"
-         "portfolio {methods, window, every, alpha, lower, upper, budget, backtest}.\n"
+         "portfolio {methods, window, every, alpha, lower, upper, budget, backtest,\n"
+         "screen {random, top, min_return, max_cvar, min_sharpe, max_drawdown_probability,\n"
+         "drawdown}}.\n"
          "Unknown keys are errors; the whole config\n"
          "is checked before any work starts.";
 }

@@ -114,6 +114,16 @@ portfolio::PortfolioSummary portfolio_stage(const PipelineConfig& c, const RunRe
   q.rolling.trading =
       trading::BacktestOptions::from_json(c.portfolio.backtest, "portfolio.backtest")
           .fill("next_close");
+  q.screen = c.portfolio.screen;
+  q.screen_top = c.portfolio.screen_top;
+  q.screen_options.random = c.portfolio.screen_random;
+  q.screen_options.seed = c.seed;
+  q.screen_options.alpha = c.portfolio.alpha;
+  q.screen_options.min_return = c.portfolio.min_return;
+  q.screen_options.max_cvar = c.portfolio.max_cvar;
+  q.screen_options.min_sharpe = c.portfolio.min_sharpe;
+  q.screen_options.max_drawdown_probability = c.portfolio.max_drawdown_probability;
+  q.screen_options.drawdown = c.portfolio.drawdown;
   return portfolio::summarize(q);
 }
 

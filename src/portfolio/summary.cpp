@@ -54,6 +54,12 @@ PortfolioSummary summarize(const PortfolioRequest& q) {
                q.market.assets());
     s.by_model.emplace_back(name, optimise("mean-cvar", scenario_rows(*scen), c, q.rolling.alpha));
   }
+  if (q.screen)
+    for (const auto& [name, scen] : q.models) {
+      ScreenResult r = screen(*scen, s.historical, q.screen_options);
+      if (r.passed.size() > q.screen_top) r.passed.resize(q.screen_top);
+      s.screens.emplace_back(name, std::move(r));
+    }
   s.window = q.rolling.window;
   s.every = q.rolling.every;
   for (const RollingResult& r : rolling_backtest(q.market, methods, q.rolling)) {
@@ -64,6 +70,15 @@ PortfolioSummary summarize(const PortfolioRequest& q) {
   }
   return s;
 }
+
+namespace {
+nlohmann::json screens_json(const PortfolioSummary& s) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [model, r] : s.screens)
+    out.push_back({{"model", model}, {"screen", to_json(r, s.assets)}});
+  return out;
+}
+}  // namespace
 
 nlohmann::json to_json(const PortfolioSummary& s) {
   nlohmann::json hist = nlohmann::json::array(), fr = nlohmann::json::array(),
@@ -81,11 +96,17 @@ nlohmann::json to_json(const PortfolioSummary& s) {
                   {"rebalances", b.rebalances},
                   {"fallbacks", b.fallbacks},
                   {"equity", b.equity}});
-  return {{"assets", s.assets}, {"estimated_on", s.estimated_on},
-          {"alpha", s.alpha},   {"historical", hist},
-          {"frontier", fr},     {"by_model", models},
-          {"window", s.window}, {"every", s.every},
-          {"dates", s.dates},   {"backtest", bt}};
+  return {{"assets", s.assets},
+          {"estimated_on", s.estimated_on},
+          {"alpha", s.alpha},
+          {"historical", hist},
+          {"frontier", fr},
+          {"by_model", models},
+          {"window", s.window},
+          {"every", s.every},
+          {"dates", s.dates},
+          {"backtest", bt},
+          {"screens", screens_json(s)}};
 }
 
 PortfolioSummary read_portfolio_summary(const std::string& file) {
@@ -115,6 +136,24 @@ PortfolioSummary read_portfolio_summary(const std::string& file) {
       FG_CHECK(Input, o.equity.size() == s.dates.size(), "{}: {} equity values for {} dates", file,
                o.equity.size(), s.dates.size());
       s.backtest.push_back(std::move(o));
+    }
+    for (const auto& m : j.at("screens")) {
+      ScreenResult r;
+      const auto& sc = m.at("screen");
+      r.evaluated = sc.at("evaluated").get<std::size_t>();
+      for (const auto& c : sc.at("passed")) {
+        Candidate d;
+        d.label = c.at("label").get<std::string>();
+        for (const auto& a : s.assets) d.weights.push_back(c.at("weights").at(a).get<double>());
+        d.expected_return = c.at("expected_return").get<double>();
+        d.cvar = c.at("cvar").get<double>();
+        d.sharpe = c.at("sharpe").get<double>();
+        d.drawdown_probability = c.at("drawdown_probability").get<double>();
+        d.checks = c.at("checks").get<std::vector<std::string>>();
+        d.passed = true;
+        r.passed.push_back(std::move(d));
+      }
+      s.screens.emplace_back(m.at("model").get<std::string>(), std::move(r));
     }
   } catch (const nlohmann::json::exception& e) {
     throw_input_error({file, 0, {}}, fmt::format("not a portfolio summary: {}", e.what()));

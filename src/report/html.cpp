@@ -555,7 +555,29 @@ std::string portfolio_table(const portfolio::PortfolioSummary& p) {
   };
   for (const auto& h : p.historical) row(h.method + " (" + p.estimated_on + ")", h.weights);
   for (const auto& [model, q] : p.by_model) row("mean_cvar on " + model + " scenarios", q.weights);
-  return t + "</table>";
+  t += "</table>";
+  for (const auto& [model, r] : p.screens) {
+    t += fmt::format(
+        "<p>Screen under the {} scenarios: {} candidates, the best {} that passed "
+        "(buy and hold over the horizon):</p>",
+        escape_html(model), r.evaluated, r.passed.size());
+    t += fmt::format(
+        "<table><tr><th>candidate</th><th>expected return</th><th>CVaR {:.0f}%</th>"
+        "<th>Sharpe</th><th>P(drawdown)</th>",
+        100 * (1 - p.alpha));
+    for (const auto& a : p.assets) t += "<th>" + escape_html(a) + "</th>";
+    t += "<th>why it passed</th></tr>";
+    for (const auto& c : r.passed) {
+      t += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+                       escape_html(c.label), number_cell(c.expected_return, "n/a"),
+                       number_cell(c.cvar, "n/a"), number_cell(c.sharpe, "n/a"),
+                       number_cell(c.drawdown_probability, "n/a"));
+      for (double v : c.weights) t += "<td>" + number_cell(v, "n/a") + "</td>";
+      t += "<td>" + escape_html(fmt::format("{}", fmt::join(c.checks, "; "))) + "</td></tr>";
+    }
+    t += "</table>";
+  }
+  return t;
 }
 
 // --- The page. ---

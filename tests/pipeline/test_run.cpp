@@ -20,7 +20,9 @@ std::string small_config(const test::TempDir& dir, bool with_risk) {
   const std::string risk =
       with_risk ? R"(, "risk": {"level": 0.99, "models": ["historical"], "window": 250,
                      "refit": 100},
-                     "trading": {"strategy": "sma", "options": {"fast": 3, "slow": 10}})"
+                     "trading": {"strategy": "sma", "options": {"fast": 3, "slow": 10}},
+                     "portfolio": {"window": 250, "every": 63,
+                                   "screen": {"random": 50, "top": 3}})"
                 : "";
   return dir.write("c.json", R"({"name": "small", "data": {"file": ")" +
                                  test::bundled("dow_jones_30.csv") +
@@ -49,8 +51,8 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
     ++backtests;
   };
   const RunResult r = run_pipeline(c, o);
-  EXPECT_EQ(stages,
-            (std::vector<std::string>{"fit", "fit", "evaluate", "risk", "trading:", "report"}));
+  EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk",
+                                              "trading:", "portfolio:", "report"}));
   EXPECT_EQ(done, (std::vector<std::string>{"walk", "boot"}));
   EXPECT_EQ(backtests, 1u);
   ASSERT_EQ(r.models.size(), 2u);
@@ -66,10 +68,21 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
   EXPECT_EQ(r.trading->sources[0].name, "walk");
   EXPECT_EQ(r.trading->sources[0].sharpe.size(), 40u);  // one per scenario path
   EXPECT_EQ(r.trading->dates.size(), r.trading->net.size());
+  ASSERT_TRUE(r.portfolio.has_value());
+  EXPECT_EQ(r.portfolio->assets, (std::vector<std::string>{"AA", "IBM"}));
+  EXPECT_EQ(r.portfolio->historical.size(), 6u);
+  EXPECT_EQ(r.portfolio->estimated_on, "1991-01-02 .. 1998-12-31");  // returns from day 2
+  ASSERT_EQ(r.portfolio->by_model.size(), 2u);
+  EXPECT_EQ(r.portfolio->by_model[1].first, "boot");
+  ASSERT_EQ(r.portfolio->backtest.size(), 6u);
+  EXPECT_EQ(r.portfolio->backtest[0].equity.size(), r.portfolio->dates.size());
+  ASSERT_EQ(r.portfolio->screens.size(), 2u);
+  EXPECT_EQ(r.portfolio->screens[0].second.evaluated, 56u);     // 50 random + 6 optimisers
+  EXPECT_EQ(r.portfolio->screens[0].second.passed.size(), 3u);  // no thresholds: the top 3
   for (const std::string f :
        {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv", "trading.json",
-        "report.html", "scenarios/walk.npy", "scenarios/boot.npy", "models/walk/model.json",
-        "models/boot/manifest.json"})
+        "portfolio.json", "report.html", "scenarios/walk.npy", "scenarios/boot.npy",
+        "models/walk/model.json", "models/boot/manifest.json"})
     EXPECT_TRUE(std::filesystem::exists(r.dir + "/" + f)) << f;
   // The scenarios on disk are the ones evaluated.
   EXPECT_EQ(read_scenarios_npy(r.models[1].scenarios_file).data, r.evaluation.scenarios[1].data);
@@ -94,6 +107,35 @@ TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
   ASSERT_TRUE(d.trading.has_value());
   EXPECT_EQ(d.trading->net, r.trading->net);  // numbers survive the file exactly
   EXPECT_EQ(d.trading->sources[1].sharpe.size(), 40u);
+  ASSERT_TRUE(d.portfolio.has_value());
+  EXPECT_EQ(d.portfolio->backtest[2].equity, r.portfolio->backtest[2].equity);
+  EXPECT_EQ(d.portfolio->historical[4].weights, r.portfolio->historical[4].weights);
+  EXPECT_EQ(d.portfolio->screens[1].second.passed.size(),
+            r.portfolio->screens[1].second.passed.size());
+}
+
+TEST(PipelineRun, PortfolioSectionIsCheckedBeforeAnyWork) {
+  test::TempDir dir;
+  auto config = [&](const std::string& name, const std::string& series,
+                    const std::string& section) {
+    return dir.write(name, R"({"name": "p", "data": {"file": ")" +
+                               test::bundled("dow_jones_30.csv") + R"(", "series": [)" + series +
+                               R"(]}, "split": {"test_start": "1999-01-01"},
+      "models": [{"model": "gbm"}], "generate": {"paths": 10, "horizon": 50}, "portfolio": )" +
+                               section + "}");
+  };
+  test::expect_error([&] { read_config(config("a.json", R"("AA", "KO")", R"({"window": 5})")); },
+                     ErrorCategory::Usage, {"a.json", "portfolio.window"});
+  test::expect_error(
+      [&] { read_config(config("b.json", R"("AA", "KO")", R"({"methods": ["astrology"]})")); },
+      ErrorCategory::Usage, {"b.json", "unknown method 'astrology'"});
+  test::expect_error(
+      [&] { read_config(config("c.json", R"("AA", "KO")", R"({"screen": {"nope": 1}})")); },
+      ErrorCategory::Usage, {"c.json", "unknown key 'nope'"});
+  // One asset: refused before any model is fitted, so nothing is written.
+  const PipelineConfig one = read_config(config("d.json", R"("AA")", "{}"), dir.file("run1"));
+  test::expect_error([&] { run_pipeline(one); }, ErrorCategory::Usage, {"at least 2 assets"});
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run1") + "/models"));
 }
 
 TEST(PipelineRun, TradingSectionIsCheckedBeforeAnyWork) {

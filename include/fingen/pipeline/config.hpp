@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,13 @@ struct PortfolioSpec {
   std::size_t window = 504, every = 21;
   double alpha = 0.05, lower = 0, upper = 1, budget = 1;
   nlohmann::json backtest = nlohmann::json::object();  ///< cost options
+  bool screen = false;  ///< a screen section: screen candidates under each model's scenarios
+  std::size_t screen_random = 1000, screen_top = 10;
+  double min_return = std::numeric_limits<double>::quiet_NaN();
+  double max_cvar = std::numeric_limits<double>::quiet_NaN();
+  double min_sharpe = std::numeric_limits<double>::quiet_NaN();
+  double max_drawdown_probability = std::numeric_limits<double>::quiet_NaN();
+  double drawdown = 0.1;
 };
 
 struct PipelineConfig {

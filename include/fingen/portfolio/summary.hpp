@@ -14,6 +14,7 @@
 #include "fingen/core/time.hpp"
 #include "fingen/portfolio/backtest.hpp"
 #include "fingen/portfolio/optimize.hpp"
+#include "fingen/portfolio/screen.hpp"
 #include "fingen/scenario/scenarios.hpp"
 #include "fingen/trading/metrics.hpp"
 
@@ -37,6 +38,8 @@ struct PortfolioSummary {
   std::size_t window = 0, every = 0;
   std::vector<std::string> dates;  ///< the out-of-sample bars
   std::vector<OutOfSample> backtest;
+  /// The screen over each model's scenarios: candidates evaluated, and the best that passed.
+  std::vector<std::pair<std::string, ScreenResult>> screens;
 };
 
 struct PortfolioRequest {
@@ -47,6 +50,9 @@ struct PortfolioRequest {
   std::vector<std::string> methods;  ///< empty: all
   RollingOptions rolling;
   std::size_t frontier_points = 15;
+  bool screen = false;
+  ScreenOptions screen_options;
+  std::size_t screen_top = 10;  ///< candidates kept per model
 };
 
 PortfolioSummary summarize(const PortfolioRequest& request);
