@@ -212,6 +212,8 @@ struct PortfolioArgs {
   double target_return = std::numeric_limits<double>::quiet_NaN();
   double alpha = 0.05, lower = 0, upper = 1, budget = 1, risk_free = 0;
   std::vector<std::string> groups;  ///< NAME=ASSET,ASSET:MIN:MAX
+  std::vector<double> current;      ///< with max_turnover
+  double max_turnover = std::numeric_limits<double>::quiet_NaN();
   std::size_t points = 20;
   std::vector<std::string> methods;      ///< backtest: empty = all
   std::size_t window = 504, every = 21;  ///< backtest

@@ -99,6 +99,13 @@ portfolio::Constraints constraints(const PortfolioArgs& a, const std::vector<std
     }
     c.groups.push_back(std::move(grp));
   }
+  if (!std::isnan(a.max_turnover)) {
+    FG_REQUIRE(a.current.size() == names.size(),
+               "--max-turnover needs --current with {} weights ({}), got {}", names.size(),
+               fmt::join(names, ", "), a.current.size());
+    c.current = a.current;
+    c.max_turnover = a.max_turnover;
+  }
   c.check(names.size());
   return c;
 }
@@ -182,6 +189,9 @@ int run_portfolio_frontier(const PortfolioArgs& a, std::ostream& out) {
 int run_portfolio_backtest(const PortfolioArgs& a, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(a.scenarios.empty(), "backtest rebalances on the data's prices: no --scenarios");
+    FG_REQUIRE(std::isnan(a.max_turnover),
+               "backtest: --max-turnover is a limit against fixed current weights, which a "
+               "rolling backtest does not have");
     const nlohmann::json costs =
         parse_option_assignments(a.set, trading::CostOptions::info(), "cost options");
     portfolio::RollingOptions o;
@@ -306,6 +316,10 @@ void add_portfolio(CLI::App& app, PortfolioArgs& opt, PortfolioArgs& fr, Portfol
     c->add_option("--budget", a.budget, "Sum of the weights");
     c->add_option("--group", a.groups,
                   "A group limit NAME=ASSET,ASSET:MIN:MAX (repeatable), e.g. stocks=SPI,SII:0:0.5");
+    c->add_option("--current", a.current, "Weights held now, one per asset (with --max-turnover)")
+        ->delimiter(',');
+    c->add_option("--max-turnover", a.max_turnover,
+                  "Limit sum |w - current| (0.2: at most 20% of the book traded)");
     c->add_option("--alpha", a.alpha, "CVaR tail probability (0.05: CVaR at 95%)")
         ->check(CLI::Range(1e-6, 0.5));
   };

@@ -286,6 +286,27 @@ void add_rows(Program& p, const Constraints& c, std::size_t n, int kappa = -1) {
       }
     }
   }
+  if (!c.has_turnover()) return;
+  // t_i >= |w_i - c_i| (homogenised: t_i >= |y_i - c_i κ|, sum t <= τ κ), columns after all others.
+  const int limit = kappa < 0 ? p.row(-kInf, c.max_turnover, "turnover limit")
+                              : p.row(-kInf, 0, "turnover limit");
+  if (kappa >= 0) p.add(limit, kappa, -c.max_turnover);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int t = p.column(0, 0, kInf);
+    const int w = static_cast<int>(i);
+    const double ci = c.current[i];
+    const int up = p.row(kappa < 0 ? -ci : 0, kInf, "turnover limit");  // t - w >= -c
+    p.add(up, t, 1);
+    p.add(up, w, -1);
+    const int dn = p.row(kappa < 0 ? ci : 0, kInf, "turnover limit");  // t + w >= c
+    p.add(dn, t, 1);
+    p.add(dn, w, 1);
+    if (kappa >= 0) {
+      p.add(up, kappa, ci);
+      p.add(dn, kappa, -ci);
+    }
+    p.add(limit, t, 1);
+  }
 }
 
 // The quadratic w'Σw as ½ w'Qw with Q = 2 k Σ, k = 1 / mean(diag Σ) (the solver's tolerances are
@@ -374,6 +395,13 @@ void Constraints::check(std::size_t n) const {
              "the upper bounds sum to {:.6g}, less than the budget {:.6g}: no weights can satisfy "
              "both",
              sup, budget);
+  if (has_turnover()) {
+    FG_REQUIRE(max_turnover >= 0, "the turnover limit must be non-negative, got {}", max_turnover);
+    FG_REQUIRE(current.size() == n, "a turnover limit needs the {} current weights, got {}", n,
+               current.size());
+    for (double v : current)
+      FG_REQUIRE(std::isfinite(v), "the current weights must be finite, got {}", v);
+  }
   for (const Group& g : groups) {
     FG_REQUIRE(!g.assets.empty(), "group '{}' has no assets", g.name);
     FG_REQUIRE(g.min <= g.max, "group '{}': its minimum {} is above its maximum {}", g.name, g.min,
@@ -509,6 +537,43 @@ Portfolio mean_cvar(const Eigen::MatrixXd& R, double alpha, const Constraints& c
   const double sd = std::sqrt((R.array() - R.mean()).square().mean());
   const double k = sd > 0 ? 1 / sd : 1.0;
 
+  auto moments = [&] {
+    Moments m;
+    m.mean = mean;
+    const Eigen::MatrixXd dev = R.rowwise() - mean.transpose();
+    m.cov = dev.transpose() * dev / static_cast<double>(S - 1);
+    return m;
+  };
+  if (c.has_turnover()) {
+    // The Rockafellar-Uryasev LP itself: w, ζ, u_s >= 0 with u_s >= -r_s'w - ζ (one row per
+    // scenario), then the budget, groups, turnover and target rows.
+    Program p;
+    add_constraints(p, c, n);
+    const int zeta = p.column(1, -kInf, kInf);
+    const double weight = 1 / (alpha * static_cast<double>(S));
+    for (std::size_t s = 0; s < S; ++s) {
+      const int u = p.column(weight, 0, kInf);
+      const int r = p.row(0, kInf, "scenario tail");
+      for (std::size_t i = 0; i < n; ++i)
+        p.add(r, static_cast<int>(i),
+              k * R(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(i)));
+      p.add(r, zeta, 1);
+      p.add(r, u, 1);
+    }
+    add_rows(p, c, n);
+    if (std::isfinite(target)) {
+      const double ms = mean_scale(mean);
+      const int r = p.row(target / ms, target / ms, "target return");
+      for (std::size_t i = 0; i < n; ++i)
+        p.add(r, static_cast<int>(i), mean(static_cast<Eigen::Index>(i)) / ms);
+    }
+    double obj = 0;
+    Portfolio out =
+        finish("mean_cvar", first(solve(p, "mean-CVaR", &obj), n), moments(), "optimal");
+    out.cvar = obj / k;
+    return out;
+  }
+
   // The linear constraints on w (budget, target, groups) as rows a_j'w in [lo_j, up_j].
   struct Row {
     std::vector<std::pair<std::size_t, double>> a;
@@ -598,11 +663,7 @@ Portfolio mean_cvar(const Eigen::MatrixXd& R, double alpha, const Constraints& c
              "mean-CVaR: the solver's weights break a constraint ({} not in [{}, {}])", v, r.lo,
              r.up);
   }
-  Moments m;
-  m.mean = mean;
-  const Eigen::MatrixXd dev = R.rowwise() - mean.transpose();
-  m.cov = dev.transpose() * dev / static_cast<double>(S - 1);
-  Portfolio out = finish("mean_cvar", std::move(w), m, "optimal");
+  Portfolio out = finish("mean_cvar", std::move(w), moments(), "optimal");
   out.cvar = -obj / k;
   return out;
 }

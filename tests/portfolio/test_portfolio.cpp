@@ -362,3 +362,50 @@ TEST(PortfolioScreen, ThresholdsFilterAndSayWhy) {
   EXPECT_EQ(again.passed.front().label, r.passed.front().label);
 }
 }  // namespace
+
+namespace {
+double turnover(const std::vector<double>& w, const std::vector<double>& c) {
+  double t = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) t += std::abs(w[i] - c[i]);
+  return t;
+}
+
+TEST(PortfolioTurnover, LimitHoldsBindsAndVanishesWhenLoose) {
+  const Eigen::MatrixXd R = swiss_returns();
+  const Moments m = Moments::of(R);
+  Constraints c = Constraints::long_only(6);
+  c.current.assign(6, 1.0 / 6);
+  const Portfolio free = pf::min_variance(m, Constraints::long_only(6));
+  ASSERT_GT(turnover(free.weights, c.current), 0.5);
+  c.max_turnover = 0;
+  for (double w : pf::min_variance(m, c).weights) EXPECT_NEAR(w, 1.0 / 6, 1e-9);
+  c.max_turnover = 0.2;
+  for (const Portfolio& p :
+       {pf::min_variance(m, c), pf::max_sharpe(m, c), pf::mean_cvar(R, 0.05, c)}) {
+    EXPECT_LE(turnover(p.weights, c.current), 0.2 + 1e-9) << p.method;
+    EXPECT_NEAR(turnover(p.weights, c.current), 0.2, 1e-6) << p.method;  // it binds
+    EXPECT_NEAR(sum(p.weights), 1, 1e-9) << p.method;
+  }
+  EXPECT_GT(pf::min_variance(m, c).sd, free.sd);
+  c.max_turnover = 10;
+  const Portfolio loose = pf::min_variance(m, c);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(loose.weights[i], free.weights[i], 1e-7);
+}
+
+TEST(PortfolioTurnover, PrimalCvarProgramAgreesWithTheDual) {
+  // A loose turnover limit sends mean-CVaR through the Rockafellar-Uryasev LP itself: the same
+  // portfolio and value as its dual, two formulations solved separately.
+  const Eigen::MatrixXd R = swiss_returns();
+  const Portfolio dual = pf::mean_cvar(R, 0.05, Constraints::long_only(6), 1.3e-4);
+  Constraints c = Constraints::long_only(6);
+  c.current.assign(6, 0.0);
+  c.current[0] = 1;
+  c.max_turnover = 100;
+  const Portfolio primal = pf::mean_cvar(R, 0.05, c, 1.3e-4);
+  EXPECT_NEAR(primal.cvar, dual.cvar, 1e-10);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(primal.weights[i], dual.weights[i], 1e-6);
+  Constraints bad = Constraints::long_only(6);
+  bad.max_turnover = 0.1;  // no current weights
+  EXPECT_THROW(pf::min_variance(Moments::of(R), bad), fingen::Error);
+}
+}  // namespace

@@ -18,6 +18,9 @@
 /// - risk_parity: equal risk contributions w_i (Σw)_i, long-only, from Spinu's (2013) convex
 ///   problem min ½ y'Σy - Σ log y_i solved by Newton's method, w = y / sum y;
 /// - equal_weight: 1/N, always reported beside the others.
+/// A turnover limit adds t_i >= |w_i - current_i| with sum_i t_i <= max_turnover (risk parity and
+/// 1/N ignore constraints; mean-CVaR with a turnover limit solves the Rockafellar–Uryasev LP
+/// itself, one row per scenario, instead of its dual).
 /// The quadratic and linear programs are solved with COIN-OR Clp; its status is checked every
 /// time, the solution is checked against the constraints, and an infeasible problem is diagnosed
 /// before it reaches the solver (bounds that cannot sum to the budget, a group that cannot meet
@@ -46,6 +49,13 @@ struct Constraints {
   std::vector<double> lower, upper;  ///< per asset; empty: every asset in [0, 1]
   double budget = 1;
   std::vector<Group> groups;
+  /// Turnover limit sum_i |w_i - current_i| <= max_turnover (infinite: none) against the weights
+  /// held now, one per asset.
+  std::vector<double> current;
+  double max_turnover = std::numeric_limits<double>::infinity();
+  bool has_turnover() const noexcept {
+    return max_turnover < std::numeric_limits<double>::infinity();
+  }
   /// Bounds for every asset: long-only [0, 1] or long-short [-1, 1] scaled by `gross`.
   static Constraints long_only(std::size_t assets);
   static Constraints long_short(std::size_t assets, double bound = 1);
