@@ -15,7 +15,6 @@ namespace fingen::portfolio {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // A linear or convex quadratic program for Clp: min cost'x + ½ x'Qx subject to row_lo <= Ax <=
 // row_up and lo <= x <= up. A and the upper triangle of Q as triplets.
