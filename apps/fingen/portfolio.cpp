@@ -245,7 +245,8 @@ int run_portfolio_screen(const PortfolioArgs& a, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!a.scenarios.empty(), "screen needs --scenarios (a .npy from `generate`)");
     const Inputs in = load(a);  // checks the scenarios' assets against the data's
-    const Scenarios s = read_scenarios_npy(a.scenarios);
+    Scenarios s = read_scenarios_npy(a.scenarios);
+    s.names = in.names;  // a .npy has no names; load() checked them against the manifest
     // The optimisers' portfolios from the data's own returns compete with the random ones.
     PortfolioArgs hist = a;
     hist.scenarios.clear();

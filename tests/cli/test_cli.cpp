@@ -664,6 +664,8 @@ TEST(CliPortfolio, ScreenOverGarchScenarios) {
   const auto j = nlohmann::json::parse(read_file(a.json));
   EXPECT_EQ(j["evaluated"], 112);
   for (const auto& c : j["passed"]) EXPECT_GE(c["sharpe"].get<double>(), 1.0);
+  // Single assets carry the data's names (the .npy itself has none).
+  EXPECT_EQ(out.str().find("asset asset"), std::string::npos) << out.str();
 }
 
 TEST(CliPortfolio, InfeasibleBoundsAndMismatchedScenariosWriteNothing) {

@@ -56,7 +56,7 @@ struct Constraints {
   bool has_turnover() const noexcept {
     return max_turnover < std::numeric_limits<double>::infinity();
   }
-  /// Bounds for every asset: long-only [0, 1] or long-short [-1, 1] scaled by `gross`.
+  /// Bounds for every asset: long-only [0, 1], long-short [-bound, bound], or [lower, upper].
   static Constraints long_only(std::size_t assets);
   static Constraints long_short(std::size_t assets, double bound = 1);
   static Constraints box(std::size_t assets, double lower, double upper);
