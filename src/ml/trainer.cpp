@@ -201,7 +201,9 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
       }
     }
     r.log.push_back(row);
-    if (progress && (step % o_.log_every == 0 || step == o_.steps)) {
+    const bool stale = o_.patience > 0 && step % o_.eval_every == 0 && r.best_step > 0 &&
+                       step - r.best_step >= o_.patience * o_.eval_every;
+    if (progress && (step % o_.log_every == 0 || step == o_.steps || stale)) {
       scenario::FitProgress p;
       p.step = step;
       p.total_steps = o_.steps;
@@ -214,7 +216,9 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
       p.eta_seconds = static_cast<double>(o_.steps - step) / p.steps_per_second;
       progress(p);
     }
-    if (step % o_.checkpoint_every == 0 || step == o_.steps) write_checkpoint(task, gen, step, r);
+    if (step % o_.checkpoint_every == 0 || step == o_.steps || stale)
+      write_checkpoint(task, gen, step, r);
+    if (stale) break;  // early stopping: the best weights are `patience` validations old
   }
   return r;
 }

@@ -44,6 +44,8 @@ class TrainingTask {
 struct TrainerOptions {
   int64_t steps = 0;
   int64_t eval_every = 100, checkpoint_every = 100, log_every = 50;
+  /// Early stopping: stop after this many validations without a better score (0: never).
+  int64_t patience = 0;
   scenario::FitControl control;  ///< checkpoint directory, resume, progress callback
   /// What a checkpoint must have been made with to be resumed: options (compared key by key for
   /// `resume_keys`) and the data's SHA-256.
@@ -73,6 +75,10 @@ class Trainer {
   int64_t read_checkpoint(TrainingTask& task, at::Generator& gen, TrainerResult& r) const;
   TrainerOptions o_;
 };
+
+/// Registers the neural forecasters (forecaster.cpp) with forecast::register_forecaster; called
+/// with the GAN kinds' registration so linking fingen_ml is all a program does.
+void register_forecasters();
 
 /// Atomic save of an archive (temporary file + rename); Error(Io) naming the path.
 void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path);
