@@ -237,6 +237,35 @@ int run_portfolio_screen(const PortfolioArgs& args, std::ostream& out);
 void add_portfolio(CLI::App& app, PortfolioArgs& optimize, PortfolioArgs& frontier,
                    PortfolioArgs& backtest, PortfolioArgs& screen, int& code, std::ostream& out);
 
+struct ForecastArgs {
+  std::string data;
+  std::string target;
+  std::vector<std::string> features;
+  std::vector<std::string> series;  ///< columns to read (default: target and feature columns)
+  bool returns = false;
+  std::string start, end;
+  std::string kind = "returns";
+  std::size_t vol_window = 5;
+  std::size_t horizon = 1;
+  std::vector<double> quantiles;
+  // evaluate
+  std::vector<std::string> models;  ///< KIND or NAME=KIND
+  std::vector<std::string> set;     ///< MODEL.key=value (evaluate) or key=value (fit)
+  std::string test_start;
+  std::size_t window = 0, refit_every = 21;
+  double dm_power = 2;
+  std::string json, csv;
+  // fit / predict
+  std::string model;      ///< fit: the kind
+  std::string model_dir;  ///< fit: output; predict: input
+  std::string at;         ///< predict: origin date (default: the last row)
+};
+int run_forecast_evaluate(const ForecastArgs& args, std::ostream& out);
+int run_forecast_fit(const ForecastArgs& args, std::ostream& out);
+int run_forecast_predict(const ForecastArgs& args, std::ostream& out);
+void add_forecast(CLI::App& app, ForecastArgs& evaluate, ForecastArgs& fit, ForecastArgs& predict,
+                  int& code, std::ostream& out);
+
 struct RunArgs {
   std::string config;
   std::string out;

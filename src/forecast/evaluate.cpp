@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 #include <boost/math/distributions/students_t.hpp>
@@ -120,6 +121,49 @@ std::vector<Accuracy> accuracy(const Forecast& f, const Eigen::MatrixXd& actual,
     out.push_back(finish(s));
   }
   if (overall) *overall = finish(all);
+  return out;
+}
+
+std::vector<ModelSpec> parse_model_specs(const std::vector<std::string>& names,
+                                         const std::vector<std::string>& assignments) {
+  std::vector<ModelSpec> out;
+  for (const std::string& n : names) {
+    const auto eq = n.find('=');
+    ModelSpec m;
+    m.name = eq == std::string::npos ? n : n.substr(0, eq);
+    m.kind = eq == std::string::npos ? n : n.substr(eq + 1);
+    FG_REQUIRE(!m.name.empty() && !m.kind.empty(),
+               "forecast: model '{}': expected KIND or "
+               "NAME=KIND",
+               n);
+    (void)forecaster_kind(m.kind);  // unknown kinds are named with the known ones
+    for (const auto& o : out)
+      FG_REQUIRE(o.name != m.name, "forecast: model name '{}' given twice", m.name);
+    out.push_back(std::move(m));
+  }
+  std::map<std::string, std::vector<std::string>> per_model;
+  for (const std::string& a : assignments) {
+    const auto dot = a.find('.');
+    const auto eq = a.find('=');
+    FG_REQUIRE(dot != std::string::npos && dot > 0 && (eq == std::string::npos || dot < eq),
+               "forecast: option '{}': expected MODEL.key=value (e.g. lstm.hidden=64)", a);
+    const std::string model = a.substr(0, dot);
+    FG_REQUIRE(
+        std::any_of(out.begin(), out.end(), [&](const ModelSpec& m) { return m.name == model; }),
+        "forecast: option '{}' names model '{}', which is not among the models", a, model);
+    per_model[model].push_back(a.substr(dot + 1));
+  }
+  for (auto& m : out)
+    if (per_model.count(m.name))
+      m.options = parse_option_assignments(per_model[m.name], forecaster_kind(m.kind).options,
+                                           m.name + " options");
+  return out;
+}
+
+std::vector<std::string> default_models() {
+  std::vector<std::string> out = {"zero", "naive", "mean", "ar", "garch"};
+  const auto kinds = forecaster_kinds();
+  if (std::find(kinds.begin(), kinds.end(), "lstm") != kinds.end()) out.push_back("lstm");
   return out;
 }
 

@@ -54,6 +54,15 @@ struct ModelSpec {
   nlohmann::json options = nlohmann::json::object();
 };
 
+/// Model specs from names ("lstm", or "NAME=KIND" for a second configuration of a kind) and
+/// option assignments "NAME.key=value" (checked against the kind's options). Error(Usage) for an
+/// unknown kind, a duplicate name, an assignment naming no listed model or an unknown key.
+std::vector<ModelSpec> parse_model_specs(const std::vector<std::string>& names,
+                                         const std::vector<std::string>& assignments);
+/// The models `forecast evaluate` compares by default: the baselines, plus lstm when this build
+/// has the neural forecasters.
+std::vector<std::string> default_models();
+
 struct WalkForwardOptions {
   FG_ARG(std::size_t, test_start) = 0;  ///< first row forecast (first origin test_start - 1)
   FG_ARG(std::size_t, window) = 0;      ///< rolling training window in rows; 0 = expanding
