@@ -259,12 +259,26 @@ struct ForecastArgs {
   std::string model;      ///< fit: the kind
   std::string model_dir;  ///< fit: output; predict: input
   std::string at;         ///< predict: origin date (default: the last row)
+  // augment
+  std::vector<std::size_t> sizes;
+  std::vector<std::uint64_t> seeds;
+  std::size_t test_rows = 500, path_length = 250;
+  double ratio = 4;
+  std::vector<std::string> sources;  ///< NAME=GENERATOR or GENERATOR
+  // robustness
+  double gaps = 0.05, outliers = 0.01, sigmas = 10;
+  std::uint64_t seed = 1;
 };
 int run_forecast_evaluate(const ForecastArgs& args, std::ostream& out);
 int run_forecast_fit(const ForecastArgs& args, std::ostream& out);
 int run_forecast_predict(const ForecastArgs& args, std::ostream& out);
-void add_forecast(CLI::App& app, ForecastArgs& evaluate, ForecastArgs& fit, ForecastArgs& predict,
-                  int& code, std::ostream& out);
+int run_forecast_augment(const ForecastArgs& args, std::ostream& out);
+int run_forecast_robustness(const ForecastArgs& args, std::ostream& out);
+/// The forecast subcommands' arguments, one per subcommand.
+struct ForecastCommands {
+  ForecastArgs evaluate, fit, predict, augment, robustness;
+};
+void add_forecast(CLI::App& app, ForecastCommands& args, int& code, std::ostream& out);
 
 struct RunArgs {
   std::string config;

@@ -11,8 +11,10 @@
 #include "fingen/core/io.hpp"
 #include "fingen/core/outputs.hpp"
 #include "fingen/data/load.hpp"
+#include "fingen/forecast/augment.hpp"
 #include "fingen/forecast/evaluate.hpp"
 #include "fingen/forecast/run.hpp"
+#include "fingen/scenario/generator.hpp"
 
 namespace fingen::cli {
 
@@ -167,8 +169,88 @@ int run_forecast_predict(const ForecastArgs& a, std::ostream& out) {
   });
 }
 
-void add_forecast(CLI::App& app, ForecastArgs& ev, ForecastArgs& fit, ForecastArgs& pr, int& code,
-                  std::ostream& out) {
+namespace {
+/// --set assignments whose NAME. prefix is `name`, without the prefix.
+std::vector<std::string> assignments_for(const std::vector<std::string>& set,
+                                         const std::string& name) {
+  std::vector<std::string> out;
+  for (const std::string& a : set)
+    if (a.rfind(name + ".", 0) == 0) out.push_back(a.substr(name.size() + 1));
+  return out;
+}
+}  // namespace
+
+int run_forecast_augment(const ForecastArgs& a, std::ostream& out) {
+  return guarded([&] {
+    const std::string model_name = a.model.empty() ? "lstm" : a.model;
+    std::vector<forecast::AugmentSource> sources;
+    std::vector<std::string> names = {model_name};
+    for (const std::string& s : a.sources) {
+      const auto eq = s.find('=');
+      forecast::AugmentSource src;
+      src.name = eq == std::string::npos ? s : s.substr(0, eq);
+      src.generator = eq == std::string::npos ? s : s.substr(eq + 1);
+      src.options = parse_option_assignments(assignments_for(a.set, src.name),
+                                             scenario::generator_kind(src.generator).options,
+                                             src.name + " options");
+      sources.push_back(src);
+      names.push_back(src.name);
+    }
+    for (const std::string& s : a.set) {
+      const std::string prefix = s.substr(0, s.find('.'));
+      FG_REQUIRE(std::find(names.begin(), names.end(), prefix) != names.end(),
+                 "--set '{}': expected MODEL.key=value or SOURCE.key=value for one of {}", s,
+                 fmt::format("{}", fmt::join(names, ", ")));
+    }
+    std::vector<std::string> model_sets;
+    for (const std::string& x : a.set)
+      if (x.rfind(model_name + ".", 0) == 0) model_sets.push_back(x);
+    const auto model = forecast::parse_model_specs({model_name}, model_sets).front();
+    auto o = forecast::AugmentOptions()
+                 .test_rows(a.test_rows)
+                 .ratio(a.ratio)
+                 .path_length(a.path_length)
+                 .horizon(a.horizon)
+                 .sources(sources);
+    if (!a.sizes.empty()) o.sizes(a.sizes);
+    if (!a.seeds.empty()) o.seeds(a.seeds);
+    const forecast::Dataset d = forecast::load_dataset(source(a), spec(a));
+    const auto r = forecast::augment_experiment(
+        d, model, o, [](const std::string& step) { std::cerr << step << '\n'; });
+    out << forecast::format_table(r);
+    if (!a.json.empty())
+      write_manifest(a.json, "forecast augment",
+                     {{"data", a.data}, {"result", forecast::to_json(r)}});
+    return static_cast<int>(kOk);
+  });
+}
+
+int run_forecast_robustness(const ForecastArgs& a, std::ostream& out) {
+  return guarded([&] {
+    const std::vector<std::string> names = a.models.empty() ? forecast::default_models() : a.models;
+    const auto models = forecast::parse_model_specs(names, a.set);
+    data::ReturnsSource src = source(a);
+    const forecast::DatasetSpec sp = spec(a);
+    if (src.series.empty()) src.series = forecast::series_needed(sp);
+    const Panel p = data::load_returns(src);
+    const std::size_t ts = a.test_start.empty() ? p.rows() - p.rows() / 5
+                                                : data::split_row(p, a.test_start, "--test-start");
+    const auto o = forecast::WalkForwardOptions()
+                       .test_start(ts)
+                       .window(a.window)
+                       .refit_every(a.refit_every)
+                       .horizon(a.horizon);
+    const auto r = forecast::robustness(p, sp, models, o, a.gaps, a.outliers, a.sigmas, a.seed);
+    out << forecast::format_table(r);
+    if (!a.json.empty())
+      write_manifest(a.json, "forecast robustness",
+                     {{"data", a.data}, {"result", forecast::to_json(r)}});
+    return static_cast<int>(kOk);
+  });
+}
+
+void add_forecast(CLI::App& app, ForecastCommands& args, int& code, std::ostream& out) {
+  ForecastArgs &ev = args.evaluate, &fit = args.fit, &pr = args.predict;
   CLI::App* cmd = app.add_subcommand(
       "forecast", "Forecast returns or volatility; compare models with the baselines");
   cmd->require_subcommand(1);
@@ -236,6 +318,49 @@ void add_forecast(CLI::App& app, ForecastArgs& ev, ForecastArgs& fit, ForecastAr
   p->add_option("--at", pr.at, "Origin: the last date the forecast may use (default: the last)");
   p->add_option("--json", pr.json, "Write the forecasts as JSON");
   p->callback([&] { code = run_forecast_predict(pr, out); });
+
+  ForecastArgs& au = args.augment;
+  CLI::App* g = cmd->add_subcommand(
+      "augment", "Does training on generated paths help? Real only vs real + each generator");
+  data(g, au);
+  task(g, au);
+  g->add_option("--model,-m", au.model, "Forecaster (default lstm; a neural kind)");
+  g->add_option("--sources", au.sources,
+                "Generators of synthetic paths, KIND or NAME=KIND (default: bootstrap,gan)")
+      ->delimiter(',');
+  g->add_option("--set", au.set, "An option, MODEL.key=value or SOURCE.key=value (repeatable)");
+  g->add_option("--sizes", au.sizes, "Real training rows (default 250,500,1000,4000)")
+      ->delimiter(',');
+  g->add_option("--seeds", au.seeds, "Seeds (default 1,2,3)")->delimiter(',');
+  g->add_option("--test-rows", au.test_rows, "Last rows forecast by every arm");
+  g->add_option("--ratio", au.ratio, "Synthetic rows per real row");
+  g->add_option("--path-length", au.path_length, "Rows per synthetic path");
+  g->add_option("--json", au.json, "Write the table as JSON");
+  g->footer(
+      "Example:\n"
+      "  fingen forecast augment --data data/sp500_ohlcv_2000_2020.csv --kind volatility \\\n"
+      "      --sizes 250,1000 --seeds 1,2 --set gan.steps=300");
+  g->callback([&] { code = run_forecast_augment(au, out); });
+
+  ForecastArgs& ro = args.robustness;
+  CLI::App* b = cmd->add_subcommand(
+      "robustness", "Accuracy with gaps and outliers in the data, against clean data");
+  data(b, ro);
+  task(b, ro);
+  b->add_option("--models", ro.models, "Models, KIND or NAME=KIND")->delimiter(',');
+  b->add_option("--set", ro.set, "A model option, MODEL.key=value (repeatable)");
+  b->add_option("--test-start", ro.test_start, "First date forecast");
+  b->add_option("--window", ro.window, "Rolling training window in rows (default: expanding)");
+  b->add_option("--refit-every", ro.refit_every, "Rows between refits")
+      ->check(CLI::Range(1, 1000000));
+  b->add_option("--gaps", ro.gaps, "Share of the target's returns deleted")
+      ->check(CLI::Range(0.0, 0.4));
+  b->add_option("--outliers", ro.outliers, "Share replaced by outliers")
+      ->check(CLI::Range(0.0, 0.4));
+  b->add_option("--sigmas", ro.sigmas, "Size of an outlier in standard deviations");
+  b->add_option("--seed", ro.seed, "Seed of the corruption");
+  b->add_option("--json", ro.json, "Write the table as JSON");
+  b->callback([&] { code = run_forecast_robustness(ro, out); });
 }
 
 }  // namespace fingen::cli

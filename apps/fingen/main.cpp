@@ -48,9 +48,8 @@ int main(int argc, char** argv) {
       portfolio_screen_args;
   add_portfolio(app, portfolio_optimize_args, portfolio_frontier_args, portfolio_backtest_args,
                 portfolio_screen_args, code, std::cout);
-  ForecastArgs forecast_evaluate_args, forecast_fit_args, forecast_predict_args;
-  add_forecast(app, forecast_evaluate_args, forecast_fit_args, forecast_predict_args, code,
-               std::cout);
+  ForecastCommands forecast_args;
+  add_forecast(app, forecast_args, code, std::cout);
   EvaluateArgs evaluate_args;
   add_evaluate(app, evaluate_args, code, std::cout);
   RunArgs run_args;

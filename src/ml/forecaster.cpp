@@ -200,7 +200,12 @@ class NeuralForecaster final : public forecast::Forecaster {
   }
 
   void fit(const forecast::Dataset& d, std::size_t begin, std::size_t end) override {
-    torch_guard(kind_, "training", [&] { fit_impl(d, begin, end); });
+    torch_guard(kind_, "training", [&] { fit_impl(d, begin, end, {}); });
+  }
+  bool uses_extra() const override { return true; }
+  void fit_with(const forecast::Dataset& d, std::size_t begin, std::size_t end,
+                const std::vector<forecast::Dataset>& extra) override {
+    torch_guard(kind_, "training", [&] { fit_impl(d, begin, end, extra); });
   }
 
   forecast::Forecast predict(const forecast::Dataset& d,
@@ -308,7 +313,14 @@ class NeuralForecaster final : public forecast::Forecaster {
     return all.index_select(0, torch::tensor(origins, torch::kLong));
   }
 
-  void fit_impl(const forecast::Dataset& d, std::size_t begin, std::size_t end);
+  struct Samples {
+    torch::Tensor x, y, mask, hist;  // [O, W, 2F], [O, H], [O, H], [O, W]
+    std::vector<bool> has_target;
+  };
+  /// Training samples at origins lo..hi of `d`, inputs from rows [0, end).
+  Samples samples(const forecast::Dataset& d, int64_t lo, int64_t hi, std::size_t end) const;
+  void fit_impl(const forecast::Dataset& d, std::size_t begin, std::size_t end,
+                const std::vector<forecast::Dataset>& extra);
   forecast::Forecast predict_impl(const forecast::Dataset& d,
                                   const std::vector<std::size_t>& origins) const;
 
@@ -450,7 +462,44 @@ class ForecastTask final : public TrainingTask {
   std::vector<torch::Tensor> best_;
 };
 
-void NeuralForecaster::fit_impl(const forecast::Dataset& d, std::size_t begin, std::size_t end) {
+NeuralForecaster::Samples NeuralForecaster::samples(const forecast::Dataset& d, int64_t lo,
+                                                    int64_t hi, std::size_t end) const {
+  const int64_t H = static_cast<int64_t>(task_.horizon), W = o_.window();
+  std::vector<int64_t> origins;
+  for (int64_t t = lo; t <= hi; ++t) origins.push_back(t);
+  const int64_t O = static_cast<int64_t>(origins.size());
+  Samples s;
+  s.y = torch::zeros({O, H});
+  s.mask = torch::zeros({O, H});
+  s.hist = torch::zeros({O, W});
+  s.has_target.assign(static_cast<std::size_t>(O), false);
+  auto ya = s.y.accessor<float, 2>(), ma = s.mask.accessor<float, 2>();
+  auto ha = s.hist.accessor<float, 2>();
+  const double c = o_.clip();
+  auto scaled = [&](int64_t t, bool& ok) {
+    const double v = d.y(static_cast<Eigen::Index>(t));
+    ok = std::isfinite(v);
+    return ok ? static_cast<float>(std::clamp((v - y_mean_) / y_sd_, -c, c)) : 0.0f;
+  };
+  for (int64_t i = 0; i < O; ++i) {
+    const int64_t origin = origins[static_cast<std::size_t>(i)];
+    bool ok = false;
+    for (int64_t h = 0; h < H; ++h) {
+      ya[i][h] = scaled(origin + 1 + h, ok);
+      ma[i][h] = ok ? 1.0f : 0.0f;
+      if (ok) s.has_target[static_cast<std::size_t>(i)] = true;
+    }
+    for (int64_t k = 0; k < W; ++k) {
+      const int64_t t = origin - W + 1 + k;
+      ha[i][k] = t >= 0 ? scaled(t, ok) : 0.0f;
+    }
+  }
+  s.x = windows(inputs(d, end), origins);
+  return s;
+}
+
+void NeuralForecaster::fit_impl(const forecast::Dataset& d, std::size_t begin, std::size_t end,
+                                const std::vector<forecast::Dataset>& extra) {
   FG_REQUIRE(begin < end && end <= d.rows(), "{}: fit rows [{}, {}) outside the data ({} rows)",
              kind_, begin, end, d.rows());
   if (o_.threads() > 0) at::set_num_threads(o_.threads());
@@ -485,47 +534,21 @@ void NeuralForecaster::fit_impl(const forecast::Dataset& d, std::size_t begin, s
     build(static_cast<int64_t>(F));
   }
   // Samples: origins s in [begin + window - 1, end - 1 - H] with at least one observed target.
-  const torch::Tensor rows = inputs(d, end);
   const int64_t lo = static_cast<int64_t>(begin) + o_.window() - 1;
   const int64_t hi = static_cast<int64_t>(end) - 1 - H;
   FG_CHECK(Input, hi - lo + 1 >= 20,
            "{}: {} training rows give {} windows of {} rows with {} targets after them; need at "
            "least 20 (use a shorter window or more data)",
            kind_, end - begin, std::max<int64_t>(hi - lo + 1, 0), o_.window(), H);
-  std::vector<int64_t> origins;
-  for (int64_t s = lo; s <= hi; ++s) origins.push_back(s);
-  const int64_t O = static_cast<int64_t>(origins.size());
-  torch::Tensor y = torch::zeros({O, H}), ym = torch::zeros({O, H});
-  torch::Tensor hist = torch::zeros({O, o_.window()});
-  {
-    auto ya = y.accessor<float, 2>(), ma = ym.accessor<float, 2>(), ha = hist.accessor<float, 2>();
-    const double c = o_.clip();
-    auto scaled = [&](int64_t t, bool& ok) {
-      const double v = d.y(static_cast<Eigen::Index>(t));
-      ok = std::isfinite(v);
-      return ok ? static_cast<float>(std::clamp((v - y_mean_) / y_sd_, -c, c)) : 0.0f;
-    };
-    for (int64_t i = 0; i < O; ++i) {
-      bool ok = false;
-      for (int64_t h = 0; h < H; ++h) {
-        ya[i][h] = scaled(origins[static_cast<std::size_t>(i)] + 1 + h, ok);
-        ma[i][h] = ok ? 1.0f : 0.0f;
-      }
-      for (int64_t k = 0; k < o_.window(); ++k) {
-        const int64_t t = origins[static_cast<std::size_t>(i)] - o_.window() + 1 + k;
-        ha[i][k] = t >= 0 ? scaled(t, ok) : 0.0f;
-      }
-    }
-  }
-  const torch::Tensor x = windows(rows, origins);
+  Samples real = samples(d, lo, hi, end);
+  const int64_t O = real.x.size(0);
   // The last validation_fraction of the windows validates; the H windows before it are dropped
   // so no training target falls inside the validation block.
   const int64_t nv =
       static_cast<int64_t>(std::floor(o_.validation_fraction() * static_cast<double>(O)));
   std::vector<int64_t> train, valid;
   for (int64_t i = 0; i < O; ++i) {
-    const bool has_target = ym[i].sum().item<float>() > 0;
-    if (!has_target) continue;
+    if (!real.has_target[static_cast<std::size_t>(i)]) continue;
     if (nv >= 5 && i >= O - nv)
       valid.push_back(i);
     else if (nv < 5 || i < O - nv - H)
@@ -533,6 +556,20 @@ void NeuralForecaster::fit_impl(const forecast::Dataset& d, std::size_t begin, s
   }
   FG_CHECK(Input, train.size() >= 10, "{}: only {} training windows with an observed target", kind_,
            train.size());
+  // Extra (synthetic) datasets: every window of each, for training only, scaled as the real rows.
+  std::vector<torch::Tensor> xs{real.x}, ys{real.y}, ms{real.mask}, hs{real.hist};
+  int64_t next = O;
+  for (const forecast::Dataset& e : extra) {
+    check_layout(e);
+    const int64_t ehi = static_cast<int64_t>(e.rows()) - 1 - H;
+    if (ehi < o_.window() - 1) continue;
+    Samples s = samples(e, o_.window() - 1, ehi, e.rows());
+    for (std::size_t i = 0; i < s.has_target.size(); ++i, ++next)
+      if (s.has_target[i]) train.push_back(next);
+    xs.push_back(s.x), ys.push_back(s.y), ms.push_back(s.mask), hs.push_back(s.hist);
+  }
+  const torch::Tensor x = torch::cat(xs), y = torch::cat(ys), ym = torch::cat(ms),
+                      hist = torch::cat(hs);
   ForecastTask task(*this, x, y, ym, hist, train, valid);
   TrainerOptions t;
   t.steps = warm ? o_.refit_steps() : o_.steps();

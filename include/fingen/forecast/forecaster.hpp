@@ -99,6 +99,16 @@ class Forecaster {
   /// Fits on rows [begin, end) of `d` (targets beyond end-1 are never read). A model fitted
   /// before may continue from its weights (warm start) when the dataset's columns are the same.
   virtual void fit(const Dataset& d, std::size_t begin, std::size_t end) = 0;
+  /// True when fit_with() trains on extra datasets (the neural models); the baselines ignore them.
+  virtual bool uses_extra() const { return false; }
+  /// fit() on rows [begin, end) of `d` plus every window of each `extra` dataset (synthetic paths
+  /// laid out like `d`): extra windows are only trained on, never validated on, and scaled as the
+  /// real rows. The default ignores `extra`.
+  virtual void fit_with(const Dataset& d, std::size_t begin, std::size_t end,
+                        const std::vector<Dataset>& extra) {
+    (void)extra;
+    fit(d, begin, end);
+  }
   /// Forecasts from each origin t (0 <= t < d.rows()) using rows 0..t only.
   virtual Forecast predict(const Dataset& d, const std::vector<std::size_t>& origins) const = 0;
   virtual bool fitted() const = 0;
