@@ -692,6 +692,136 @@ TEST(CliPortfolio, InfeasibleBoundsAndMismatchedScenariosWriteNothing) {
   EXPECT_FALSE(std::filesystem::exists(a.json));
 }
 
+TEST(CliForecast, EvaluateComparesBaselinesWithDmTestsAndWritesJsonAndCsv) {
+  test::TempDir dir;
+  ForecastArgs a;
+  a.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  a.kind = "volatility";
+  a.horizon = 3;
+  a.models = {"naive", "mean", "ar", "garch"};
+  a.test_start = "2019-01-02";
+  a.refit_every = 126;
+  a.json = dir.file("f.json");
+  a.csv = dir.file("f.csv");
+  std::ostringstream out;
+  ASSERT_EQ(run_forecast_evaluate(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("DM vs naive"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("DM vs ar"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  EXPECT_EQ(j["command"], "forecast evaluate");
+  const auto& r = j["result"];
+  EXPECT_EQ(r["first_origin"], "2018-12-31");
+  ASSERT_EQ(r["models"].size(), 4u);
+  // Volatility clusters: AR on realised volatility beats its historical mean out of sample.
+  EXPECT_LT(r["models"][2]["overall"]["rmse"].get<double>(),
+            r["models"][1]["overall"]["rmse"].get<double>());
+  // 4 models, benchmarks naive and ar: 3 + 3 tests per horizon.
+  EXPECT_EQ(r["dm"].size(), 6u * 3u);
+  const std::string csv = read_file(a.csv);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "origin,target_date,horizon,actual,naive,mean,ar,garch");
+  EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')),
+            1 + 3 * r["origins"].get<std::size_t>());
+}
+
+TEST(CliForecast, FitThenPredictFromTheSavedModel) {
+  test::TempDir dir;
+  ForecastArgs f;
+  f.data = test::bundled("dow_jones_30.csv");
+  f.target = "IBM";
+  f.features = {"IBM", "MSFT:rv"};
+  f.model = "ar";
+  f.horizon = 2;
+  f.quantiles = {0.1, 0.9};
+  f.model_dir = dir.file("ar");
+  f.set = {"max_order=3"};
+  std::ostringstream out;
+  ASSERT_EQ(run_forecast_fit(f, out), kOk) << out.str();
+  EXPECT_TRUE(std::filesystem::exists(f.model_dir + "/manifest.json"));
+  ForecastArgs p;
+  p.data = f.data;
+  p.model_dir = f.model_dir;
+  p.at = "2000-06-30";
+  p.json = dir.file("p.json");
+  ASSERT_EQ(run_forecast_predict(p, out), kOk) << out.str();
+  const auto j = nlohmann::json::parse(read_file(p.json));
+  EXPECT_EQ(j["origin"], "2000-06-30");
+  ASSERT_EQ(j["forecasts"].size(), 2u);
+  EXPECT_EQ(j["forecasts"][0]["date"], "2000-07-03");
+  EXPECT_LT(j["forecasts"][0]["quantiles"]["0.1"].get<double>(),
+            j["forecasts"][0]["quantiles"]["0.9"].get<double>());
+}
+
+TEST(CliForecast, BadInputStopsWithClearErrorsAndWritesNothing) {
+  test::TempDir dir;
+  std::ostringstream out;
+  ForecastArgs a;
+  a.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  a.models = {"zero", "ar"};
+  a.json = dir.file("none.json");
+  testing::internal::CaptureStderr();
+  a.test_start = "2020-04-10";
+  a.horizon = 20;  // longer than the test block
+  EXPECT_EQ(run_forecast_evaluate(a, out), kUsageError);
+  a.horizon = 1;
+  a.features = {"nope"};
+  EXPECT_EQ(run_forecast_evaluate(a, out), kUsageError);
+  a.features = {};
+  a.models = {"zero", "lstmm"};
+  EXPECT_EQ(run_forecast_evaluate(a, out), kUsageError);
+  a.models = {"zero", "ar"};
+  a.set = {"ar.max_ordr=3"};
+  EXPECT_EQ(run_forecast_evaluate(a, out), kUsageError);
+  ForecastArgs f;
+  f.data = a.data;
+  f.model = "ar";
+  f.end = "2000-01-20";  // too little data for an AR(10) search
+  f.model_dir = dir.file("m");
+  EXPECT_EQ(run_forecast_fit(f, out), kRuntimeError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("horizon 20 is longer than the test block"), std::string::npos) << err;
+  EXPECT_NE(err.find("nope"), std::string::npos) << err;
+  EXPECT_NE(err.find("unknown forecaster 'lstmm'"), std::string::npos) << err;
+  EXPECT_NE(err.find("max_ordr"), std::string::npos) << err;
+  EXPECT_NE(err.find("complete equations"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(a.json));
+  EXPECT_FALSE(std::filesystem::exists(f.model_dir));
+}
+
+TEST(CliForecast, RobustnessAndAugmentTables) {
+  test::TempDir dir;
+  std::ostringstream out;
+  ForecastArgs r;
+  r.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  r.start = "2012-01-01";
+  r.kind = "volatility";
+  r.models = {"naive", "ar"};
+  r.refit_every = 250;
+  r.json = dir.file("r.json");
+  ASSERT_EQ(run_forecast_robustness(r, out), kOk) << out.str();
+  const auto j = nlohmann::json::parse(read_file(r.json));
+  EXPECT_GT(j["result"]["deleted"].get<int>(), 50);
+  for (const auto& m : j["result"]["models"]) {
+    EXPECT_TRUE(m["gaps_rmse"].is_number()) << m;
+    EXPECT_TRUE(m["outliers_rmse"].is_number()) << m;
+  }
+  ForecastArgs g;
+  g.data = r.data;
+  g.kind = "volatility";
+  g.sizes = {300};
+  g.seeds = {1};
+  g.test_rows = 200;
+  g.sources = {"bootstrap"};
+  testing::internal::CaptureStderr();
+  g.model = "ar";  // a baseline cannot train on generated paths
+  EXPECT_EQ(run_forecast_augment(g, out), kUsageError);
+  g.model = "";
+  g.sizes = {100000};
+  EXPECT_EQ(run_forecast_augment(g, out), kUsageError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("cannot train on synthetic paths"), std::string::npos) << err;
+  EXPECT_NE(err.find("100000"), std::string::npos) << err;
+}
+
 TEST(CliStrategy, BacktestPrintsGrossNetAndBuyAndHoldAndWritesFiles) {
   test::TempDir dir;
   StrategyArgs a;
