@@ -54,7 +54,7 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
         "\nrun complete: {}/ (report.html, manifest.json, metrics.json, models/, scenarios/{})\n",
         r.dir,
         std::string(r.risk ? ", backtest.json" : "") + (r.trading ? ", trading.json" : "") +
-            (r.portfolio ? ", portfolio.json" : ""));
+            (r.portfolio ? ", portfolio.json" : "") + (r.forecast ? ", forecast.json" : ""));
     return static_cast<int>(kOk);
   });
 }

@@ -202,6 +202,7 @@ WalkForwardResult walk_forward(const Dataset& d, const std::vector<ModelSpec>& m
            "forecast: the target is constant before the test block in {}", d.source);
 
   const Task task{H, o.quantiles()};
+  r.quantiles = task.quantiles;
   const std::size_t refits = (r.origins.size() + o.refit_every() - 1) / o.refit_every();
   for (const ModelSpec& spec : models) {
     ModelResult m;
@@ -311,6 +312,7 @@ nlohmann::json to_json(const WalkForwardResult& r) {
   j["last_origin"] = r.last_origin;
   j["horizon"] = r.actual.cols();
   j["mase_scale"] = r.mase_scale;
+  j["quantiles"] = r.quantiles;
   j["models"] = nlohmann::json::array();
   for (const auto& m : r.models) {
     nlohmann::json mj = {{"name", m.spec.name},          {"kind", m.spec.kind},

@@ -179,6 +179,50 @@ void read_portfolio(const Reader& c, const json& t, PipelineConfig& p) {
   }
 }
 
+void read_forecast(const Reader& c, const json& t, PipelineConfig& p) {
+  c.keys(t, "forecast",
+         {"target", "kind", "features", "vol_window", "horizon", "quantiles", "models", "options",
+          "window", "refit_every"});
+  p.has_forecast = true;
+  ForecastSpec& f = p.forecast;
+  f.data.target(c.get<std::string>(t, "target", "forecast", ""));
+  try {
+    f.data.kind(forecast::parse_target_kind(c.get<std::string>(t, "kind", "forecast", "returns")));
+  } catch (const Error& e) {
+    c.fail("forecast.kind", e.what());
+  }
+  f.data.features(c.get<std::vector<std::string>>(t, "features", "forecast", {}));
+  f.data.vol_window(c.get<std::size_t>(t, "vol_window", "forecast", 5));
+  if (f.data.vol_window() < 1 || f.data.vol_window() > 250)
+    c.fail("forecast.vol_window", "must be in 1..250");
+  f.horizon = c.get<std::size_t>(t, "horizon", "forecast", f.horizon);
+  f.quantiles = c.get<std::vector<double>>(t, "quantiles", "forecast", {});
+  f.window = c.get<std::size_t>(t, "window", "forecast", f.window);
+  f.refit_every = c.get<std::size_t>(t, "refit_every", "forecast", f.refit_every);
+  if (f.refit_every < 1) c.fail("forecast.refit_every", "must be at least 1");
+  const auto names =
+      c.get<std::vector<std::string>>(t, "models", "forecast", forecast::default_models());
+  const json options = t.value("options", json::object());
+  if (!options.is_object()) c.fail("forecast.options", "expected an object of MODEL: {options}");
+  try {
+    f.models = forecast::parse_model_specs(names, {});
+    for (const auto& [name, o] : options.items()) {
+      auto it = std::find_if(f.models.begin(), f.models.end(),
+                             [&](const forecast::ModelSpec& m) { return m.name == name; });
+      if (it == f.models.end())
+        c.fail("forecast.options", fmt::format("'{}' is not among forecast.models", name));
+      it->options = o;
+    }
+    // Every model built once here: options and the task (horizon, quantiles) are checked now.
+    for (const auto& m : f.models)
+      (void)forecast::make_forecaster(m.kind, m.options, forecast::Task{f.horizon, f.quantiles},
+                                      "forecast.options." + m.name);
+  } catch (const Error& e) {
+    if (e.category() != ErrorCategory::Usage) throw;
+    c.fail("forecast", e.what());
+  }
+}
+
 }  // namespace
 
 std::string config_keys_help() {
@@ -190,7 +234,9 @@ std::string config_keys_help() {
          "trading {strategy, options, backtest},\n"
          "portfolio {methods, window, every, alpha, lower, upper, budget, backtest,\n"
          "screen {random, top, min_return, max_cvar, min_sharpe, max_drawdown_probability,\n"
-         "drawdown}}.\n"
+         "drawdown}},\n"
+         "forecast {target, kind, features, vol_window, horizon, quantiles, models, options,\n"
+         "window, refit_every}.\n"
          "Unknown keys are errors; the whole config\n"
          "is checked before any work starts.";
 }
@@ -207,7 +253,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   const json& root = p.content;
   c.keys(root, "",
          {"name", "data", "split", "models", "generate", "evaluate", "risk", "trading", "portfolio",
-          "out"});
+          "forecast", "out"});
   p.name = c.get<std::string>(root, "name", "", "", true);
   try {
     validate_name(p.name, "the run name");  // it names runs/NAME
@@ -256,6 +302,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   if (root.contains("risk")) read_risk(c, root["risk"], p);
   if (root.contains("trading")) read_trading(c, root["trading"], p);
   if (root.contains("portfolio")) read_portfolio(c, root["portfolio"], p);
+  if (root.contains("forecast")) read_forecast(c, root["forecast"], p);
   return p;
 }
 

@@ -127,6 +127,34 @@ portfolio::PortfolioSummary portfolio_stage(const PipelineConfig& c, const RunRe
   return portfolio::summarize(q);
 }
 
+// The forecast section's dataset: the data from train_start, target defaulting to the first
+// series.
+forecast::Dataset forecast_dataset(const PipelineConfig& c, const Panel& all) {
+  data::ReturnsSource s = source_of(c);
+  s.start = c.train_start;
+  const Panel p = data::trim_to_dates(all, s);
+  forecast::DatasetSpec spec = c.forecast.data;
+  if (spec.target().empty()) spec.target(p.names.front());
+  try {
+    return forecast::make_dataset(p, spec);
+  } catch (const Error& e) {
+    FG_FAIL(Usage, "{}: forecast: {}", c.file, e.what());
+  }
+}
+
+forecast::WalkForwardOptions forecast_options(const PipelineConfig& c, const forecast::Dataset& d) {
+  Panel index;
+  index.kind = d.index_kind;
+  index.index = d.index;
+  index.source = c.data_file;
+  return forecast::WalkForwardOptions()
+      .test_start(data::split_row(index, c.test_start, c.file + ": split.test_start"))
+      .window(c.forecast.window)
+      .refit_every(c.forecast.refit_every)
+      .horizon(c.forecast.horizon)
+      .quantiles(c.forecast.quantiles);
+}
+
 // The report from the results in memory (and the training logs the models saved).
 report::RunData report_data(const PipelineConfig& c, const RunResult& r,
                             const nlohmann::json& manifest) {
@@ -144,6 +172,7 @@ report::RunData report_data(const PipelineConfig& c, const RunResult& r,
   }
   d.trading = r.trading;
   d.portfolio = r.portfolio;
+  d.forecast = r.forecast;
   if (r.risk) {
     d.var_days = risk::day_records(r.risk->results);
     for (const auto& b : r.risk->results) d.var_tests.push_back(risk::summarize(b));
@@ -165,6 +194,16 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
     FG_REQUIRE(all.rows() > c.portfolio.window + 2,
                "{}: portfolio.window {} leaves nothing to evaluate in {} rows of data", c.file,
                c.portfolio.window, all.rows());
+  }
+  if (c.has_forecast) {  // target, features and the split checked before any work
+    const forecast::Dataset d = forecast_dataset(c, all);
+    const auto fo = forecast_options(c, d);
+    FG_REQUIRE(fo.test_start() + fo.horizon() <= d.rows(),
+               "{}: forecast.horizon {} is longer than the test block ({} rows)", c.file,
+               fo.horizon(), d.rows() - fo.test_start());
+    FG_REQUIRE(fo.window() <= fo.test_start(),
+               "{}: forecast.window {} is longer than the {} rows before split.test_start", c.file,
+               fo.window(), fo.test_start());
   }
   std::filesystem::create_directories(c.out + "/scenarios");
 
@@ -216,6 +255,17 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
     portfolio_section = c.out + "/portfolio.json";
   }
 
+  nlohmann::json forecast_section = nullptr;
+  if (c.has_forecast) {
+    announce(o, fmt::format("forecast: walk-forward of {} models from {}", c.forecast.models.size(),
+                            c.test_start));
+    const forecast::Dataset d = forecast_dataset(c, all);
+    const auto result = forecast::walk_forward(d, c.forecast.models, forecast_options(c, d));
+    r.forecast = forecast::summarize(result, d);
+    write_manifest(c.out + "/forecast.json", "run forecast", forecast::to_json(*r.forecast));
+    forecast_section = c.out + "/forecast.json";
+  }
+
   r.manifest_file = c.out + "/manifest.json";
   nlohmann::json sections = {
       {"config", c.file},
@@ -230,6 +280,7 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
       {"risk", risk_section}};
   if (c.has_trading) sections["trading"] = trading_section;
   if (c.has_portfolio) sections["portfolio"] = portfolio_section;
+  if (c.has_forecast) sections["forecast"] = forecast_section;
   const std::string manifest = manifest_text("run", sections);
   write_file_atomic(r.manifest_file, manifest);
 

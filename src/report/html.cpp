@@ -580,6 +580,86 @@ std::string portfolio_table(const portfolio::PortfolioSummary& p) {
   return t;
 }
 
+// --- Forecasts: one step ahead against the realised values, the accuracy and DM table. ---
+
+std::vector<Chart> forecast_charts(const forecast::ForecastSummary& f) {
+  json rows = json::array(), band = json::array();
+  for (std::size_t i = 0; i < f.dates.size(); ++i) {
+    if (std::isfinite(f.actual[i]))
+      rows.push_back({{"date", f.dates[i]}, {"value", f.actual[i]}, {"series", "realised"}});
+    for (std::size_t m = 0; m < f.models.size(); ++m)
+      rows.push_back({{"date", f.dates[i]}, {"value", f.point[m][i]}, {"series", f.models[m]}});
+    if (!f.band_model.empty())
+      band.push_back({{"date", f.dates[i]}, {"lower", f.lower[i]}, {"upper", f.upper[i]}});
+  }
+  const json x = {{"field", "date"}, {"type", "temporal"}, {"title", nullptr}};
+  json layers = json::array();
+  if (!band.empty())
+    layers.push_back({{"data", {{"values", band}}},
+                      {"mark", {{"type", "area"}, {"opacity", 0.25}, {"color", "#888"}}},
+                      {"encoding",
+                       {{"x", x},
+                        {"y", {{"field", "lower"}, {"type", "quantitative"}}},
+                        {"y2", {{"field", "upper"}}}}}});
+  layers.push_back(
+      {{"data", {{"values", rows}}},
+       {"mark", {{"type", "line"}, {"strokeWidth", 1}}},
+       {"encoding",
+        {{"x", x},
+         {"y",
+          {{"field", "value"}, {"type", "quantitative"}, {"title", f.tables.value("kind", "")}}},
+         {"color", {{"field", "series"}, {"type", "nominal"}}}}}});
+  const std::string band_text = f.band_model.empty()
+                                    ? std::string()
+                                    : fmt::format(" (grey: the {:g}-{:g} quantile band of {})",
+                                                  f.lower_level, f.upper_level, f.band_model);
+  return {{"Forecasts one step ahead against the realised " + f.tables.value("kind", "target") +
+               band_text,
+           {{"width", 900}, {"height", 300}, {"layer", layers}}}};
+}
+
+std::string forecast_table(const forecast::ForecastSummary& f) {
+  const json& t = f.tables;
+  std::vector<std::string> bench;
+  for (const auto& d : t.at("dm"))
+    if (std::find(bench.begin(), bench.end(), d.at("benchmark").get<std::string>()) == bench.end())
+      bench.push_back(d.at("benchmark").get<std::string>());
+  auto cell = [](const json& v) {
+    return v.is_number() ? number_cell(v.get<double>(), "n/a") : std::string("n/a");
+  };
+  std::string s = fmt::format(
+      "<p>{} of {}: {} forecast origins {} .. {}, horizon {}; Diebold–Mariano p-values (two-sided, "
+      "squared errors, HLN correction) at horizon 1, with the sign of the statistic (- = more "
+      "accurate than the benchmark).</p>",
+      escape_html(t.value("kind", "")), escape_html(t.value("target", "")), t.value("origins", 0),
+      escape_html(t.value("first_origin", "")), escape_html(t.value("last_origin", "")),
+      t.value("horizon", 1));
+  s += "<table><tr><th>model</th><th>MAE</th><th>RMSE</th><th>MASE</th><th>directional</th>"
+       "<th>pinball</th><th>coverage</th>";
+  for (const auto& b : bench) s += "<th>DM vs " + escape_html(b) + "</th>";
+  s += "</tr>";
+  for (const auto& m : t.at("models")) {
+    const json& a = m.at("overall");
+    const std::string name = m.at("name").get<std::string>();
+    s += "<tr><td>" + escape_html(name) + "</td><td>" + cell(a.at("mae")) + "</td><td>" +
+         cell(a.at("rmse")) + "</td><td>" + cell(a.at("mase")) + "</td><td>" +
+         cell(a.at("directional")) + "</td><td>" + cell(a.at("pinball")) + "</td><td>" +
+         cell(a.at("coverage")) + "</td>";
+    for (const auto& b : bench) {
+      std::string c;
+      for (const auto& d : t.at("dm"))
+        if (d.at("model") == name && d.at("benchmark") == b && d.at("horizon") == 1)
+          c = d.at("p_value").is_number()
+                  ? fmt::format("{:.3f} ({})", d.at("p_value").get<double>(),
+                                d.at("statistic").get<double>() < 0 ? '-' : '+')
+                  : "n/a";
+      s += "<td>" + escape_html(c) + "</td>";
+    }
+    s += "</tr>";
+  }
+  return s + "</table>";
+}
+
 // --- The page. ---
 
 // Replaces every "</" (or "</script") in text inlined in a <script> element by "<\/".
@@ -604,7 +684,7 @@ std::string inline_scripts(const std::string& assets_dir) {
 
 // The tables and charts of the page, in order.
 struct Sections {
-  std::string metrics_table, backtest_table, trading_table, portfolio_table;
+  std::string metrics_table, backtest_table, trading_table, portfolio_table, forecast_table;
   std::vector<Chart> charts;
 };
 
@@ -634,7 +714,7 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       "days). Models: {models}.</p>\n"
       "<h2>Fidelity metrics (best per row in bold: closest to real, or lowest "
       "distance)</h2>\n{table}\n"
-      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{body}"
+      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{fc_head}{fc}\n{body}"
       "<h2>Run manifest</h2><pre>{manifest}</pre>\n"
       "<script>\nconst specs = {specs};\nwindow.fingenCharts = {{rendered: 0, failed: 0}};\n"
       "specs.forEach((s, i) => vegaEmbed('#chart' + i, s, {{renderer: 'svg', actions: false}})\n"
@@ -659,7 +739,11 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
                               ? ""
                               : "<h2>Portfolios (out of sample: rolling estimates, rebalanced "
                                 "with costs)</h2>\n"),
-      fmt::arg("pf", sections.portfolio_table), fmt::arg("body", body),
+      fmt::arg("pf", sections.portfolio_table),
+      fmt::arg("fc_head", sections.forecast_table.empty()
+                              ? ""
+                              : "<h2>Forecasts (walk-forward, refitted on past data only)</h2>\n"),
+      fmt::arg("fc", sections.forecast_table), fmt::arg("body", body),
       fmt::arg("manifest", escape_html(in.manifest.dump(2))), fmt::arg("specs", specs_text));
 }
 
@@ -687,6 +771,10 @@ Sections build_sections(const RunData& in) {
   if (in.portfolio) {
     for (Chart& c : portfolio_charts(*in.portfolio)) out.charts.push_back(std::move(c));
     out.portfolio_table = portfolio_table(*in.portfolio);
+  }
+  if (in.forecast) {
+    for (Chart& c : forecast_charts(*in.forecast)) out.charts.push_back(std::move(c));
+    out.forecast_table = forecast_table(*in.forecast);
   }
   out.metrics_table = metrics_table(in.metrics);
   return out;
@@ -742,6 +830,8 @@ RunData read_run(const std::string& run_dir) {
     in.trading = trading::read_trading_summary(run_dir + "/trading.json");
   if (std::filesystem::exists(run_dir + "/portfolio.json"))
     in.portfolio = portfolio::read_portfolio_summary(run_dir + "/portfolio.json");
+  if (std::filesystem::exists(run_dir + "/forecast.json"))
+    in.forecast = forecast::read_forecast_summary(run_dir + "/forecast.json");
   if (std::filesystem::exists(run_dir + "/backtest_days.csv")) {
     in.var_days = risk::read_var_backtest_days_csv(run_dir + "/backtest_days.csv");
     in.var_tests = risk::read_var_backtest_json(run_dir + "/backtest.json");

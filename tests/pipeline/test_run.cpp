@@ -22,7 +22,10 @@ std::string small_config(const test::TempDir& dir, bool with_risk) {
                      "refit": 100},
                      "trading": {"strategy": "sma", "options": {"fast": 3, "slow": 10}},
                      "portfolio": {"window": 250, "every": 63,
-                                   "screen": {"random": 50, "top": 3}})"
+                                   "screen": {"random": 50, "top": 3}},
+                     "forecast": {"target": "IBM", "kind": "volatility", "horizon": 2,
+                                  "quantiles": [0.1, 0.9], "models": ["naive", "ar"],
+                                  "refit_every": 250})"
                 : "";
   return dir.write("c.json", R"({"name": "small", "data": {"file": ")" +
                                  test::bundled("dow_jones_30.csv") +
@@ -52,7 +55,7 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
   };
   const RunResult r = run_pipeline(c, o);
   EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk",
-                                              "trading:", "portfolio:", "report"}));
+                                              "trading:", "portfolio:", "forecast:", "report"}));
   EXPECT_EQ(done, (std::vector<std::string>{"walk", "boot"}));
   EXPECT_EQ(backtests, 1u);
   ASSERT_EQ(r.models.size(), 2u);
@@ -79,10 +82,16 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
   ASSERT_EQ(r.portfolio->screens.size(), 2u);
   EXPECT_EQ(r.portfolio->screens[0].second.evaluated, 56u);     // 50 random + 6 optimisers
   EXPECT_EQ(r.portfolio->screens[0].second.passed.size(), 3u);  // no thresholds: the top 3
+  ASSERT_TRUE(r.forecast.has_value());
+  EXPECT_EQ(r.forecast->models, (std::vector<std::string>{"naive", "ar"}));
+  EXPECT_EQ(r.forecast->dates.front(), "1999-01-04");  // forecasts from split.test_start
+  EXPECT_EQ(r.forecast->band_model, "naive");
+  // Benchmarks naive and ar (volatility): each against the other, at horizons 1 and 2.
+  EXPECT_EQ(r.forecast->tables.at("dm").size(), 4u);
   for (const std::string f :
        {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv", "trading.json",
-        "portfolio.json", "report.html", "scenarios/walk.npy", "scenarios/boot.npy",
-        "models/walk/model.json", "models/boot/manifest.json"})
+        "portfolio.json", "forecast.json", "report.html", "scenarios/walk.npy",
+        "scenarios/boot.npy", "models/walk/model.json", "models/boot/manifest.json"})
     EXPECT_TRUE(std::filesystem::exists(r.dir + "/" + f)) << f;
   // The scenarios on disk are the ones evaluated.
   EXPECT_EQ(read_scenarios_npy(r.models[1].scenarios_file).data, r.evaluation.scenarios[1].data);
@@ -112,6 +121,40 @@ TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
   EXPECT_EQ(d.portfolio->historical[4].weights, r.portfolio->historical[4].weights);
   EXPECT_EQ(d.portfolio->screens[1].second.passed.size(),
             r.portfolio->screens[1].second.passed.size());
+  ASSERT_TRUE(d.forecast.has_value());
+  EXPECT_EQ(d.forecast->point, r.forecast->point);
+  EXPECT_EQ(d.forecast->upper, r.forecast->upper);
+  EXPECT_EQ(d.forecast->tables, r.forecast->tables);
+}
+
+TEST(PipelineRun, ForecastSectionIsCheckedBeforeAnyWork) {
+  test::TempDir dir;
+  auto config = [&](const std::string& name, const std::string& section) {
+    return dir.write(name, R"({"name": "f", "data": {"file": ")" +
+                               test::bundled("dow_jones_30.csv") + R"(", "series": ["AA", "IBM"]},
+      "split": {"test_start": "2000-12-20"}, "models": [{"model": "gbm"}],
+      "generate": {"paths": 10, "horizon": 50}, "forecast": )" +
+                               section + "}");
+  };
+  test::expect_error([&] { read_config(config("a.json", R"({"models": ["astrology"]})")); },
+                     ErrorCategory::Usage, {"a.json", "unknown forecaster 'astrology'"});
+  test::expect_error(
+      [&] { read_config(config("b.json", R"({"models": ["ar"], "options": {"ar": {"p": 1}}})")); },
+      ErrorCategory::Usage, {"b.json", "forecast", "'p'"});
+  test::expect_error([&] { read_config(config("c.json", R"({"kind": "prices"})")); },
+                     ErrorCategory::Usage, {"c.json", "forecast.kind"});
+  test::expect_error([&] { read_config(config("d.json", R"({"horizon": 0})")); },
+                     ErrorCategory::Usage, {"d.json", "horizon"});
+  // A target that is not loaded, and a horizon longer than the 8 test rows: refused before any
+  // model is fitted, so nothing is written.
+  const PipelineConfig e =
+      read_config(config("e.json", R"({"target": "KO", "models": ["ar"]})"), dir.file("run_e"));
+  test::expect_error([&] { run_pipeline(e); }, ErrorCategory::Usage, {"e.json", "KO"});
+  const PipelineConfig f =
+      read_config(config("f.json", R"({"horizon": 20, "models": ["ar"]})"), dir.file("run_f"));
+  test::expect_error([&] { run_pipeline(f); }, ErrorCategory::Usage, {"f.json", "horizon 20"});
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run_e") + "/models"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("run_f") + "/models"));
 }
 
 TEST(PipelineRun, PortfolioSectionIsCheckedBeforeAnyWork) {

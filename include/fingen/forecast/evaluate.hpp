@@ -94,6 +94,7 @@ struct WalkForwardResult {
   std::vector<std::size_t> origins;
   Eigen::MatrixXd actual;  ///< [origins, H]
   double mase_scale = 0;
+  std::vector<double> quantiles;  ///< levels of every model's quantile forecasts
   std::vector<ModelResult> models;
   std::vector<DmRow> dm;  ///< every model against every benchmark at every horizon
   std::string target, source;

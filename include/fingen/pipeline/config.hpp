@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fingen/forecast/evaluate.hpp"
+
 namespace fingen::pipeline {
 
 struct ModelSpec {
@@ -54,6 +56,15 @@ struct PortfolioSpec {
   double drawdown = 0.1;
 };
 
+/// The forecast section: a walk-forward of forecasters and baselines over the data from
+/// train_start, forecasts from split.test_start, with Diebold–Mariano tests.
+struct ForecastSpec {
+  forecast::DatasetSpec data;  ///< target (default: the first series), kind, features, vol_window
+  std::vector<forecast::ModelSpec> models;
+  std::size_t horizon = 1, window = 0, refit_every = 21;
+  std::vector<double> quantiles;
+};
+
 struct PipelineConfig {
   std::string file;  ///< the config's path
   nlohmann::json content;
@@ -73,6 +84,8 @@ struct PipelineConfig {
   TradingSpec trading;
   bool has_portfolio = false;
   PortfolioSpec portfolio;
+  bool has_forecast = false;
+  ForecastSpec forecast;
 };
 
 /// Reads and validates a config. `out_override` (non-empty) replaces the config's out.

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "fingen/forecast/summary.hpp"
 #include "fingen/pipeline/config.hpp"
 #include "fingen/pipeline/stages.hpp"
 #include "fingen/portfolio/summary.hpp"
@@ -39,6 +40,7 @@ struct RunResult {
   std::optional<VarBacktestRun> risk;
   std::optional<trading::TradingSummary> trading;        ///< with a trading section
   std::optional<portfolio::PortfolioSummary> portfolio;  ///< with a portfolio section
+  std::optional<forecast::ForecastSummary> forecast;     ///< with a forecast section
   std::string manifest_file, report_file;
   int charts = 0;  ///< charts in the report
 };

@@ -17,6 +17,7 @@
 
 #include "fingen/core/panel.hpp"
 #include "fingen/eval/comparison.hpp"
+#include "fingen/forecast/summary.hpp"
 #include "fingen/portfolio/summary.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/scenarios.hpp"
@@ -43,6 +44,7 @@ struct RunData {
   std::vector<risk::VarBacktestSummary> var_tests;
   std::optional<trading::TradingSummary> trading;        ///< trading.json, when the run traded
   std::optional<portfolio::PortfolioSummary> portfolio;  ///< portfolio.json, when there is one
+  std::optional<forecast::ForecastSummary> forecast;     ///< forecast.json, when there is one
 };
 
 /// Reads a run directory as `fingen run` writes it: manifest.json, metrics.json,
