@@ -169,10 +169,11 @@ TEST(WalkForward, ArBeatsZeroOnAnAr1ProcessAndTheDmTestSaysSo) {
 
 TEST(WalkForward, ForecastsNeverSeeTheFuture) {
   // Perturbing every row after origin t0 must leave every forecast made at origins <= t0 as it
-  // was, for every baseline, in expanding and rolling windows.
-  const fingen::Panel p = sp500().slice_rows(0, 1500);
+  // was, for every baseline, in expanding and rolling windows. A refit falls on t0 itself (origins
+  // 1099, 1199), so a fit that read one row too many would show.
+  const fingen::Panel p = sp500().slice_rows(0, 1300);
   fingen::Panel q = p;
-  const std::size_t t0 = 1200;
+  const std::size_t t0 = 1199;
   for (Eigen::Index t = t0 + 1; t < q.values.rows(); ++t)
     q.values(t, 0) = -3 * q.values(t, 0) + 0.01;
   for (const fc::TargetKind kind : {fc::TargetKind::Returns, fc::TargetKind::Volatility}) {
@@ -182,7 +183,7 @@ TEST(WalkForward, ForecastsNeverSeeTheFuture) {
       const std::vector<fc::ModelSpec> models = {
           {"naive", "naive", {}}, {"mean", "mean", {}}, {"ar", "ar", {}}, {"garch", "garch", {}}};
       const auto o = fc::WalkForwardOptions()
-                         .test_start(1000)
+                         .test_start(1100)
                          .horizon(3)
                          .refit_every(100)
                          .window(window)
