@@ -268,8 +268,10 @@ void add_forecast(CLI::App& app, ForecastCommands& args, int& code, std::ostream
                   "Inputs: NAME (returns), NAME:abs, NAME:rv (realised volatility), dow "
                   "(default: the target's returns, and its rv for a volatility target)")
         ->delimiter(',');
-    c->add_option("--kind", a.kind, "returns or volatility (realised, over --vol-window rows)")
-        ->check(CLI::IsMember({"returns", "volatility"}));
+    c->add_option("--kind", a.kind,
+                  "returns, volatility (realised, over --vol-window rows) or direction "
+                  "(probability of a rise)")
+        ->check(CLI::IsMember({"returns", "volatility", "direction"}));
     c->add_option("--vol-window", a.vol_window, "Rows of realised volatility")
         ->check(CLI::Range(1, 250));
     c->add_option("--horizon,-H", a.horizon, "Rows ahead forecast at once (direct multi-step)")

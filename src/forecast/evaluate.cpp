@@ -78,7 +78,7 @@ double naive_mae(const Eigen::VectorXd& y, std::size_t begin, std::size_t end) {
 
 std::vector<Accuracy> accuracy(const Forecast& f, const Eigen::MatrixXd& actual,
                                const std::vector<double>& levels, double mase_scale,
-                               bool directional, Accuracy* overall) {
+                               bool directional, Accuracy* overall, bool direction_probabilities) {
   FG_REQUIRE(f.point.rows() == actual.rows() && f.point.cols() == actual.cols(),
              "accuracy: forecasts [{}, {}] against actuals [{}, {}]", f.point.rows(),
              f.point.cols(), actual.rows(), actual.cols());
@@ -109,7 +109,10 @@ std::vector<Accuracy> accuracy(const Forecast& f, const Eigen::MatrixXd& actual,
       ++s.n;
       s.ae += std::abs(y - p);
       s.se += (y - p) * (y - p);
-      s.da += p * y > 0 ? 1.0 : (p == 0 || y == 0 ? 0.5 : 0.0);
+      if (direction_probabilities)  // a probability of a rise against the 0/1 outcome
+        s.da += (p == 0.5) ? 0.5 : ((p > 0.5) == (y > 0.5) ? 1.0 : 0.0);
+      else
+        s.da += p * y > 0 ? 1.0 : (p == 0 || y == 0 ? 0.5 : 0.0);
       if (q) {
         for (std::size_t l = 0; l < levels.size(); ++l)
           s.pin += pinball(y, f.quantiles[l](o, h), levels[l]);
@@ -244,8 +247,9 @@ WalkForwardResult walk_forward(const Dataset& d, const std::vector<ModelSpec>& m
     }
     m.refits = refit;
     m.summary = model->summary();
-    m.per_horizon = accuracy(m.forecast, r.actual, task.quantiles, r.mase_scale,
-                             d.kind == TargetKind::Returns, &m.overall);
+    m.per_horizon =
+        accuracy(m.forecast, r.actual, task.quantiles, r.mase_scale,
+                 d.kind != TargetKind::Volatility, &m.overall, d.kind == TargetKind::Direction);
     r.models.push_back(std::move(m));
   }
 
@@ -253,7 +257,8 @@ WalkForwardResult walk_forward(const Dataset& d, const std::vector<ModelSpec>& m
   if (bench.empty())
     for (const auto& m : r.models)
       if (m.spec.name == "zero" || m.spec.name == "ar" ||
-          (d.kind == TargetKind::Volatility && m.spec.name == "naive"))
+          (d.kind != TargetKind::Returns && m.spec.name == "naive") ||
+          (d.kind == TargetKind::Direction && m.spec.name == "mean"))
         bench.push_back(m.spec.name);
   if (bench.empty()) bench.push_back(r.models.front().spec.name);
   for (const std::string& b : bench) {

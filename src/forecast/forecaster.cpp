@@ -35,11 +35,20 @@ double realised_vol(const Eigen::VectorXd& r, Eigen::Index t, std::size_t k) {
 TargetKind parse_target_kind(const std::string& text) {
   if (text == "returns" || text == "return") return TargetKind::Returns;
   if (text == "volatility" || text == "vol" || text == "rv") return TargetKind::Volatility;
-  FG_FAIL(Usage, "unknown forecast target '{}': expected returns or volatility", text);
+  if (text == "direction" || text == "sign") return TargetKind::Direction;
+  FG_FAIL(Usage, "unknown forecast target '{}': expected returns, volatility or direction", text);
 }
 
 const char* to_string(TargetKind kind) noexcept {
-  return kind == TargetKind::Returns ? "returns" : "volatility";
+  switch (kind) {
+    case TargetKind::Returns:
+      return "returns";
+    case TargetKind::Volatility:
+      return "volatility";
+    case TargetKind::Direction:
+      return "direction";
+  }
+  return "?";
 }
 
 std::string Dataset::label(std::size_t i) const {
@@ -66,9 +75,13 @@ Dataset make_dataset(const Panel& returns, const DatasetSpec& spec) {
   const Eigen::Index n = static_cast<Eigen::Index>(returns.rows());
   d.returns = returns.values.col(static_cast<Eigen::Index>(tc));
   d.y.resize(n);
-  for (Eigen::Index t = 0; t < n; ++t)
-    d.y(t) =
-        d.kind == TargetKind::Returns ? d.returns(t) : realised_vol(d.returns, t, d.vol_window);
+  for (Eigen::Index t = 0; t < n; ++t) {
+    const double r = d.returns(t);
+    d.y(t) = d.kind == TargetKind::Returns      ? r
+             : d.kind == TargetKind::Volatility ? realised_vol(d.returns, t, d.vol_window)
+             : std::isfinite(r)                 ? (r > 0 ? 1.0 : 0.0)
+                                                : kNaN;
+  }
 
   d.features = spec.features();
   if (d.features.empty()) {
@@ -133,7 +146,7 @@ void Forecaster::bind(const Dataset& d) {
 void Forecaster::check_layout(const Dataset& d) const {
   const bool same = d.target == columns_.target && d.kind == columns_.kind &&
                     d.features == columns_.features &&
-                    (d.kind == TargetKind::Returns || d.vol_window == columns_.vol_window);
+                    (d.kind != TargetKind::Volatility || d.vol_window == columns_.vol_window);
   FG_REQUIRE(same, "{}: the model forecasts {} of {} from [{}]; the data gives {} of {} from [{}]",
              kind(), to_string(columns_.kind), columns_.target,
              fmt::format("{}", fmt::join(columns_.features, ", ")), to_string(d.kind), d.target,
@@ -513,7 +526,13 @@ class GarchForecaster final : public Forecaster {
       for (std::size_t j = 1; j < H; ++j) var[j] = m_.omega + pers * var[j - 1];
       for (std::size_t j = 0; j < H; ++j) {
         const auto I = static_cast<Eigen::Index>(i), J = static_cast<Eigen::Index>(j);
-        if (d.kind == TargetKind::Returns) {
+        if (d.kind == TargetKind::Direction) {
+          // P(r > 0) = P(eps > -mu / sigma) under the fitted innovation.
+          const double pr = 1 - innovation_cdf(-m_.mu / std::sqrt(var[j]));
+          f.point(I, J) = pr;
+          for (std::size_t q = 0; q < z.size(); ++q)
+            f.quantiles[q](I, J) = task_.quantiles[q] <= 1 - pr ? 0.0 : 1.0;
+        } else if (d.kind == TargetKind::Returns) {
           f.point(I, J) = m_.mu;
           for (std::size_t q = 0; q < z.size(); ++q)
             f.quantiles[q](I, J) = m_.mu + std::sqrt(var[j]) * z[q];
@@ -559,6 +578,14 @@ class GarchForecaster final : public Forecaster {
   }
 
  private:
+  double innovation_cdf(double x) const {
+    if (m_.innovation == scenario::Innovation::StudentT) {
+      const double nu = m_.shape;
+      return boost::math::cdf(boost::math::students_t_distribution<double>(nu),
+                              x / std::sqrt((nu - 2) / nu));
+    }
+    return boost::math::cdf(boost::math::normal_distribution<double>(), x);
+  }
   double innovation_quantile(double p) const {
     if (m_.innovation == scenario::Innovation::StudentT) {
       // Standardised t: unit variance.

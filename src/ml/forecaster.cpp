@@ -436,7 +436,11 @@ class ForecastTask final : public TrainingTask {
     const torch::Tensor n = mask.sum().clamp_min(1.0);
     const torch::Tensor e = y - out.slice(1, 0, H);
     torch::Tensor point;
-    if (f_.o_.loss() == "mse") {
+    if (f_.columns_.kind == forecast::TargetKind::Direction) {
+      // Probability of a rise: the point head is a logit, trained by binary cross-entropy.
+      point = torch::binary_cross_entropy_with_logits(out.slice(1, 0, H), y, {}, {},
+                                                      torch::Reduction::None);
+    } else if (f_.o_.loss() == "mse") {
       point = e.pow(2);
     } else if (f_.o_.loss() == "mae") {
       point = e.abs();
@@ -531,6 +535,7 @@ void NeuralForecaster::fit_impl(const forecast::Dataset& d, std::size_t begin, s
           },
           x_mean_[f], x_sd_[f]);
     moments([&](std::size_t t) { return d.y(static_cast<Eigen::Index>(t)); }, y_mean_, y_sd_);
+    if (d.kind == forecast::TargetKind::Direction) y_mean_ = 0, y_sd_ = 1;  // 0/1 for the BCE
     build(static_cast<int64_t>(F));
   }
   // Samples: origins s in [begin + window - 1, end - 1 - H] with at least one observed target.
@@ -617,6 +622,8 @@ forecast::Forecast NeuralForecaster::predict_impl(const forecast::Dataset& d,
     std::vector<int64_t> o(origins.begin() + static_cast<std::ptrdiff_t>(c),
                            origins.begin() + static_cast<std::ptrdiff_t>(stop));
     torch::Tensor out = net_->forward(windows(rows, o)).to(torch::kDouble) * y_sd_ + y_mean_;
+    if (columns_.kind == forecast::TargetKind::Direction)
+      out = torch::cat({torch::sigmoid(out.slice(1, 0, H)), out.slice(1, H, out.size(1))}, 1);
     if (Q > 0) {
       // [B, Q, H] sorted along Q: quantiles never cross.
       torch::Tensor q = std::get<0>(out.slice(1, H, H * (1 + Q)).view({-1, Q, H}).sort(1));

@@ -202,6 +202,28 @@ TEST(WalkForward, ForecastsNeverSeeTheFuture) {
   }
 }
 
+TEST(WalkForward, DirectionTargetsAreProbabilitiesScoredByHitRateAndBrier) {
+  // Signs of a Gaussian AR(1) with phi = 0.5 repeat with probability 1/2 + asin(0.5)/pi = 2/3, so
+  // an AR on the 0/1 direction calls about 2/3 of them; the historical frequency cannot.
+  fingen::Panel p = ar1_panel(3000, 17);
+  fingen::Rng rng(17);
+  double y = 0;
+  for (Eigen::Index t = 0; t < p.values.rows(); ++t) p.values(t, 0) = y = 0.5 * y + rng.normal();
+  const fc::Dataset d = fc::make_dataset(p, fc::DatasetSpec().kind(fc::TargetKind::Direction));
+  EXPECT_TRUE(((d.y.array() == 0) || (d.y.array() == 1)).all());
+  const auto r =
+      fc::walk_forward(d, {{"mean", "mean", {}}, {"ar", "ar", {}}, {"garch", "garch", {}}},
+                       fc::WalkForwardOptions().test_start(1500).refit_every(500));
+  for (const auto& m : r.models) {
+    EXPECT_GE(m.forecast.point.minCoeff(), -0.2) << m.spec.name;
+    EXPECT_LE(m.forecast.point.maxCoeff(), 1.2) << m.spec.name;
+  }
+  EXPECT_NEAR(r.models[1].overall.directional, 2.0 / 3.0, 0.04);
+  EXPECT_LT(r.models[1].overall.rmse, r.models[0].overall.rmse);  // root Brier score
+  EXPECT_GE(r.models[2].forecast.point.minCoeff(), 0.0);  // GARCH: P(r > 0) from its innovation
+  EXPECT_LE(r.models[2].forecast.point.maxCoeff(), 1.0);
+}
+
 TEST(WalkForward, GarchVolatilityForecastsBeatTheMeanOnSp500) {
   const fc::Dataset d =
       fc::make_dataset(sp500(), fc::DatasetSpec().kind(fc::TargetKind::Volatility));

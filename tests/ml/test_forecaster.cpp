@@ -66,6 +66,24 @@ TEST(NeuralForecasters, LearnAnAr1ProcessBetterThanZero) {
     }
 }
 
+TEST(NeuralForecasters, DirectionIsAProbabilityTrainedByCrossEntropy) {
+  // Signs of an AR(1) with phi = 0.6 repeat with probability 1/2 + asin(0.6)/pi = 0.705.
+  const fc::Dataset d =
+      fc::make_dataset(ar1(1500, 5), fc::DatasetSpec().kind(fc::TargetKind::Direction));
+  auto f = fc::make_forecaster("gru", small(), fc::Task{1, {}});
+  f->fit(d, 0, 1000);
+  std::vector<std::size_t> o;
+  for (std::size_t t = 1000; t + 1 < 1500; ++t) o.push_back(t);
+  const Eigen::MatrixXd p = f->predict(d, o).point;
+  EXPECT_GT(p.minCoeff(), 0.0);
+  EXPECT_LT(p.maxCoeff(), 1.0);
+  double hits = 0;
+  for (std::size_t i = 0; i < o.size(); ++i)
+    hits += (p(static_cast<Eigen::Index>(i), 0) > 0.5) ==
+            (d.y(static_cast<Eigen::Index>(o[i] + 1)) > 0.5);
+  EXPECT_GT(hits / static_cast<double>(o.size()), 0.62);
+}
+
 TEST(NeuralForecasters, SameSeedSameForecastsAndSavedModelsReloadExactly) {
   const fc::Dataset d = fc::make_dataset(ar1(800, 4), {});
   const auto dir = std::filesystem::temp_directory_path() / "fingen_test_nn_forecaster";

@@ -41,11 +41,13 @@ inline double pinball(double y, double q, double tau) noexcept {
 struct Accuracy {
   std::size_t n = 0;
   double mae = 0, rmse = 0;
-  double mase = 0;         ///< MAE over the in-sample MAE of the one-step naive forecast (Hyndman &
-                           ///< Koehler 2006) on the first training block
-  double directional = 0;  ///< share of correct signs (returns targets; a zero forecast scores 0.5)
-  double pinball = 0;      ///< mean pinball loss over the quantile levels (NaN without quantiles)
-  double coverage = 0;     ///< share inside [lowest, highest quantile] (NaN without quantiles)
+  double mase = 0;  ///< MAE over the in-sample MAE of the one-step naive forecast (Hyndman &
+                    ///< Koehler 2006) on the first training block
+  /// Share of correct signs (returns: a zero forecast scores 0.5; direction: p > 0.5 against the
+  /// outcome, p = 0.5 scores 0.5); NaN for volatility.
+  double directional = 0;
+  double pinball = 0;   ///< mean pinball loss over the quantile levels (NaN without quantiles)
+  double coverage = 0;  ///< share inside [lowest, highest quantile] (NaN without quantiles)
 };
 
 struct ModelSpec {
@@ -70,7 +72,8 @@ struct WalkForwardOptions {
   FG_ARG(std::size_t, horizon) = 1;
   FG_ARG(std::vector<double>, quantiles);
   FG_ARG(double, dm_power) = 2;  ///< loss of the DM tests: 2 squared, 1 absolute errors
-  /// Names of the models every other one is tested against (default: zero and ar when present).
+  /// Names of the models every other one is tested against (default when present: zero and ar
+  /// for returns, naive and ar for volatility, mean, naive and ar for direction).
   FG_ARG(std::vector<std::string>, benchmarks);
 };
 
@@ -113,9 +116,12 @@ WalkForwardResult walk_forward(const Dataset& d, const std::vector<ModelSpec>& m
                                const WalkForwardProgress& progress = {});
 
 /// Accuracy of forecasts (point [O, H], quantiles) against actual [O, H] (NaN actuals skipped).
+/// `direction_probabilities`: the forecasts are probabilities of a rise and the actuals 0/1, so
+/// the directional score is the hit rate of p > 0.5 and the RMSE the root Brier score.
 std::vector<Accuracy> accuracy(const Forecast& f, const Eigen::MatrixXd& actual,
                                const std::vector<double>& levels, double mase_scale,
-                               bool directional, Accuracy* overall = nullptr);
+                               bool directional, Accuracy* overall = nullptr,
+                               bool direction_probabilities = false);
 
 /// In-sample MAE of the one-step naive forecast y_{t-1} on y[begin, end) (NaN pairs skipped).
 double naive_mae(const Eigen::VectorXd& y, std::size_t begin, std::size_t end);

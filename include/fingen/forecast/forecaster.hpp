@@ -23,9 +23,10 @@
 
 namespace fingen::forecast {
 
-/// What is forecast: the target asset's returns, or its realised volatility
-/// rv_t = sqrt(mean(r_{t-k+1..t}^2)) over `vol_window` = k days.
-enum class TargetKind { Returns, Volatility };
+/// What is forecast: the target asset's returns, its realised volatility
+/// rv_t = sqrt(mean(r_{t-k+1..t}^2)) over `vol_window` = k days, or its direction (1 when the
+/// return is positive, else 0; forecasts are probabilities of a rise).
+enum class TargetKind { Returns, Volatility, Direction };
 TargetKind parse_target_kind(const std::string& text);
 const char* to_string(TargetKind kind) noexcept;
 
