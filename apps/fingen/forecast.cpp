@@ -265,8 +265,9 @@ void add_forecast(CLI::App& app, ForecastCommands& args, int& code, std::ostream
   auto task = [](CLI::App* c, ForecastArgs& a) {
     c->add_option("--target", a.target, "Series to forecast (default: the only one)");
     c->add_option("--features", a.features,
-                  "Inputs: NAME (returns), NAME:abs, NAME:rv (realised volatility), dow "
-                  "(default: the target's returns, and its rv for a volatility target)")
+                  "Inputs: NAME (returns), NAME:abs, NAME:rv (realised volatility), dow; OHLCV "
+                  "files: adjusted (or close) and volume (its log change) (default: the target's "
+                  "returns, and its rv for a volatility target)")
         ->delimiter(',');
     c->add_option("--kind", a.kind,
                   "returns, volatility (realised, over --vol-window rows) or direction "

@@ -723,6 +723,19 @@ TEST(CliForecast, EvaluateComparesBaselinesWithDmTestsAndWritesJsonAndCsv) {
             1 + 3 * r["origins"].get<std::size_t>());
 }
 
+TEST(CliForecast, VolumeOfAnOhlcvFileIsAnInput) {
+  ForecastArgs a;
+  a.data = test::bundled("sp500_ohlcv_2000_2020.csv");
+  a.target = "adjusted";
+  a.features = {"adjusted", "volume", "volume:abs"};
+  a.models = {"zero", "ar"};
+  a.test_start = "2019-01-02";
+  a.refit_every = 200;
+  std::ostringstream out;
+  ASSERT_EQ(run_forecast_evaluate(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("returns of adjusted"), std::string::npos) << out.str();
+}
+
 TEST(CliForecast, FitThenPredictFromTheSavedModel) {
   test::TempDir dir;
   ForecastArgs f;
