@@ -206,7 +206,9 @@ void read_forecast(const Reader& c, const json& t, PipelineConfig& p) {
   if (!options.is_object()) c.fail("forecast.options", "expected an object of MODEL: {options}");
   try {
     f.models = forecast::parse_model_specs(names, {});
-    for (const auto& [name, o] : options.items()) {
+    for (const auto& item : options.items()) {
+      const std::string name = item.key();
+      const json& o = item.value();
       auto it = std::find_if(f.models.begin(), f.models.end(),
                              [&](const forecast::ModelSpec& m) { return m.name == name; });
       if (it == f.models.end())
