@@ -280,6 +280,19 @@ struct ForecastCommands {
 };
 void add_forecast(CLI::App& app, ForecastCommands& args, int& code, std::ostream& out);
 
+struct CreditArgs {
+  std::string data, label, positive;
+  std::vector<std::string> models = {"logistic", "mahalanobis", "isolation-forest"};
+  std::vector<std::string> set;
+  int folds = 5, repeats = 2;
+  std::uint64_t seed = 1;
+  double oversample_to = 0;
+  std::vector<std::string> oversamplers = {"smote"};
+  std::string json;
+};
+int run_credit_evaluate(const CreditArgs& args, std::ostream& out);
+void add_credit(CLI::App& app, CreditArgs& evaluate, int& code, std::ostream& out);
+
 struct RunArgs {
   std::string config;
   std::string out;

@@ -835,6 +835,39 @@ TEST(CliForecast, RobustnessAndAugmentTables) {
   EXPECT_NE(err.find("100000"), std::string::npos) << err;
 }
 
+TEST(CliCredit, EvaluateCrossValidatesWithAndWithoutSmote) {
+  test::TempDir dir;
+  CreditArgs a;
+  a.data = test::bundled("german_credit.csv");
+  a.positive = "Bad";
+  a.repeats = 1;
+  a.oversample_to = 0.5;
+  a.json = dir.file("c.json");
+  std::ostringstream out;
+  ASSERT_EQ(run_credit_evaluate(a, out), kOk) << out.str();
+  EXPECT_NE(out.str().find("300 positive ('Bad' of Class)"), std::string::npos) << out.str();
+  const auto j = nlohmann::json::parse(read_file(a.json));
+  ASSERT_EQ(j["results"].size(), 4u);  // logistic, logistic + smote, mahalanobis, isolation forest
+  EXPECT_EQ(j["results"][1]["oversampling"], "smote");
+  EXPECT_GT(j["results"][0]["auroc"]["mean"].get<double>(), 0.72);
+  testing::internal::CaptureStderr();
+  CreditArgs b = a;
+  b.json = dir.file("none.json");
+  b.positive = "Maybe";  // not a label value
+  EXPECT_NE(run_credit_evaluate(b, out), kOk);
+  b.positive = "Bad";
+  b.models = {"logistic", "astrology"};
+  EXPECT_EQ(run_credit_evaluate(b, out), kUsageError);
+  b.models = {"logistic"};
+  b.set = {"logistic.l3=1"};
+  EXPECT_EQ(run_credit_evaluate(b, out), kUsageError);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("Maybe"), std::string::npos) << err;
+  EXPECT_NE(err.find("unknown detector 'astrology'"), std::string::npos) << err;
+  EXPECT_NE(err.find("l3"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(b.json));
+}
+
 TEST(CliStrategy, BacktestPrintsGrossNetAndBuyAndHoldAndWritesFiles) {
   test::TempDir dir;
   StrategyArgs a;

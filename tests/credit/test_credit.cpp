@@ -10,6 +10,9 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/rng.hpp"
+#include "fingen/credit/detector.hpp"
+#include "fingen/credit/evaluate.hpp"
 #include "fingen/credit/logistic.hpp"
 #include "fingen/data/readers.hpp"
 #include "fingen/eval/classification.hpp"
@@ -74,6 +77,77 @@ TEST(Logistic, RidgeShrinksAndOneClassIsRefused) {
   EXPECT_GT(fingen::eval::auroc(s, d.y), 0.8);
   std::vector<int> ones(d.y.size(), 1);
   EXPECT_THROW(cr::fit_logistic(d.x, ones, d.names), fingen::Error);
+}
+
+}  // namespace
+
+namespace {
+namespace cr = fingen::credit;
+
+TEST(Detectors, IsolationForestAndMahalanobisFindPlantedOutliers) {
+  // 500 normal rows from N(0, I) in 4 dimensions and 10 planted rows at distance 6.
+  fingen::Rng rng(3);
+  Eigen::MatrixXd x(510, 4);
+  std::vector<int> y(510, 0);
+  for (Eigen::Index i = 0; i < 510; ++i)
+    for (Eigen::Index j = 0; j < 4; ++j) x(i, j) = rng.normal() + (i >= 500 ? 3.0 : 0.0);
+  for (std::size_t i = 500; i < 510; ++i) y[i] = 1;
+  for (const char* kind : {"isolation-forest", "mahalanobis"}) {
+    SCOPED_TRACE(kind);
+    auto d = cr::make_detector(kind, {}, 7);
+    EXPECT_FALSE(d->supervised());
+    d->fit(x, y);  // learns from the 500 negatives only
+    const Eigen::VectorXd s = d->score(x);
+    const std::vector<double> sv(s.data(), s.data() + s.size());
+    EXPECT_GT(fingen::eval::auroc(sv, y), 0.99);
+  }
+  // The isolation forest's normaliser: c(256) = 2 (ln 255 + gamma) - 2 * 255 / 256 (Liu et al.).
+  EXPECT_NEAR(cr::isolation_c(256), 2 * (std::log(255.0) + 0.5772156649015329) - 2 * 255.0 / 256,
+              1e-12);
+  EXPECT_THROW(cr::make_detector("isolation-forest", {{"tres", 5}}, 1), fingen::Error);
+  EXPECT_THROW(cr::make_detector("nope", {}, 1), fingen::Error);
+}
+
+TEST(CrossValidation, StratifiedFoldsSmoteAndIntervals) {
+  std::vector<int> y(103, 0);
+  for (std::size_t i = 0; i < 103; i += 5) y[i] = 1;  // 21 positives
+  const auto folds = cr::stratified_folds(y, 5, 9);
+  for (int f = 0; f < 5; ++f) {
+    int pos = 0, all = 0;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (folds[i] == f) ++all, pos += y[i];
+    EXPECT_GE(pos, 4);
+    EXPECT_LE(pos, 5);
+    EXPECT_GE(all, 20);
+    EXPECT_LE(all, 21);
+  }
+  // SMOTE rows lie on segments between positives: inside their bounding box.
+  Eigen::MatrixXd p(4, 2);
+  p << 0, 0, 1, 0, 0, 1, 1, 1;
+  const Eigen::MatrixXd s = cr::smote(p, 50, 2, 3);
+  EXPECT_EQ(s.rows(), 50);
+  EXPECT_GE(s.minCoeff(), 0.0);
+  EXPECT_LE(s.maxCoeff(), 1.0);
+  // German credit: logistic regression well above chance out of sample, interval around it.
+  const auto table = fingen::data::read_labelled(
+      std::string(FINGEN_BUNDLED_DATA_DIR) + "/german_credit.csv",
+      fingen::data::TableOptions().label_column("Class").positive("Bad"));
+  const cr::Design d = cr::treatment_design(table);
+  const auto r = cr::cross_validate(
+      d.x, d.y, {{"logistic", "logistic", {}}, {"iforest", "isolation-forest", {}}},
+      cr::CvOptions().folds(5).repeats(1).oversample_to(0.5),
+      {{"smote", [](const Eigen::MatrixXd& pos, std::size_t n, std::uint64_t seed) {
+          return cr::smote(pos, n, 5, seed);
+        }}});
+  ASSERT_EQ(r.size(), 3u);  // logistic, logistic + smote, iforest (unsupervised: no oversampling)
+  EXPECT_EQ(r[1].oversampling, "smote");
+  EXPECT_EQ(r[0].auroc.size(), 5u);
+  EXPECT_GT(r[0].auroc_ci.mean, 0.72);
+  EXPECT_LT(r[0].auroc_ci.lower, r[0].auroc_ci.mean);
+  EXPECT_GT(r[0].auroc_ci.upper, r[0].auroc_ci.mean);
+  EXPECT_GT(r[0].auprc_ci.mean, 0.3);  // the positive share is 0.3
+  EXPECT_FALSE(r[2].supervised);
+  EXPECT_NE(cr::format_table(r).find("AUROC [95% CI]"), std::string::npos);
 }
 
 }  // namespace

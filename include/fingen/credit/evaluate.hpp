@@ -1,0 +1,73 @@
+/// @file evaluate.hpp
+/// @brief Repeated stratified cross-validation of detectors on a labelled table, with the rare
+///        class optionally oversampled in each training fold (SMOTE, or a generator of rows).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "fingen/core/options.hpp"
+
+namespace fingen::credit {
+
+/// Fold of every row (0..k-1) for one repeat: each class shuffled by `seed` and dealt round the
+/// folds (the negatives continuing where the positives stopped), so each fold's count of each
+/// class, and its size, are within one row of the others'.
+std::vector<int> stratified_folds(const std::vector<int>& y, int k, std::uint64_t seed);
+
+/// SMOTE (Chawla et al. 2002): `count` rows, each on the segment between a random positive row
+/// and one of its `k` nearest positive neighbours (Euclidean), at a uniform random point.
+Eigen::MatrixXd smote(const Eigen::MatrixXd& positives, std::size_t count, std::size_t k,
+                      std::uint64_t seed);
+
+/// Extra positive rows for a training fold: (positive rows of the fold, count, seed) -> rows.
+using Oversampler =
+    std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, std::size_t, std::uint64_t)>;
+
+struct CvOptions {
+  FG_ARG(int, folds) = 5;
+  FG_ARG(int, repeats) = 2;
+  FG_ARG(std::uint64_t, seed) = 1;
+  /// Oversampling of the positives in each training fold to this share of the fold (0: none).
+  FG_ARG(double, oversample_to) = 0.0;
+};
+
+struct DetectorSpec {
+  std::string name, kind;
+  nlohmann::json options = nlohmann::json::object();
+};
+
+/// Mean over folds x repeats with a 95% interval by the corrected resampled t statistic
+/// (Nadeau & Bengio 2003: variance times 1/(k r) + n_test / n_train).
+struct Interval {
+  double mean = 0, lower = 0, upper = 0, sd = 0;
+};
+
+struct CvResult {
+  std::string name, kind, oversampling;  ///< oversampling: "none", "smote" or a generator's name
+  bool supervised = false;
+  std::vector<double> auroc, auprc, brier;  ///< per fold (brier: NaN for scores that are not
+                                            ///< probabilities)
+  Interval auroc_ci, auprc_ci;
+  double recall_at_1pct_fpr = 0;  ///< mean over folds
+  double seconds = 0;
+};
+
+/// Cross-validates each spec on (x, y): columns standardised with the training fold's mean and
+/// sd, the detector fitted on the training fold (unsupervised ones on its negatives), scored on
+/// the test fold. With oversample_to > 0 supervised specs are also run with each oversampler.
+std::vector<CvResult> cross_validate(
+    const Eigen::MatrixXd& x, const std::vector<int>& y, const std::vector<DetectorSpec>& specs,
+    const CvOptions& options,
+    const std::vector<std::pair<std::string, Oversampler>>& oversamplers = {},
+    const std::function<void(const std::string&)>& progress = {});
+
+nlohmann::json to_json(const std::vector<CvResult>& r);
+std::string format_table(const std::vector<CvResult>& r);
+
+}  // namespace fingen::credit

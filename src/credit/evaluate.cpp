@@ -1,0 +1,241 @@
+// Repeated stratified cross-validation of detectors, SMOTE, and the corrected resampled interval.
+#include "fingen/credit/evaluate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <boost/math/distributions/students_t.hpp>
+
+#include "fingen/core/error.hpp"
+#include "fingen/core/rng.hpp"
+#include "fingen/credit/detector.hpp"
+#include "fingen/eval/classification.hpp"
+
+namespace fingen::credit {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+Interval interval(const std::vector<double>& v, double test_over_train) {
+  Interval r;
+  const double n = static_cast<double>(v.size());
+  for (double x : v) r.mean += x / n;
+  double ss = 0;
+  for (double x : v) ss += (x - r.mean) * (x - r.mean);
+  r.sd = v.size() > 1 ? std::sqrt(ss / (n - 1)) : 0;
+  if (v.size() < 2) {
+    r.lower = r.upper = r.mean;
+    return r;
+  }
+  const double se = std::sqrt((1 / n + test_over_train) * r.sd * r.sd);
+  const double t =
+      boost::math::quantile(boost::math::students_t_distribution<double>(n - 1), 0.975);
+  r.lower = r.mean - t * se;
+  r.upper = r.mean + t * se;
+  return r;
+}
+
+Eigen::MatrixXd rows_of(const Eigen::MatrixXd& x, const std::vector<Eigen::Index>& rows) {
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(rows.size()), x.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    out.row(static_cast<Eigen::Index>(i)) = x.row(rows[i]);
+  return out;
+}
+}  // namespace
+
+std::vector<int> stratified_folds(const std::vector<int>& y, int k, std::uint64_t seed) {
+  FG_REQUIRE(k >= 2, "stratified folds: k must be at least 2, got {}", k);
+  std::vector<int> fold(y.size(), 0);
+  Rng rng(seed);
+  std::size_t next = 0;  // the second class continues where the first left off: sizes within 1
+  for (int cls : {1, 0}) {
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (y[i] == cls) rows.push_back(i);
+    for (std::size_t i = rows.size(); i > 1; --i) std::swap(rows[i - 1], rows[rng.below(i)]);
+    for (std::size_t i = 0; i < rows.size(); ++i, ++next)
+      fold[rows[i]] = static_cast<int>(next % static_cast<std::size_t>(k));
+  }
+  return fold;
+}
+
+Eigen::MatrixXd smote(const Eigen::MatrixXd& pos, std::size_t count, std::size_t k,
+                      std::uint64_t seed) {
+  FG_REQUIRE(pos.rows() >= 2, "smote: needs at least 2 positive rows, got {}", pos.rows());
+  FG_REQUIRE(k >= 1, "smote: k must be at least 1");
+  const auto n = static_cast<std::size_t>(pos.rows());
+  const std::size_t kk = std::min(k, n - 1);
+  // The kk nearest other positives of each positive.
+  std::vector<std::vector<std::size_t>> nn(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::pair<double, std::size_t>> d;
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i)
+        d.emplace_back(
+            (pos.row(static_cast<Eigen::Index>(i)) - pos.row(static_cast<Eigen::Index>(j)))
+                .squaredNorm(),
+            j);
+    std::partial_sort(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(kk), d.end());
+    for (std::size_t m = 0; m < kk; ++m) nn[i].push_back(d[m].second);
+  }
+  Rng rng(seed);
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(count), pos.cols());
+  for (std::size_t s = 0; s < count; ++s) {
+    const std::size_t i = rng.below(n);
+    const std::size_t j = nn[i][rng.below(kk)];
+    const double u = rng.uniform();
+    out.row(static_cast<Eigen::Index>(s)) =
+        pos.row(static_cast<Eigen::Index>(i)) +
+        u * (pos.row(static_cast<Eigen::Index>(j)) - pos.row(static_cast<Eigen::Index>(i)));
+  }
+  return out;
+}
+
+std::vector<CvResult> cross_validate(
+    const Eigen::MatrixXd& x, const std::vector<int>& y, const std::vector<DetectorSpec>& specs,
+    const CvOptions& o, const std::vector<std::pair<std::string, Oversampler>>& oversamplers,
+    const std::function<void(const std::string&)>& progress) {
+  FG_REQUIRE(static_cast<std::size_t>(x.rows()) == y.size(), "cross-validation: {} rows, {} labels",
+             x.rows(), y.size());
+  FG_REQUIRE(o.folds() >= 2 && o.folds() <= 100 && o.repeats() >= 1 && o.repeats() <= 100,
+             "cross-validation: folds in 2..100 and repeats in 1..100");
+  FG_REQUIRE(o.oversample_to() >= 0 && o.oversample_to() < 1,
+             "cross-validation: oversample_to must be in [0, 1)");
+  FG_REQUIRE(!specs.empty(), "cross-validation: no models");
+  const std::size_t np = static_cast<std::size_t>(std::count(y.begin(), y.end(), 1));
+  FG_CHECK(Input,
+           np >= static_cast<std::size_t>(o.folds()) &&
+               y.size() - np >= static_cast<std::size_t>(o.folds()),
+           "cross-validation: {} positive and {} negative rows; each class needs at least one per "
+           "fold ({})",
+           np, y.size() - np, o.folds());
+  // The runs: every spec; supervised specs again with each oversampler when asked.
+  struct Run {
+    const DetectorSpec* spec;
+    std::string oversampling;
+    const Oversampler* sampler;
+  };
+  std::vector<Run> runs;
+  std::vector<CvResult> out;
+  for (const auto& s : specs) {
+    const auto probe = make_detector(s.kind, s.options, 0, "detector " + s.name);
+    runs.push_back({&s, "none", nullptr});
+    if (probe->supervised() && o.oversample_to() > 0)
+      for (const auto& [name, f] : oversamplers) runs.push_back({&s, name, &f});
+  }
+  for (const Run& run : runs) {
+    CvResult r;
+    r.name = run.spec->name;
+    r.kind = run.spec->kind;
+    r.oversampling = run.oversampling;
+    const auto t0 = std::chrono::steady_clock::now();
+    double test_over_train = 0, recall = 0;
+    for (int rep = 0; rep < o.repeats(); ++rep) {
+      const auto fold = stratified_folds(y, o.folds(), o.seed() + static_cast<std::uint64_t>(rep));
+      for (int f = 0; f < o.folds(); ++f) {
+        if (progress)
+          progress(fmt::format("{} ({}): repeat {}/{}, fold {}/{}", r.name, r.oversampling, rep + 1,
+                               o.repeats(), f + 1, o.folds()));
+        std::vector<Eigen::Index> tr, te;
+        for (std::size_t i = 0; i < y.size(); ++i)
+          (fold[i] == f ? te : tr).push_back(static_cast<Eigen::Index>(i));
+        test_over_train = static_cast<double>(te.size()) / static_cast<double>(tr.size());
+        Eigen::MatrixXd xtr = rows_of(x, tr), xte = rows_of(x, te);
+        std::vector<int> ytr, yte;
+        for (auto i : tr) ytr.push_back(y[static_cast<std::size_t>(i)]);
+        for (auto i : te) yte.push_back(y[static_cast<std::size_t>(i)]);
+        // Standardise with the training fold only (constant columns: centred, not scaled).
+        const Eigen::RowVectorXd mean = xtr.colwise().mean();
+        Eigen::RowVectorXd sd = ((xtr.rowwise() - mean).array().square().colwise().sum() /
+                                 std::max<double>(1.0, static_cast<double>(xtr.rows() - 1)))
+                                    .sqrt();
+        for (Eigen::Index j = 0; j < sd.size(); ++j)
+          if (!(sd(j) > 1e-12)) sd(j) = 1;
+        xtr = (xtr.rowwise() - mean).array().rowwise() / sd.array();
+        xte = (xte.rowwise() - mean).array().rowwise() / sd.array();
+        const std::uint64_t seed = o.seed() * 1000003u + static_cast<std::uint64_t>(rep * 101 + f);
+        if (run.sampler) {
+          std::vector<Eigen::Index> prow;
+          for (std::size_t i = 0; i < ytr.size(); ++i)
+            if (ytr[i]) prow.push_back(static_cast<Eigen::Index>(i));
+          const double share = o.oversample_to();
+          const double p = static_cast<double>(prow.size()), n = static_cast<double>(ytr.size());
+          // Extra rows m so that (p + m) / (n + m) = share.
+          const double m = std::max(0.0, std::ceil((share * n - p) / (1 - share)));
+          if (m > 0) {
+            const Eigen::MatrixXd extra =
+                (*run.sampler)(rows_of(xtr, prow), static_cast<std::size_t>(m), seed);
+            FG_CHECK(Numeric, extra.cols() == xtr.cols() && extra.allFinite(),
+                     "oversampler {} returned rows of the wrong shape or non-finite values",
+                     run.oversampling);
+            Eigen::MatrixXd both(xtr.rows() + extra.rows(), xtr.cols());
+            both << xtr, extra;
+            xtr = std::move(both);
+            ytr.insert(ytr.end(), static_cast<std::size_t>(extra.rows()), 1);
+          }
+        }
+        auto det = make_detector(run.spec->kind, run.spec->options, seed, "detector " + r.name);
+        r.supervised = det->supervised();
+        det->fit(xtr, ytr);
+        const Eigen::VectorXd s = det->score(xte);
+        FG_CHECK(Numeric, s.allFinite(), "{}: a score is not finite", r.name);
+        const std::vector<double> sv(s.data(), s.data() + s.size());
+        r.auroc.push_back(eval::auroc(sv, yte));
+        r.auprc.push_back(eval::average_precision(sv, yte));
+        r.brier.push_back(r.kind == "logistic" || r.kind == "mlp" ? eval::brier(sv, yte) : kNaN);
+        recall += eval::recall_at_fpr(sv, yte, 0.01);
+      }
+    }
+    const double folds = static_cast<double>(r.auroc.size());
+    r.recall_at_1pct_fpr = recall / folds;
+    r.auroc_ci = interval(r.auroc, test_over_train);
+    r.auprc_ci = interval(r.auprc, test_over_train);
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+nlohmann::json to_json(const std::vector<CvResult>& rs) {
+  nlohmann::json a = nlohmann::json::array();
+  auto ci = [](const Interval& i) {
+    return nlohmann::json{{"mean", i.mean}, {"lower", i.lower}, {"upper", i.upper}, {"sd", i.sd}};
+  };
+  for (const auto& r : rs) {
+    nlohmann::json brier = nlohmann::json::array();
+    for (double b : r.brier)
+      brier.push_back(std::isfinite(b) ? nlohmann::json(b) : nlohmann::json());
+    a.push_back({{"name", r.name},
+                 {"kind", r.kind},
+                 {"oversampling", r.oversampling},
+                 {"supervised", r.supervised},
+                 {"auroc", ci(r.auroc_ci)},
+                 {"auprc", ci(r.auprc_ci)},
+                 {"auroc_folds", r.auroc},
+                 {"auprc_folds", r.auprc},
+                 {"brier_folds", brier},
+                 {"recall_at_1pct_fpr", r.recall_at_1pct_fpr},
+                 {"seconds", r.seconds}});
+  }
+  return a;
+}
+
+std::string format_table(const std::vector<CvResult>& rs) {
+  std::string out =
+      fmt::format("{:<18} {:<12} {:<11} {:>23} {:>23} {:>9} {:>8}\n", "model", "oversample",
+                  "learns from", "AUROC [95% CI]", "AUPRC [95% CI]", "R@1%FPR", "seconds");
+  for (const auto& r : rs)
+    out += fmt::format(
+        "{:<18} {:<12} {:<11} {:>7.4f} [{:.4f}, {:.4f}] {:>7.4f} [{:.4f}, {:.4f}] "
+        "{:>9.3f} {:>8.1f}\n",
+        r.name, r.oversampling, r.supervised ? "both" : "negatives", r.auroc_ci.mean,
+        r.auroc_ci.lower, r.auroc_ci.upper, r.auprc_ci.mean, r.auprc_ci.lower, r.auprc_ci.upper,
+        r.recall_at_1pct_fpr, r.seconds);
+  return out;
+}
+
+}  // namespace fingen::credit
