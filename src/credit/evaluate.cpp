@@ -186,7 +186,7 @@ std::vector<CvResult> cross_validate(
         const std::vector<double> sv(s.data(), s.data() + s.size());
         r.auroc.push_back(eval::auroc(sv, yte));
         r.auprc.push_back(eval::average_precision(sv, yte));
-        r.brier.push_back(r.kind == "logistic" || r.kind == "mlp" ? eval::brier(sv, yte) : kNaN);
+        r.brier.push_back(r.supervised ? eval::brier(sv, yte) : kNaN);
         recall += eval::recall_at_fpr(sv, yte, 0.01);
       }
     }

@@ -838,6 +838,7 @@ scenario::GeneratorKind gan_kind(const std::string& name, const std::string& los
 }
 const bool g_registered = [] {
   register_forecasters();  // forecaster.cpp: the neural forecasters
+  register_detectors();    // detectors.cpp: mlp and autoencoder
   eval::register_posthoc_scorer(
       [](const WindowSet& r, const WindowSet& s, const PosthocOptions& o) {
         return ml::posthoc_scores(r, s, o);

@@ -79,6 +79,8 @@ class Trainer {
 /// Registers the neural forecasters (forecaster.cpp) with forecast::register_forecaster; called
 /// with the GAN kinds' registration so linking fingen_ml is all a program does.
 void register_forecasters();
+/// Registers the neural detectors (detectors.cpp: mlp, autoencoder) with credit::register_detector.
+void register_detectors();
 
 /// Atomic save of an archive (temporary file + rename); Error(Io) naming the path.
 void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path);

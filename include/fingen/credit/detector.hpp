@@ -2,7 +2,8 @@
 /// @brief One interface for credit-default models and fraud/anomaly detectors: fit on rows,
 ///        score rows (higher = more likely positive: default, fraud, anomaly).
 ///
-/// Supervised kinds learn from both classes (logistic: P(positive); mlp in fingen_ml).
+/// Supervised kinds learn from both classes and score probabilities (logistic: P(positive); mlp
+/// in fingen_ml).
 /// Unsupervised kinds learn what normal rows look like from the negative class only and score
 /// how far a row departs from it (mahalanobis, isolation-forest; autoencoder in fingen_ml).
 /// Kinds register like the generators and forecasters: make_detector(kind, options).
