@@ -293,6 +293,20 @@ struct CreditArgs {
 int run_credit_evaluate(const CreditArgs& args, std::ostream& out);
 void add_credit(CLI::App& app, CreditArgs& evaluate, int& code, std::ostream& out);
 
+struct DetectArgs {
+  std::string data;
+  std::vector<std::string> series;
+  std::string start, end, test_start;
+  std::size_t window = 20;
+  double share = 0.1, size = 6;
+  std::vector<std::string> models = {"mahalanobis", "isolation-forest"};
+  std::vector<std::string> set;
+  std::uint64_t seed = 1;
+  std::string json;
+};
+int run_detect_evaluate(const DetectArgs& args, std::ostream& out);
+void add_detect(CLI::App& app, DetectArgs& evaluate, int& code, std::ostream& out);
+
 struct RunArgs {
   std::string config;
   std::string out;

@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
       portfolio_screen_args;
   add_portfolio(app, portfolio_optimize_args, portfolio_frontier_args, portfolio_backtest_args,
                 portfolio_screen_args, code, std::cout);
+  DetectArgs detect_args;
+  add_detect(app, detect_args, code, std::cout);
   CreditArgs credit_args;
   add_credit(app, credit_args, code, std::cout);
   ForecastCommands forecast_args;
