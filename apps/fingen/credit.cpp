@@ -70,6 +70,36 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
         samplers);
     out << credit::format_table(r);
     out << "95% intervals by the corrected resampled t statistic (Nadeau & Bengio 2003).\n";
+    // How close each oversampler's rows come to the real positives (all positives, standardised).
+    nlohmann::json privacy = nlohmann::json::object();
+    if (a.oversample_to > 0) {
+      std::vector<Eigen::Index> pos;
+      for (std::size_t i = 0; i < d.y.size(); ++i)
+        if (d.y[i]) pos.push_back(static_cast<Eigen::Index>(i));
+      Eigen::MatrixXd real(static_cast<Eigen::Index>(pos.size()), d.x.cols());
+      for (std::size_t i = 0; i < pos.size(); ++i)
+        real.row(static_cast<Eigen::Index>(i)) = d.x.row(pos[i]);
+      const Eigen::RowVectorXd mean = real.colwise().mean();
+      Eigen::RowVectorXd sd = ((real.rowwise() - mean).array().square().colwise().mean()).sqrt();
+      for (Eigen::Index j = 0; j < sd.size(); ++j)
+        if (!(sd(j) > 1e-12)) sd(j) = 1;
+      real = (real.rowwise() - mean).array().rowwise() / sd.array();
+      for (const auto& [name, sampler] : samplers) {
+        const auto c = credit::privacy_check(real, sampler(real, real.rows(), a.seed));
+        out << fmt::format(
+            "{}: {} rows made from the {} positives; distance to the closest real row: median "
+            "{:.3f} (5% {:.3f}); real rows to their closest other real row: median {:.3f} (5% "
+            "{:.3f}); exact copies: {}\n",
+            name, c.synthetic, real.rows(), c.synthetic_median, c.synthetic_q05, c.real_median,
+            c.real_q05, c.exact_copies);
+        privacy[name] = {{"synthetic", c.synthetic},
+                         {"exact_copies", c.exact_copies},
+                         {"synthetic_median", c.synthetic_median},
+                         {"synthetic_q05", c.synthetic_q05},
+                         {"real_median", c.real_median},
+                         {"real_q05", c.real_q05}};
+      }
+    }
     if (!a.json.empty())
       write_manifest(a.json, "credit evaluate",
                      {{"data", a.data},
@@ -81,7 +111,8 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
                       {"repeats", a.repeats},
                       {"seed", a.seed},
                       {"oversample_to", a.oversample_to},
-                      {"results", credit::to_json(r)}});
+                      {"results", credit::to_json(r)},
+                      {"privacy", privacy}});
     return static_cast<int>(kOk);
   });
 }

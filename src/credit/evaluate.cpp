@@ -200,6 +200,35 @@ std::vector<CvResult> cross_validate(
   return out;
 }
 
+PrivacyCheck privacy_check(const Eigen::MatrixXd& real, const Eigen::MatrixXd& syn) {
+  FG_REQUIRE(real.rows() >= 2 && real.cols() == syn.cols() && syn.rows() >= 1,
+             "privacy check: {} real rows and {} synthetic rows of {} and {} columns", real.rows(),
+             syn.rows(), real.cols(), syn.cols());
+  auto nearest = [&](const Eigen::RowVectorXd& v, Eigen::Index skip) {
+    double best = std::numeric_limits<double>::infinity();
+    for (Eigen::Index i = 0; i < real.rows(); ++i)
+      if (i != skip) best = std::min(best, (real.row(i) - v).squaredNorm());
+    return std::sqrt(best);
+  };
+  std::vector<double> ds, dr;
+  PrivacyCheck c;
+  c.synthetic = static_cast<std::size_t>(syn.rows());
+  for (Eigen::Index i = 0; i < syn.rows(); ++i) {
+    ds.push_back(nearest(syn.row(i), -1));
+    if (ds.back() < 1e-9) ++c.exact_copies;
+  }
+  for (Eigen::Index i = 0; i < real.rows(); ++i) dr.push_back(nearest(real.row(i), i));
+  auto q = [](std::vector<double> v, double p) {
+    std::sort(v.begin(), v.end());
+    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+  };
+  c.synthetic_median = q(ds, 0.5);
+  c.synthetic_q05 = q(ds, 0.05);
+  c.real_median = q(dr, 0.5);
+  c.real_q05 = q(dr, 0.05);
+  return c;
+}
+
 nlohmann::json to_json(const std::vector<CvResult>& rs) {
   nlohmann::json a = nlohmann::json::array();
   auto ci = [](const Interval& i) {

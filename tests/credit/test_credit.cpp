@@ -108,6 +108,23 @@ TEST(Detectors, IsolationForestAndMahalanobisFindPlantedOutliers) {
   EXPECT_THROW(cr::make_detector("nope", {}, 1), fingen::Error);
 }
 
+TEST(CrossValidation, PrivacyCheckCountsCopiesAndMeasuresClosestRecords) {
+  fingen::Rng rng(2);
+  Eigen::MatrixXd real(200, 3);
+  for (Eigen::Index i = 0; i < real.size(); ++i) real.data()[i] = rng.normal();
+  const auto copies = cr::privacy_check(real, real.topRows(50));
+  EXPECT_EQ(copies.exact_copies, 50u);
+  EXPECT_EQ(copies.synthetic_median, 0.0);
+  const auto far = cr::privacy_check(real, Eigen::MatrixXd::Constant(10, 3, 50.0));
+  EXPECT_EQ(far.exact_copies, 0u);
+  EXPECT_GT(far.synthetic_median, 40.0);
+  EXPECT_GT(far.real_median, 0.0);
+  // SMOTE interpolates between neighbours: its rows sit closer to real rows than real rows sit
+  // to each other (the privacy cost the README reports).
+  const auto sm = cr::privacy_check(real, cr::smote(real, 200, 5, 1));
+  EXPECT_LT(sm.synthetic_median, sm.real_median);
+}
+
 TEST(CrossValidation, StratifiedFoldsSmoteAndIntervals) {
   std::vector<int> y(103, 0);
   for (std::size_t i = 0; i < 103; i += 5) y[i] = 1;  // 21 positives
