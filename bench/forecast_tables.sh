@@ -24,4 +24,4 @@ run dj_ibm_volatility forecast evaluate --data $dj --target IBM --kind volatilit
 run sp500_volatility_robustness forecast robustness --data $sp --kind volatility --horizon 5 \
   --test-start 2016-01-04 --refit-every 63 --models naive,mean,ar,garch,lstm
 run sp500_volatility_augment forecast augment --data $sp --kind volatility --sizes 250,500,1000,4000 \
-  --seeds 1,2,3 --test-rows 500 --set gan.steps=400
+  --seeds 1,2 --test-rows 500 --set gan.steps=400

@@ -185,7 +185,14 @@ int run_forecast_augment(const ForecastArgs& a, std::ostream& out) {
     const std::string model_name = a.model.empty() ? "lstm" : a.model;
     std::vector<forecast::AugmentSource> sources;
     std::vector<std::string> names = {model_name};
-    for (const std::string& s : a.sources) {
+    std::vector<std::string> source_names = a.sources;
+    if (source_names.empty()) {  // the library's default, named here so --set can address it
+      source_names.push_back("bootstrap");
+      const auto kinds = scenario::generator_kinds();
+      if (std::find(kinds.begin(), kinds.end(), "gan") != kinds.end())
+        source_names.push_back("gan");
+    }
+    for (const std::string& s : source_names) {
       const auto eq = s.find('=');
       forecast::AugmentSource src;
       src.name = eq == std::string::npos ? s : s.substr(0, eq);

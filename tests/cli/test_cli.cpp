@@ -828,11 +828,17 @@ TEST(CliForecast, RobustnessAndAugmentTables) {
   g.model = "ar";  // a baseline cannot train on generated paths
   EXPECT_EQ(run_forecast_augment(g, out), kUsageError);
   g.model = "";
+  g.sources = {};
+  g.set = {"gun.steps=10"};  // the default sources are bootstrap and gan
+  EXPECT_EQ(run_forecast_augment(g, out), kUsageError);
+  g.set = {};
+  g.sources = {"bootstrap"};
   g.sizes = {100000};
   EXPECT_EQ(run_forecast_augment(g, out), kUsageError);
   const std::string err = testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("cannot train on synthetic paths"), std::string::npos) << err;
   EXPECT_NE(err.find("100000"), std::string::npos) << err;
+  EXPECT_NE(err.find("gun.steps"), std::string::npos) << err;
 }
 
 TEST(CliCredit, EvaluateCrossValidatesWithAndWithoutSmote) {
