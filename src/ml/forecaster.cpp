@@ -47,6 +47,8 @@ using nlohmann::json;
   X(int64_t, patience, 6, "validations without improvement before training stops")                 \
   X(double, clip, 8.0, "standardised inputs and targets are clipped to +-clip")                    \
   X(double, adversarial, 0.0, "weight of the adversarial loss (lstm-gan: 0.1 when 0)")             \
+  X(bool, iterated, false,                                                                         \
+    "iterated one-step forecasts fed back as inputs (returns from the target's own inputs)")       \
   X(uint64_t, seed, 1, "random seed")                                                              \
   X(int, threads, 0, "LibTorch threads (0: as set); the same seed and threads give the same model")
 
@@ -275,15 +277,14 @@ class NeuralForecaster final : public forecast::Forecaster {
 
  private:
   friend class ForecastTask;
-  int64_t outputs() const {
-    return static_cast<int64_t>(task_.horizon * (1 + task_.quantiles.size()));
-  }
+  /// Steps the network outputs: the horizon (direct), or 1 (iterated).
+  int64_t net_h() const { return o_.iterated() ? 1 : static_cast<int64_t>(task_.horizon); }
+  int64_t outputs() const { return net_h() * static_cast<int64_t>(1 + task_.quantiles.size()); }
   void build(int64_t features) {
     torch::manual_seed(o_.seed());  // initial weights come from LibTorch's global generator
     net_ = ForecastNet(encoder_of(kind_), 2 * features, o_.window(), o_.hidden(), o_.layers(),
                        outputs());
-    if (o_.adversarial() > 0)
-      critic_ = make_pair_critic(o_.window() + static_cast<int64_t>(task_.horizon), o_.hidden());
+    if (o_.adversarial() > 0) critic_ = make_pair_critic(o_.window() + net_h(), o_.hidden());
   }
 
   /// Inputs of rows [0, n) standardised, clipped, NaN -> 0 with a mask: [n, 2F].
@@ -323,6 +324,9 @@ class NeuralForecaster final : public forecast::Forecaster {
                 const std::vector<forecast::Dataset>& extra);
   forecast::Forecast predict_impl(const forecast::Dataset& d,
                                   const std::vector<std::size_t>& origins) const;
+  forecast::Forecast predict_iterated(const forecast::Dataset& d,
+                                      const std::vector<std::size_t>& origins,
+                                      const torch::Tensor& rows) const;
 
   std::string kind_;
   NnOptions o_;
@@ -366,7 +370,7 @@ class ForecastTask final : public TrainingTask {
     torch::Tensor loss = loss_of(out, y, mask);
     l.g_loss = loss.item<double>();
     if (f_.critic_) {
-      const int64_t H = static_cast<int64_t>(f_.task_.horizon);
+      const int64_t H = f_.net_h();
       const torch::Tensor hist = hist_.index_select(0, pick);
       const torch::Tensor point = out.slice(1, 0, H);
       // Missing realised targets take the forecast's value: no signal either way.
@@ -432,7 +436,7 @@ class ForecastTask final : public TrainingTask {
   /// Point loss + pinball over the quantile heads, on observed targets only.
   torch::Tensor loss_of(const torch::Tensor& out, const torch::Tensor& y,
                         const torch::Tensor& mask) const {
-    const int64_t H = static_cast<int64_t>(f_.task_.horizon);
+    const int64_t H = f_.net_h();
     const torch::Tensor n = mask.sum().clamp_min(1.0);
     const torch::Tensor e = y - out.slice(1, 0, H);
     torch::Tensor point;
@@ -468,7 +472,7 @@ class ForecastTask final : public TrainingTask {
 
 NeuralForecaster::Samples NeuralForecaster::samples(const forecast::Dataset& d, int64_t lo,
                                                     int64_t hi, std::size_t end) const {
-  const int64_t H = static_cast<int64_t>(task_.horizon), W = o_.window();
+  const int64_t H = net_h(), W = o_.window();
   std::vector<int64_t> origins;
   for (int64_t t = lo; t <= hi; ++t) origins.push_back(t);
   const int64_t O = static_cast<int64_t>(origins.size());
@@ -508,7 +512,18 @@ void NeuralForecaster::fit_impl(const forecast::Dataset& d, std::size_t begin, s
              kind_, begin, end, d.rows());
   if (o_.threads() > 0) at::set_num_threads(o_.threads());
   const auto F = static_cast<std::size_t>(d.x.cols());
-  const int64_t H = static_cast<int64_t>(task_.horizon);
+  const int64_t H = net_h();
+  if (o_.iterated()) {
+    FG_REQUIRE(d.kind == forecast::TargetKind::Returns,
+               "{}: iterated forecasts feed forecast returns back as inputs; the target must be "
+               "returns",
+               kind_);
+    for (const std::string& f : d.features)
+      FG_REQUIRE(f == d.target || f == d.target + ":abs" || f == d.target + ":rv",
+                 "{}: iterated forecasts need inputs made from the target alone ({}, {}:abs, "
+                 "{}:rv); '{}' cannot be forecast",
+                 kind_, d.target, d.target, d.target, f);
+  }
   const bool warm = fitted_ && o_.refit_steps() > 0 && columns_.features == d.features &&
                     columns_.target == d.target && columns_.kind == d.kind;
   bind(d);
@@ -617,6 +632,7 @@ forecast::Forecast NeuralForecaster::predict_impl(const forecast::Dataset& d,
   f.point.resize(static_cast<Eigen::Index>(origins.size()), H);
   f.quantiles.assign(task_.quantiles.size(), f.point);
   constexpr std::size_t kChunk = 2048;
+  if (o_.iterated()) return predict_iterated(d, origins, rows);
   for (std::size_t c = 0; c < origins.size(); c += kChunk) {
     const std::size_t stop = std::min(origins.size(), c + kChunk);
     std::vector<int64_t> o(origins.begin() + static_cast<std::ptrdiff_t>(c),
@@ -640,6 +656,65 @@ forecast::Forecast NeuralForecaster::predict_impl(const forecast::Dataset& d,
               a[r][H * (q + 1) + h];
       }
     }
+  }
+  FG_CHECK(Numeric, f.point.allFinite(), "{}: a forecast is not finite", kind_);
+  return f;
+}
+
+// Iterated one-step forecasts: each step's point forecast becomes the next row's return, from
+// which the target's |r| and realised volatility inputs are rebuilt. The quantiles of step h are
+// the network's one-step quantiles given the forecast path (they do not accumulate the errors of
+// the earlier steps).
+forecast::Forecast NeuralForecaster::predict_iterated(const forecast::Dataset& d,
+                                                      const std::vector<std::size_t>& origins,
+                                                      const torch::Tensor& rows) const {
+  const int64_t H = static_cast<int64_t>(task_.horizon);
+  const int64_t Q = static_cast<int64_t>(task_.quantiles.size());
+  const auto F = static_cast<int64_t>(columns_.features.size());
+  const std::size_t k = columns_.vol_window;
+  forecast::Forecast f;
+  f.point.resize(static_cast<Eigen::Index>(origins.size()), H);
+  f.quantiles.assign(task_.quantiles.size(), f.point);
+  std::vector<int64_t> o(origins.begin(), origins.end());
+  torch::Tensor win = windows(rows, o);  // [B, W, 2F]
+  const auto B = static_cast<int64_t>(o.size());
+  // The last k returns up to each origin (gaps skipped), oldest first.
+  std::vector<std::vector<double>> recent(static_cast<std::size_t>(B));
+  for (int64_t i = 0; i < B; ++i)
+    for (int64_t t =
+             std::max<int64_t>(0, o[static_cast<std::size_t>(i)] - static_cast<int64_t>(k) + 1);
+         t <= o[static_cast<std::size_t>(i)]; ++t)
+      if (std::isfinite(d.returns(t))) recent[static_cast<std::size_t>(i)].push_back(d.returns(t));
+  for (int64_t h = 0; h < H; ++h) {
+    torch::Tensor out = net_->forward(win).to(torch::kDouble) * y_sd_ + y_mean_;  // [B, 1 + Q]
+    if (Q > 0)
+      out = torch::cat({out.slice(1, 0, 1), std::get<0>(out.slice(1, 1, 1 + Q).sort(1))}, 1);
+    out = out.contiguous();
+    auto a = out.accessor<double, 2>();
+    torch::Tensor next = torch::zeros({B, 2 * F});
+    auto na = next.accessor<float, 2>();
+    for (int64_t i = 0; i < B; ++i) {
+      const double r = a[i][0];
+      f.point(static_cast<Eigen::Index>(i), h) = r;
+      for (int64_t q = 0; q < Q; ++q)
+        f.quantiles[static_cast<std::size_t>(q)](static_cast<Eigen::Index>(i), h) = a[i][1 + q];
+      auto& rec = recent[static_cast<std::size_t>(i)];
+      rec.push_back(r);
+      if (rec.size() > k) rec.erase(rec.begin());
+      double ss = 0;
+      for (double v : rec) ss += v * v;
+      for (int64_t j = 0; j < F; ++j) {
+        const std::string& name = columns_.features[static_cast<std::size_t>(j)];
+        const double v = name == columns_.target ? r
+                         : name == columns_.target + ":abs"
+                             ? std::abs(r)
+                             : std::sqrt(ss / static_cast<double>(rec.size()));
+        na[i][j] = static_cast<float>(std::clamp(
+            (v - x_mean_[static_cast<std::size_t>(j)]) / x_sd_[static_cast<std::size_t>(j)],
+            -o_.clip(), o_.clip()));
+      }
+    }
+    win = torch::cat({win.slice(1, 1, win.size(1)), next.unsqueeze(1)}, 1);
   }
   FG_CHECK(Numeric, f.point.allFinite(), "{}: a forecast is not finite", kind_);
   return f;

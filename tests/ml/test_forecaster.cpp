@@ -66,6 +66,39 @@ TEST(NeuralForecasters, LearnAnAr1ProcessBetterThanZero) {
     }
 }
 
+TEST(NeuralForecasters, IteratedOneStepForecastsDecayLikeTheAr1) {
+  // An AR(1) with phi = 0.6 forecast h steps ahead is phi^h y_t: iterating a one-step network
+  // gives forecasts whose step-to-step ratio is about phi; direct multi-step is unaffected.
+  const fc::Dataset d = fc::make_dataset(ar1(1500, 12), {});
+  json o = small();
+  o["iterated"] = true;
+  auto f = fc::make_forecaster("lstm", o, fc::Task{3, {0.1, 0.9}});
+  f->fit(d, 0, 1200);
+  std::vector<std::size_t> orig;
+  for (std::size_t t = 1200; t + 3 < 1500; ++t) orig.push_back(t);
+  const fc::Forecast p = f->predict(d, orig);
+  const Eigen::VectorXd a = p.point.col(0), b = p.point.col(1);
+  const double slope = a.dot(b) / a.dot(a);  // regression of step 2 on step 1 through 0
+  EXPECT_NEAR(slope, 0.6, 0.2);
+  EXPECT_TRUE((p.quantiles[0].array() <= p.quantiles[1].array()).all());
+  double e0 = 0, ez = 0;
+  for (std::size_t i = 0; i < orig.size(); ++i) {
+    const double y = d.y(static_cast<Eigen::Index>(orig[i] + 1));
+    e0 += (y - a(static_cast<Eigen::Index>(i))) * (y - a(static_cast<Eigen::Index>(i)));
+    ez += y * y;
+  }
+  EXPECT_LT(e0, 0.85 * ez);
+  // Inputs that are not the target's own cannot be iterated; nor can a volatility target.
+  fingen::Panel two = ar1(600, 1);
+  two.names = {"x"};
+  auto g = fc::make_forecaster("lstm", o, fc::Task{2, {}});
+  EXPECT_THROW(g->fit(fc::make_dataset(two, fc::DatasetSpec().features({"x", "dow"})), 0, 500),
+               fingen::Error);
+  EXPECT_THROW(
+      g->fit(fc::make_dataset(two, fc::DatasetSpec().kind(fc::TargetKind::Volatility)), 0, 500),
+      fingen::Error);
+}
+
 TEST(NeuralForecasters, DirectionIsAProbabilityTrainedByCrossEntropy) {
   // Signs of an AR(1) with phi = 0.6 repeat with probability 1/2 + asin(0.6)/pi = 0.705.
   const fc::Dataset d =
