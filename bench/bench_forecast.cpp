@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
   data::ReturnsSource src;
   src.file = std::string(FINGEN_BUNDLED_DATA_DIR) + "/sp500_ohlcv_2000_2020.csv";
   const forecast::Dataset d = forecast::make_dataset(data::load_returns(src), {});
-  const nlohmann::json options = {{"window", 60},       {"hidden", 32},
-                                  {"steps", steps},     {"validation_fraction", 0.0},
+  const nlohmann::json options = {{"window", 60},        {"hidden", 32},
+                                  {"steps", steps},      {"validation_fraction", 0.0},
                                   {"eval_every", steps}, {"threads", threads}};
   auto f = forecast::make_forecaster("lstm", options, forecast::Task{1, {}});
   const auto t0 = std::chrono::steady_clock::now();
@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   (void)f->predict(d, {origins.front()});  // warm-up
   const auto t1 = std::chrono::steady_clock::now();
   const forecast::Forecast out = f->predict(d, origins);
-  const double pred_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  const double pred_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   std::cout << nlohmann::json{{"torch", ml::runtime_info().torch_version},
                               {"steps", steps},
                               {"threads", threads},
