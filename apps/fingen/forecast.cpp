@@ -36,6 +36,19 @@ void print_train(const forecast::TrainProgress& p) {
                       : std::string(),
       p.steps_per_second);
 }
+/// The walk-forward of evaluate and robustness: forecasts from --test-start (default: the last
+/// fifth of the rows) on the index of `p`.
+forecast::WalkForwardOptions walk_options(const ForecastArgs& a, const Panel& p) {
+  const std::size_t ts = a.test_start.empty() ? p.rows() - p.rows() / 5
+                                              : data::split_row(p, a.test_start, "--test-start");
+  return forecast::WalkForwardOptions()
+      .test_start(ts)
+      .window(a.window)
+      .refit_every(a.refit_every)
+      .horizon(a.horizon)
+      .quantiles(a.quantiles)
+      .dm_power(a.dm_power);
+}
 }  // namespace
 
 int run_forecast_evaluate(const ForecastArgs& a, std::ostream& out) {
@@ -47,16 +60,8 @@ int run_forecast_evaluate(const ForecastArgs& a, std::ostream& out) {
     index.kind = d.index_kind;
     index.index = d.index;
     index.source = a.data;
-    const std::size_t ts = a.test_start.empty()
-                               ? d.rows() - d.rows() / 5
-                               : data::split_row(index, a.test_start, "--test-start");
-    const auto o = forecast::WalkForwardOptions()
-                       .test_start(ts)
-                       .window(a.window)
-                       .refit_every(a.refit_every)
-                       .horizon(a.horizon)
-                       .quantiles(a.quantiles)
-                       .dm_power(a.dm_power);
+    const auto o = walk_options(a, index);
+    const std::size_t ts = o.test_start();
     out << fmt::format(
         "walk-forward over {} rows of {} ({} .. {}): forecasts from {}, refit every "
         "{} rows, {} window\n",
@@ -240,13 +245,7 @@ int run_forecast_robustness(const ForecastArgs& a, std::ostream& out) {
     const forecast::DatasetSpec sp = spec(a);
     if (src.series.empty()) src.series = forecast::series_needed(sp);
     const Panel p = data::load_returns(src);
-    const std::size_t ts = a.test_start.empty() ? p.rows() - p.rows() / 5
-                                                : data::split_row(p, a.test_start, "--test-start");
-    const auto o = forecast::WalkForwardOptions()
-                       .test_start(ts)
-                       .window(a.window)
-                       .refit_every(a.refit_every)
-                       .horizon(a.horizon);
+    const auto o = walk_options(a, p);
     const auto r = forecast::robustness(p, sp, models, o, a.gaps, a.outliers, a.sigmas, a.seed);
     out << forecast::format_table(r);
     if (!a.json.empty())

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/json_numbers.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/scenario/generator.hpp"
 
@@ -181,12 +182,6 @@ AugmentResult augment_experiment(const Dataset& d, const ModelSpec& model, const
   return r;
 }
 
-namespace {
-nlohmann::json num(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-}
-}  // namespace
-
 nlohmann::json to_json(const AugmentResult& r) {
   nlohmann::json j = {{"model", r.model.name},          {"kind", r.model.kind},
                       {"options", r.model.options},     {"target", r.target},
@@ -202,8 +197,8 @@ nlohmann::json to_json(const AugmentResult& r) {
                           {"rmse_sd", c.rmse_sd},
                           {"mae_mean", c.mae_mean},
                           {"relative", c.relative},
-                          {"dm_statistic", num(c.dm.statistic)},
-                          {"dm_p_value", num(c.dm.p_value)},
+                          {"dm_statistic", json_number(c.dm.statistic)},
+                          {"dm_p_value", json_number(c.dm.p_value)},
                           {"seconds", c.seconds}});
   return j;
 }

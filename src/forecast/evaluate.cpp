@@ -11,6 +11,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/json_numbers.hpp"
 
 namespace fingen::forecast {
 
@@ -290,17 +291,14 @@ WalkForwardResult walk_forward(const Dataset& d, const std::vector<ModelSpec>& m
 }
 
 namespace {
-nlohmann::json num(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-}
 nlohmann::json to_json(const Accuracy& a) {
   return {{"n", a.n},
-          {"mae", num(a.mae)},
-          {"rmse", num(a.rmse)},
-          {"mase", num(a.mase)},
-          {"directional", num(a.directional)},
-          {"pinball", num(a.pinball)},
-          {"coverage", num(a.coverage)}};
+          {"mae", json_number(a.mae)},
+          {"rmse", json_number(a.rmse)},
+          {"mase", json_number(a.mase)},
+          {"directional", json_number(a.directional)},
+          {"pinball", json_number(a.pinball)},
+          {"coverage", json_number(a.coverage)}};
 }
 std::string cell(double v, const char* fmt_spec) {
   return std::isfinite(v) ? fmt::format(fmt::runtime(fmt_spec), v) : std::string("-");
@@ -333,9 +331,9 @@ nlohmann::json to_json(const WalkForwardResult& r) {
     j["dm"].push_back({{"model", d.model},
                        {"benchmark", d.benchmark},
                        {"horizon", d.horizon},
-                       {"statistic", num(d.test.statistic)},
-                       {"p_value", num(d.test.p_value)},
-                       {"p_less", num(d.test.p_less)},
+                       {"statistic", json_number(d.test.statistic)},
+                       {"p_value", json_number(d.test.p_value)},
+                       {"p_less", json_number(d.test.p_less)},
                        {"n", d.test.n}});
   return j;
 }

@@ -6,22 +6,9 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/json_numbers.hpp"
 
 namespace fingen::forecast {
-
-namespace {
-nlohmann::json numbers(const std::vector<double>& v) {
-  nlohmann::json a = nlohmann::json::array();
-  for (double x : v) a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json());
-  return a;
-}
-std::vector<double> numbers_from(const nlohmann::json& a) {
-  std::vector<double> v;
-  for (const auto& x : a)
-    v.push_back(x.is_null() ? std::numeric_limits<double>::quiet_NaN() : x.get<double>());
-  return v;
-}
-}  // namespace
 
 ForecastSummary summarize(const WalkForwardResult& r, const Dataset& d) {
   ForecastSummary s;
@@ -49,12 +36,17 @@ ForecastSummary summarize(const WalkForwardResult& r, const Dataset& d) {
 }
 
 nlohmann::json to_json(const ForecastSummary& s) {
-  nlohmann::json j = {
-      {"tables", s.tables},           {"dates", s.dates},           {"actual", numbers(s.actual)},
-      {"models", s.models},           {"band_model", s.band_model}, {"lower_level", s.lower_level},
-      {"upper_level", s.upper_level}, {"lower", numbers(s.lower)},  {"upper", numbers(s.upper)}};
+  nlohmann::json j = {{"tables", s.tables},
+                      {"dates", s.dates},
+                      {"actual", json_numbers(s.actual)},
+                      {"models", s.models},
+                      {"band_model", s.band_model},
+                      {"lower_level", s.lower_level},
+                      {"upper_level", s.upper_level},
+                      {"lower", json_numbers(s.lower)},
+                      {"upper", json_numbers(s.upper)}};
   j["point"] = nlohmann::json::array();
-  for (const auto& p : s.point) j["point"].push_back(numbers(p));
+  for (const auto& p : s.point) j["point"].push_back(json_numbers(p));
   return j;
 }
 
@@ -64,14 +56,14 @@ ForecastSummary read_forecast_summary(const std::string& file) {
     const nlohmann::json j = nlohmann::json::parse(read_file(file));
     s.tables = j.at("tables");
     s.dates = j.at("dates").get<std::vector<std::string>>();
-    s.actual = numbers_from(j.at("actual"));
+    s.actual = numbers_from_json(j.at("actual"));
     s.models = j.at("models").get<std::vector<std::string>>();
-    for (const auto& p : j.at("point")) s.point.push_back(numbers_from(p));
+    for (const auto& p : j.at("point")) s.point.push_back(numbers_from_json(p));
     s.band_model = j.at("band_model").get<std::string>();
     s.lower_level = j.at("lower_level").get<double>();
     s.upper_level = j.at("upper_level").get<double>();
-    s.lower = numbers_from(j.at("lower"));
-    s.upper = numbers_from(j.at("upper"));
+    s.lower = numbers_from_json(j.at("lower"));
+    s.upper = numbers_from_json(j.at("upper"));
   } catch (const nlohmann::json::exception& e) {
     throw_input_error({file, 0, {}}, fmt::format("not a forecast summary: {}", e.what()));
   }

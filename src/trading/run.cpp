@@ -6,6 +6,7 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/json_numbers.hpp"
 #include "fingen/scenario/generator.hpp"
 
 namespace fingen::trading {
@@ -180,14 +181,10 @@ TradingSummary summarize(const StrategyRun& run,
 
 namespace {
 nlohmann::json numbers(const std::vector<double>& v) {
-  nlohmann::json a = nlohmann::json::array();
-  for (double x : v) a.push_back(std::isfinite(x) ? nlohmann::json(x) : nlohmann::json());
-  return a;
+  return json_numbers(v);
 }
 std::vector<double> numbers_from(const nlohmann::json& a) {
-  std::vector<double> v;
-  for (const auto& x : a) v.push_back(x.is_null() ? Metrics::kNaN : x.get<double>());
-  return v;
+  return numbers_from_json(a);
 }
 nlohmann::json distribution_json(const MetricDistribution& d) {
   return {{"metric", d.metric},
