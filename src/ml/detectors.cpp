@@ -8,6 +8,7 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/credit/detector.hpp"
+#include "networks.hpp"
 #include "trainer.hpp"
 
 namespace fingen::ml {
@@ -40,14 +41,6 @@ NnDetectorOptions from_json(const json& j, const std::string& where) {
                  o.threads() >= 1,
              "{}: steps, batch_size, lr and threads must be positive, weight_decay >= 0", where);
   return o;
-}
-
-torch::Tensor to_tensor(const Eigen::MatrixXd& m) {
-  torch::Tensor t = torch::empty({m.rows(), m.cols()}, torch::kFloat32);
-  auto a = t.accessor<float, 2>();
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) a[i][j] = static_cast<float>(m(i, j));
-  return t;
 }
 
 torch::nn::Sequential mlp(int64_t in, int64_t hidden, int64_t out) {

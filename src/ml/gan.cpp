@@ -37,14 +37,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using nlohmann::json;
 
-torch::Tensor to_tensor(const Eigen::MatrixXd& m) {  // [rows, cols] float32, row-major
-  torch::Tensor t = torch::empty({m.rows(), m.cols()}, torch::kFloat32);
-  auto a = t.accessor<float, 2>();
-  for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) a[i][j] = static_cast<float>(m(i, j));
-  return t;
-}
-
 at::Generator make_torch_generator(uint64_t seed) {
   return at::make_generator<at::CPUGeneratorImpl>(seed);
 }

@@ -131,4 +131,12 @@ SequenceNet make_discriminator_net(const NetConfig& config) {
   return SequenceNet(config, NetRole::Critic);
 }
 
+torch::Tensor to_tensor(const Eigen::MatrixXd& m) {
+  torch::Tensor t = torch::empty({m.rows(), m.cols()}, torch::kFloat32);
+  auto a = t.accessor<float, 2>();
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j) a[i][j] = static_cast<float>(m(i, j));
+  return t;
+}
+
 }  // namespace fingen::ml

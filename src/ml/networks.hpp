@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include <Eigen/Core>
 #include <torch/torch.h>
 
 namespace fingen::ml {
@@ -71,6 +72,9 @@ TORCH_MODULE(SequenceNet);
 SequenceNet make_generator_net(const NetConfig& config);
 /// Critic/discriminator: [B, T, assets] (+ cond) -> [B, 1].
 SequenceNet make_discriminator_net(const NetConfig& config);
+
+/// A matrix as a float32 tensor [rows, cols] (row-major).
+torch::Tensor to_tensor(const Eigen::MatrixXd& m);
 
 /// Appends the condition to every time step: [B, T, F] + [B, C] -> [B, T, F + C].
 torch::Tensor with_condition(const torch::Tensor& x, const torch::Tensor& cond);
