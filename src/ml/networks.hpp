@@ -10,8 +10,8 @@
 
 #include <string>
 
-#include <Eigen/Core>
 #include <torch/torch.h>
+#include <Eigen/Core>
 
 namespace fingen::ml {
 
