@@ -37,23 +37,27 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
                                            s.name + " options");
       (void)credit::make_detector(s.kind, s.options, 0, s.name + " options");
     }
-    for (const std::string& x : a.set) {
-      const std::string prefix = x.substr(0, x.find('.'));
-      FG_REQUIRE(std::any_of(specs.begin(), specs.end(),
-                             [&](const credit::DetectorSpec& s) { return s.name == prefix; }),
-                 "--set '{}': expected MODEL.key=value for one of the models", x);
-    }
-    std::vector<std::pair<std::string, credit::Oversampler>> samplers;
-    for (const std::string& s : a.oversamplers) {
-      FG_REQUIRE(s == "smote", "--oversamplers: unknown '{}' (expected smote)", s);
-      samplers.emplace_back("smote",
-                            [](const Eigen::MatrixXd& p, std::size_t n, std::uint64_t seed) {
-                              return credit::smote(p, n, 5, seed);
-                            });
-    }
     const auto table = data::read_labelled(
         a.data, data::TableOptions().label_column(a.label).positive(a.positive));
     const credit::Design d = credit::treatment_design(table);
+    std::vector<std::pair<std::string, credit::Oversampler>> samplers;
+    for (const std::string& k : a.oversamplers) {
+      std::vector<std::string> mine;
+      for (const std::string& x : a.set)
+        if (x.rfind(k + ".", 0) == 0) mine.push_back(x.substr(k.size() + 1));
+      const auto& kind = credit::oversampler_kind(k);
+      samplers.emplace_back(k, credit::make_oversampler(
+                                   k, parse_option_assignments(mine, kind.options, k + " options"),
+                                   d.groups, k + " options"));
+    }
+    for (const std::string& x : a.set) {
+      const std::string prefix = x.substr(0, x.find('.'));
+      FG_REQUIRE(std::any_of(specs.begin(), specs.end(),
+                             [&](const credit::DetectorSpec& s) { return s.name == prefix; }) ||
+                     std::find(a.oversamplers.begin(), a.oversamplers.end(), prefix) !=
+                         a.oversamplers.end(),
+                 "--set '{}': expected NAME.key=value for one of the models or oversamplers", x);
+    }
     out << fmt::format(
         "{}: {} rows, {} positive ('{}' of {}), {} design columns; {} x {}-fold stratified "
         "cross-validation{}\n",
@@ -65,8 +69,12 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
             : "");
     const auto r = credit::cross_validate(
         d.x, d.y, specs,
-        credit::CvOptions().folds(a.folds).repeats(a.repeats).seed(a.seed).oversample_to(
-            a.oversample_to),
+        credit::CvOptions()
+            .folds(a.folds)
+            .repeats(a.repeats)
+            .seed(a.seed)
+            .oversample_to(a.oversample_to)
+            .groups(d.groups),
         samplers);
     out << credit::format_table(r);
     out << "95% intervals by the corrected resampled t statistic (Nadeau & Bengio 2003).\n";
@@ -84,8 +92,10 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
       for (Eigen::Index j = 0; j < sd.size(); ++j)
         if (!(sd(j) > 1e-12)) sd(j) = 1;
       real = (real.rowwise() - mean).array().rowwise() / sd.array();
+      const Eigen::MatrixXd standardised = (d.x.rowwise() - mean).array().rowwise() / sd.array();
       for (const auto& [name, sampler] : samplers) {
-        const auto c = credit::privacy_check(real, sampler(real, real.rows(), a.seed));
+        const auto c = credit::privacy_check(
+            real, sampler(standardised, d.y, static_cast<std::size_t>(real.rows()), a.seed));
         out << fmt::format(
             "{}: {} rows made from the {} positives; distance to the closest real row: median "
             "{:.3f} (5% {:.3f}); real rows to their closest other real row: median {:.3f} (5% "

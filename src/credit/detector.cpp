@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <mutex>
+#include <limits>
 
 #include <Eigen/Dense>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/registry.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/credit/logistic.hpp"
 
@@ -34,7 +34,32 @@ class LogisticDetector final : public Detector {
     for (std::size_t j = 0; j < names.size(); ++j) names[j] = "x" + std::to_string(j);
     m_ = fit_logistic(x, y, names, LogisticOptions().l2(l2_));
   }
-  Eigen::VectorXd score(const Eigen::MatrixXd& x) const override { return m_.predict(x); }
+  Eigen::VectorXd score(const Eigen::MatrixXd& x) const override {
+    FG_REQUIRE(m_.coef.size() > 0, "logistic: score() before fit()");
+    return m_.predict(x);
+  }
+  void save(scenario::ModelFile& f, const std::string&) const override {
+    FG_REQUIRE(m_.coef.size() > 0, "logistic: save() before fit()");
+    Eigen::VectorXd coef = m_.coef;
+    for (Eigen::Index j = 0; j < coef.size(); ++j)
+      if (m_.aliased[static_cast<std::size_t>(j)]) coef(j) = 0;  // JSON has no NaN
+    f.params()["coef"] = scenario::ModelFile::to_json(coef);
+    f.params()["aliased"] = m_.aliased;
+  }
+  void load(const scenario::ModelFile& f) override {
+    const nlohmann::json& a = f.params().at("aliased");
+    if (!a.is_array() || a.empty())
+      throw_input_error({f.dir() + "/model.json", 0, "aliased"}, "expected an array of booleans");
+    m_.coef = f.vector("coef", a.size());
+    for (const auto& v : a) {
+      if (!v.is_boolean())
+        throw_input_error({f.dir() + "/model.json", 0, "aliased"}, "expected booleans");
+      m_.aliased.push_back(v.get<bool>());
+    }
+    for (Eigen::Index j = 0; j < m_.coef.size(); ++j)
+      if (m_.aliased[static_cast<std::size_t>(j)])
+        m_.coef(j) = std::numeric_limits<double>::quiet_NaN();
+  }
 
  private:
   double l2_;
@@ -57,15 +82,34 @@ class MahalanobisDetector final : public Detector {
       n.row(static_cast<Eigen::Index>(i)) = x.row(rows[i]);
     mean_ = n.colwise().mean();
     const Eigen::MatrixXd c = n.rowwise() - mean_.transpose();
-    Eigen::MatrixXd cov = c.transpose() * c / static_cast<double>(n.rows() - 1);
-    const double ridge = 1e-6 * std::max(cov.trace() / static_cast<double>(cov.rows()), 1e-12);
-    cov.diagonal().array() += ridge;
-    llt_.compute(cov);
+    cov_ = c.transpose() * c / static_cast<double>(n.rows() - 1);
+    const double ridge = 1e-6 * std::max(cov_.trace() / static_cast<double>(cov_.rows()), 1e-12);
+    cov_.diagonal().array() += ridge;
+    llt_.compute(cov_);
     FG_CHECK(Numeric, llt_.info() == Eigen::Success,
              "mahalanobis: the covariance is not positive "
              "definite");
   }
+  void save(scenario::ModelFile& f, const std::string&) const override {
+    FG_REQUIRE(mean_.size() > 0, "mahalanobis: save() before fit()");
+    f.params()["mean"] = scenario::ModelFile::to_json(mean_);
+    f.params()["cov"] = scenario::ModelFile::to_json(cov_);
+  }
+  void load(const scenario::ModelFile& f) override {
+    const nlohmann::json& m = f.params().at("mean");
+    const std::size_t n = m.is_array() ? m.size() : 0;
+    FG_CHECK(Input, n >= 1 && n <= 1000000, "{}/model.json: \"mean\" must be a non-empty array",
+             f.dir());
+    mean_ = f.vector("mean", n);
+    cov_ = f.matrix("cov", n, n);
+    llt_.compute(cov_);
+    FG_CHECK(Input, llt_.info() == Eigen::Success,
+             "{}/model.json: \"cov\" is not positive definite", f.dir());
+  }
   Eigen::VectorXd score(const Eigen::MatrixXd& x) const override {
+    FG_REQUIRE(mean_.size() > 0, "mahalanobis: score() before fit()");
+    FG_REQUIRE(x.cols() == mean_.size(), "mahalanobis: {} columns, fitted on {}", x.cols(),
+               mean_.size());
     const Eigen::MatrixXd c = (x.rowwise() - mean_.transpose()).transpose();
     const Eigen::MatrixXd z = llt_.matrixL().solve(c);
     return z.colwise().squaredNorm().transpose();
@@ -73,6 +117,7 @@ class MahalanobisDetector final : public Detector {
 
  private:
   Eigen::VectorXd mean_;
+  Eigen::MatrixXd cov_;
   Eigen::LLT<Eigen::MatrixXd> llt_;
 };
 
@@ -91,6 +136,7 @@ class IsolationForest final : public Detector {
       if (!y[i]) normal.push_back(static_cast<Eigen::Index>(i));
     FG_CHECK(Input, normal.size() >= 2, "isolation-forest: fewer than 2 negative rows");
     psi_ = std::min(sample_, normal.size());
+    cols_ = x.cols();
     const int limit = static_cast<int>(std::ceil(std::log2(static_cast<double>(psi_))));
     forest_.assign(trees_, {});
     for (std::size_t t = 0; t < trees_; ++t) {
@@ -103,8 +149,53 @@ class IsolationForest final : public Detector {
       build(forest_[t], x, rows, 0, limit, rng);
     }
   }
+  void save(scenario::ModelFile& f, const std::string&) const override {
+    FG_REQUIRE(!forest_.empty(), "isolation-forest: save() before fit()");
+    nlohmann::json trees = nlohmann::json::array();
+    for (const auto& tree : forest_) {
+      nlohmann::json t = nlohmann::json::array();
+      for (const Node& n : tree) t.push_back({n.column, n.split, n.left, n.right, n.size});
+      trees.push_back(std::move(t));
+    }
+    f.params()["psi"] = psi_;
+    f.params()["columns"] = cols_;
+    f.params()["trees"] = std::move(trees);
+  }
+  void load(const scenario::ModelFile& f) override {
+    const std::string file = f.dir() + "/model.json";
+    psi_ = f.count("psi");
+    cols_ = static_cast<Eigen::Index>(f.count("columns"));
+    const nlohmann::json& trees = f.params().at("trees");
+    FG_CHECK(Input, trees.is_array() && !trees.empty() && trees.size() <= 10000,
+             "{}: \"trees\" must be an array of 1..10000 trees", file);
+    forest_.assign(trees.size(), {});
+    for (std::size_t t = 0; t < trees.size(); ++t) {
+      const nlohmann::json& tree = trees[t];
+      FG_CHECK(Input, tree.is_array() && !tree.empty() && tree.size() <= 4 * psi_ + 1,
+               "{}: tree {} is not an array of at most 4 psi + 1 nodes", file, t);
+      const int size = static_cast<int>(tree.size());
+      for (int i = 0; i < size; ++i) {
+        const nlohmann::json& n = tree[static_cast<std::size_t>(i)];
+        FG_CHECK(Input,
+                 n.is_array() && n.size() == 5 && n[0].is_number_integer() && n[1].is_number() &&
+                     n[2].is_number_integer() && n[3].is_number_integer() &&
+                     n[4].is_number_unsigned(),
+                 "{}: tree {} node {} must be [column, split, left, right, size]", file, t, i);
+        Node node{n[0].get<int>(), n[1].get<double>(), n[2].get<int>(), n[3].get<int>(),
+                  n[4].get<std::size_t>()};
+        // Children come after their parent (the order build() writes), so every path ends.
+        FG_CHECK(Input,
+                 node.column < 0 ||
+                     (node.column < cols_ && node.left > i && node.left < size && node.right > i &&
+                      node.right < size && std::isfinite(node.split)),
+                 "{}: tree {} node {} has an invalid column or child", file, t, i);
+        forest_[t].push_back(node);
+      }
+    }
+  }
   Eigen::VectorXd score(const Eigen::MatrixXd& x) const override {
     FG_REQUIRE(!forest_.empty(), "isolation-forest: score() before fit()");
+    FG_REQUIRE(x.cols() == cols_, "isolation-forest: {} columns, fitted on {}", x.cols(), cols_);
     Eigen::VectorXd s(x.rows());
     const double c = isolation_c(static_cast<double>(psi_));
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
@@ -171,16 +262,13 @@ class IsolationForest final : public Detector {
   std::size_t trees_, sample_;
   std::uint64_t seed_;
   std::size_t psi_ = 0;
+  Eigen::Index cols_ = 0;
   std::vector<Tree> forest_;
 };
 
-std::map<std::string, DetectorKind>& registry() {
-  static std::map<std::string, DetectorKind> r;
+Registry<DetectorKind>& registry() {
+  static Registry<DetectorKind> r("detector");
   return r;
-}
-std::mutex& registry_mutex() {
-  static std::mutex m;
-  return m;
 }
 
 #define FG_LOGISTIC_OPTIONS(X) X(double, l2, 0.0, "L2 penalty on the coefficients (0: glm's fit)")
@@ -212,33 +300,18 @@ const bool g_registered = [] {
   return true;
 }();
 
-std::string known() {
-  std::string s;
-  for (const auto& [k, v] : registry()) s += (s.empty() ? "" : ", ") + k;
-  return s;
-}
 }  // namespace
 
-void register_detector(DetectorKind kind) {
-  std::lock_guard<std::mutex> lock(registry_mutex());
-  const std::string name = kind.name;
-  registry()[name] = std::move(kind);
-}
+void register_detector(DetectorKind kind) { registry().add(std::move(kind)); }
 
 const DetectorKind& detector_kind(const std::string& name) {
   (void)g_registered;
-  std::lock_guard<std::mutex> lock(registry_mutex());
-  const auto it = registry().find(name);
-  FG_REQUIRE(it != registry().end(), "unknown detector '{}': expected {}", name, known());
-  return it->second;
+  return registry().get(name);
 }
 
 std::vector<std::string> detector_kinds() {
   (void)g_registered;
-  std::lock_guard<std::mutex> lock(registry_mutex());
-  std::vector<std::string> out;
-  for (const auto& [k, v] : registry()) out.push_back(k);
-  return out;
+  return registry().names();
 }
 
 std::unique_ptr<Detector> make_detector(const std::string& kind, const nlohmann::json& options,

@@ -5,12 +5,15 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <boost/math/distributions/students_t.hpp>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/registry.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/credit/detector.hpp"
 #include "fingen/eval/classification.hpp"
@@ -95,6 +98,52 @@ Eigen::MatrixXd smote(const Eigen::MatrixXd& pos, std::size_t count, std::size_t
   return out;
 }
 
+namespace {
+Registry<OversamplerKind>& oversamplers_registry() {
+  static Registry<OversamplerKind> r("oversampler");
+  return r;
+}
+const bool g_registered = [] {
+  register_oversampler(
+      {"smote",
+       "SMOTE (Chawla et al. 2002): points on segments between a positive row and one of its k "
+       "nearest positive neighbours",
+       {OptionInfo{"k", "int", 5, "nearest neighbours (Chawla et al.: 5)"}},
+       [](const nlohmann::json& o, const std::vector<int>&) -> Oversampler {
+         const std::size_t k = o.value("k", std::size_t{5});
+         FG_REQUIRE(k >= 1 && k <= 1000, "smote options: k must be in 1..1000");
+         return [k](const Eigen::MatrixXd& x, const std::vector<int>& y, std::size_t count,
+                    std::uint64_t seed) {
+           std::vector<Eigen::Index> pos;
+           for (std::size_t i = 0; i < y.size(); ++i)
+             if (y[i]) pos.push_back(static_cast<Eigen::Index>(i));
+           return smote(rows_of(x, pos), count, k, seed);
+         };
+       }});
+  return true;
+}();
+}  // namespace
+
+void register_oversampler(OversamplerKind kind) { oversamplers_registry().add(std::move(kind)); }
+const OversamplerKind& oversampler_kind(const std::string& name) {
+  (void)g_registered;
+  return oversamplers_registry().get(name);
+}
+std::vector<std::string> oversampler_kinds() {
+  (void)g_registered;
+  return oversamplers_registry().names();
+}
+Oversampler make_oversampler(const std::string& kind, const nlohmann::json& options,
+                             const std::vector<int>& groups, const std::string& where) {
+  const OversamplerKind& k = oversampler_kind(kind);
+  const std::string at = where.empty() ? kind + " options" : where;
+  const nlohmann::json opts = options.is_null() ? nlohmann::json::object() : options;
+  check_option_keys(opts, k.options, at);
+  for (const auto& info : k.options)
+    if (opts.contains(info.name)) detail::checked_option_value(opts, info.name, info.type, at);
+  return k.make(opts, groups);
+}
+
 std::vector<CvResult> cross_validate(
     const Eigen::MatrixXd& x, const std::vector<int>& y, const std::vector<DetectorSpec>& specs,
     const CvOptions& o, const std::vector<std::pair<std::string, Oversampler>>& oversamplers,
@@ -106,6 +155,8 @@ std::vector<CvResult> cross_validate(
   FG_REQUIRE(o.oversample_to() >= 0 && o.oversample_to() < 1,
              "cross-validation: oversample_to must be in [0, 1)");
   FG_REQUIRE(!specs.empty(), "cross-validation: no models");
+  FG_REQUIRE(o.groups().empty() || o.groups().size() == static_cast<std::size_t>(x.cols()),
+             "cross-validation: {} column groups for {} columns", o.groups().size(), x.cols());
   const std::size_t np = static_cast<std::size_t>(std::count(y.begin(), y.end(), 1));
   FG_CHECK(Input,
            np >= static_cast<std::size_t>(o.folds()) &&
@@ -118,14 +169,18 @@ std::vector<CvResult> cross_validate(
     const DetectorSpec* spec;
     std::string oversampling;
     const Oversampler* sampler;
+    std::size_t sampler_index;
   };
   std::vector<Run> runs;
   std::vector<CvResult> out;
+  // Oversampled rows of each (oversampler, repeat, fold), made once and shared by the specs.
+  std::map<std::tuple<std::size_t, int, int>, Eigen::MatrixXd> extra_rows;
   for (const auto& s : specs) {
     const auto probe = make_detector(s.kind, s.options, 0, "detector " + s.name);
-    runs.push_back({&s, "none", nullptr});
+    runs.push_back({&s, "none", nullptr, 0});
     if (probe->supervised() && o.oversample_to() > 0)
-      for (const auto& [name, f] : oversamplers) runs.push_back({&s, name, &f});
+      for (std::size_t i = 0; i < oversamplers.size(); ++i)
+        runs.push_back({&s, oversamplers[i].first, &oversamplers[i].second, i});
   }
   for (const Run& run : runs) {
     CvResult r;
@@ -159,19 +214,24 @@ std::vector<CvResult> cross_validate(
         xte = (xte.rowwise() - mean).array().rowwise() / sd.array();
         const std::uint64_t seed = o.seed() * 1000003u + static_cast<std::uint64_t>(rep * 101 + f);
         if (run.sampler) {
-          std::vector<Eigen::Index> prow;
-          for (std::size_t i = 0; i < ytr.size(); ++i)
-            if (ytr[i]) prow.push_back(static_cast<Eigen::Index>(i));
           const double share = o.oversample_to();
-          const double p = static_cast<double>(prow.size()), n = static_cast<double>(ytr.size());
+          const double p = static_cast<double>(std::count(ytr.begin(), ytr.end(), 1)),
+                       n = static_cast<double>(ytr.size());
           // Extra rows m so that (p + m) / (n + m) = share.
           const double m = std::max(0.0, std::ceil((share * n - p) / (1 - share)));
           if (m > 0) {
-            const Eigen::MatrixXd extra =
-                (*run.sampler)(rows_of(xtr, prow), static_cast<std::size_t>(m), seed);
-            FG_CHECK(Numeric, extra.cols() == xtr.cols() && extra.allFinite(),
-                     "oversampler {} returned rows of the wrong shape or non-finite values",
-                     run.oversampling);
+            const auto key = std::make_tuple(run.sampler_index, rep, f);
+            auto it = extra_rows.find(key);
+            if (it == extra_rows.end()) {
+              Eigen::MatrixXd made = (*run.sampler)(xtr, ytr, static_cast<std::size_t>(m), seed);
+              FG_CHECK(Numeric,
+                       made.rows() == static_cast<Eigen::Index>(m) && made.cols() == xtr.cols() &&
+                           made.allFinite(),
+                       "oversampler {} returned rows of the wrong shape or non-finite values",
+                       run.oversampling);
+              it = extra_rows.emplace(key, std::move(made)).first;
+            }
+            const Eigen::MatrixXd& extra = it->second;
             Eigen::MatrixXd both(xtr.rows() + extra.rows(), xtr.cols());
             both << xtr, extra;
             xtr = std::move(both);
@@ -180,6 +240,7 @@ std::vector<CvResult> cross_validate(
         }
         auto det = make_detector(run.spec->kind, run.spec->options, seed, "detector " + r.name);
         r.supervised = det->supervised();
+        if (!o.groups().empty()) det->set_groups(o.groups());
         det->fit(xtr, ytr);
         const Eigen::VectorXd s = det->score(xte);
         FG_CHECK(Numeric, s.allFinite(), "{}: a score is not finite", r.name);

@@ -35,7 +35,8 @@ Design treatment_design(const data::LabelledTable& t) {
   d.y = t.label;
   const auto n = static_cast<Eigen::Index>(t.rows());
   std::vector<Eigen::VectorXd> cols;
-  for (const auto& f : t.features) {
+  for (std::size_t fi = 0; fi < t.features.size(); ++fi) {
+    const auto& f = t.features[fi];
     if (!f.categorical) {
       for (std::size_t i = 0; i < f.numeric.size(); ++i)
         if (!std::isfinite(f.numeric[i]))
@@ -44,6 +45,7 @@ Design treatment_design(const data::LabelledTable& t) {
                             "complete rows; clean the table first)");
       cols.emplace_back(Eigen::Map<const Eigen::VectorXd>(f.numeric.data(), n));
       d.names.push_back(f.name);
+      d.groups.push_back(-1);
       continue;
     }
     // Levels in byte order; the first is the reference.
@@ -62,6 +64,7 @@ Design treatment_design(const data::LabelledTable& t) {
         if (static_cast<std::size_t>(f.codes[static_cast<std::size_t>(i)]) == order[k]) c(i) = 1;
       cols.push_back(std::move(c));
       d.names.push_back(f.name + "=" + f.levels[order[k]]);
+      d.groups.push_back(static_cast<int>(fi));
     }
   }
   d.x.resize(n, static_cast<Eigen::Index>(cols.size()));

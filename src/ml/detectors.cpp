@@ -74,6 +74,29 @@ class NeuralDetector final : public credit::Detector {
     s = s.to(torch::kDouble).contiguous();
     return Eigen::Map<const Eigen::VectorXd>(s.data_ptr<double>(), s.size(0));
   }
+  void save(scenario::ModelFile& f, const std::string& dir) const override {
+    FG_REQUIRE(net_, "{}: save() before fit()", kind());
+    f.params()["columns"] = cols_;
+    f.params()["weights_file"] = "detector.pt";
+    torch::serialize::OutputArchive archive;
+    net_->save(archive);
+    save_archive_atomic(archive, dir + "/detector.pt");
+  }
+  void load(const scenario::ModelFile& f) override {
+    cols_ = static_cast<Eigen::Index>(f.count("columns"));
+    FG_CHECK(Input, cols_ >= 1 && cols_ <= 1000000, "{}/model.json: \"columns\" out of range",
+             f.dir());
+    build();
+    torch::serialize::InputArchive archive;
+    load_archive(archive, f.data_file("weights_file"));
+    try {
+      net_->load(archive);
+    } catch (const c10::Error& e) {
+      FG_FAIL(Input, "{}: the weights do not match the options ({})", f.dir() + "/detector.pt",
+              std::string(e.what_without_backtrace()).substr(0, 200));
+    }
+    net_->eval();
+  }
 
  private:
   void fit_impl(const Eigen::MatrixXd& x, const std::vector<int>& y) {
@@ -92,11 +115,7 @@ class NeuralDetector final : public credit::Detector {
     }
     const torch::Tensor X = to_tensor(xs);
     const torch::Tensor Y = torch::tensor(ys).unsqueeze(1);
-    net_ = ae_ ? torch::nn::Sequential(torch::nn::Linear(cols_, o_.hidden()), torch::nn::ReLU(),
-                                       torch::nn::Linear(o_.hidden(), o_.code()), torch::nn::ReLU(),
-                                       torch::nn::Linear(o_.code(), o_.hidden()), torch::nn::ReLU(),
-                                       torch::nn::Linear(o_.hidden(), cols_))
-               : mlp(cols_, o_.hidden(), 1);
+    build();
     torch::optim::Adam opt(net_->parameters(),
                            torch::optim::AdamOptions(o_.lr()).weight_decay(o_.weight_decay()));
     double pos = 0;
@@ -122,6 +141,14 @@ class NeuralDetector final : public credit::Detector {
     net_->eval();
   }
 
+  void build() {
+    net_ = ae_ ? torch::nn::Sequential(torch::nn::Linear(cols_, o_.hidden()), torch::nn::ReLU(),
+                                       torch::nn::Linear(o_.hidden(), o_.code()), torch::nn::ReLU(),
+                                       torch::nn::Linear(o_.code(), o_.hidden()), torch::nn::ReLU(),
+                                       torch::nn::Linear(o_.hidden(), cols_))
+               : mlp(cols_, o_.hidden(), 1);
+  }
+
   bool ae_;
   NnDetectorOptions o_;
   std::uint64_t seed_;
@@ -131,6 +158,7 @@ class NeuralDetector final : public credit::Detector {
 }  // namespace
 
 void register_detectors() {
+  register_tabular_gan();
   for (bool ae : {false, true})
     credit::register_detector(
         {ae ? "autoencoder" : "mlp",

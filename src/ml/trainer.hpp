@@ -81,6 +81,8 @@ class Trainer {
 void register_forecasters();
 /// Registers the neural detectors (detectors.cpp: mlp, autoencoder) with credit::register_detector.
 void register_detectors();
+/// Registers the tabular GAN (tabular_gan.cpp): the oversampler "gan" and the detector "gan".
+void register_tabular_gan();
 
 /// Atomic save of an archive (temporary file + rename); Error(Io) naming the path.
 void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path);

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fingen/core/options.hpp"
+#include "fingen/scenario/model_file.hpp"
 
 namespace fingen::credit {
 
@@ -30,6 +31,16 @@ class Detector {
   /// Rows [n, columns] (standardised by the caller) and labels (1 = positive).
   virtual void fit(const Eigen::MatrixXd& x, const std::vector<int>& y) = 0;
   virtual Eigen::VectorXd score(const Eigen::MatrixXd& x) const = 0;
+  /// Which columns belong together, before fit(): -1 for a numeric column, else the categorical
+  /// feature whose one-hot column it is (Design::groups). Detectors that model rows (gan) use it
+  /// to generate valid levels; the others ignore it.
+  virtual void set_groups(const std::vector<int>& groups) { (void)groups; }
+  /// Writes the fitted state as keys of model.json's params() (and weight files into `dir`, named
+  /// there). Error(Usage) before fit().
+  virtual void save(scenario::ModelFile& model, const std::string& dir) const = 0;
+  /// Restores what save() wrote, into a detector made with the same kind and options; errors name
+  /// model.json and the key.
+  virtual void load(const scenario::ModelFile& model) = 0;
 };
 
 using DetectorMaker =

@@ -25,9 +25,24 @@ std::vector<int> stratified_folds(const std::vector<int>& y, int k, std::uint64_
 Eigen::MatrixXd smote(const Eigen::MatrixXd& positives, std::size_t count, std::size_t k,
                       std::uint64_t seed);
 
-/// Extra positive rows for a training fold: (positive rows of the fold, count, seed) -> rows.
-using Oversampler =
-    std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, std::size_t, std::uint64_t)>;
+/// Extra positive rows for a training fold: (the fold's rows, their labels, count, seed) -> count
+/// new rows of the positive class.
+using Oversampler = std::function<Eigen::MatrixXd(const Eigen::MatrixXd&, const std::vector<int>&,
+                                                  std::size_t, std::uint64_t)>;
+
+/// Oversamplers register like detectors: "smote" here, "gan" (a conditional tabular GAN) in
+/// fingen_ml. make() gets the kind's options and the design's column groups (Design::groups).
+struct OversamplerKind {
+  std::string name, description;
+  std::vector<OptionInfo> options;
+  std::function<Oversampler(const nlohmann::json& options, const std::vector<int>& groups)> make;
+};
+void register_oversampler(OversamplerKind kind);
+const OversamplerKind& oversampler_kind(const std::string& name);
+std::vector<std::string> oversampler_kinds();
+/// Options checked against the kind's (Error(Usage) naming `where`).
+Oversampler make_oversampler(const std::string& kind, const nlohmann::json& options,
+                             const std::vector<int>& groups, const std::string& where = "");
 
 struct CvOptions {
   FG_ARG(int, folds) = 5;
@@ -35,6 +50,8 @@ struct CvOptions {
   FG_ARG(std::uint64_t, seed) = 1;
   /// Oversampling of the positives in each training fold to this share of the fold (0: none).
   FG_ARG(double, oversample_to) = 0.0;
+  /// Column groups of the design (Design::groups), passed to every detector; empty: all numeric.
+  FG_ARG(std::vector<int>, groups);
 };
 
 struct DetectorSpec {
@@ -60,7 +77,8 @@ struct CvResult {
 
 /// Cross-validates each spec on (x, y): columns standardised with the training fold's mean and
 /// sd, the detector fitted on the training fold (unsupervised ones on its negatives), scored on
-/// the test fold. With oversample_to > 0 supervised specs are also run with each oversampler.
+/// the test fold. With oversample_to > 0 supervised specs are also run with each oversampler
+/// (called once per fold, its rows shared by every supervised spec).
 std::vector<CvResult> cross_validate(
     const Eigen::MatrixXd& x, const std::vector<int>& y, const std::vector<DetectorSpec>& specs,
     const CvOptions& options,

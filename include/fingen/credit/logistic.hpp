@@ -22,6 +22,8 @@ struct Design {
   Eigen::MatrixXd x;  ///< [rows, columns], no intercept column
   std::vector<std::string> names;
   std::vector<int> y;  ///< 1 = positive class
+  /// Per column: -1 for a numeric column, else the index of the feature of a one-hot column.
+  std::vector<int> groups;
 };
 Design treatment_design(const data::LabelledTable& table);
 
