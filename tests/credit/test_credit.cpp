@@ -152,10 +152,8 @@ TEST(CrossValidation, StratifiedFoldsSmoteAndIntervals) {
   const cr::Design d = cr::treatment_design(table);
   const auto r = cr::cross_validate(
       d.x, d.y, {{"logistic", "logistic", {}}, {"iforest", "isolation-forest", {}}},
-      cr::CvOptions().folds(5).repeats(1).oversample_to(0.5),
-      {{"smote", [](const Eigen::MatrixXd& pos, std::size_t n, std::uint64_t seed) {
-          return cr::smote(pos, n, 5, seed);
-        }}});
+      cr::CvOptions().folds(5).repeats(1).oversample_to(0.5).groups(d.groups),
+      {{"smote", cr::make_oversampler("smote", {}, d.groups)}});
   ASSERT_EQ(r.size(), 3u);  // logistic, logistic + smote, iforest (unsupervised: no oversampling)
   EXPECT_EQ(r[1].oversampling, "smote");
   EXPECT_EQ(r[0].auroc.size(), 5u);
@@ -165,6 +163,26 @@ TEST(CrossValidation, StratifiedFoldsSmoteAndIntervals) {
   EXPECT_GT(r[0].auprc_ci.mean, 0.3);  // the positive share is 0.3
   EXPECT_FALSE(r[2].supervised);
   EXPECT_NE(cr::format_table(r).find("AUROC [95% CI]"), std::string::npos);
+  // An oversampler is called once per fold, its rows shared by every supervised model, and gets
+  // the whole training fold with labels; the share of positives after it is the one asked for.
+  int calls = 0;
+  const cr::Oversampler counting = [&](const Eigen::MatrixXd& fx, const std::vector<int>& fy,
+                                       std::size_t n, std::uint64_t seed) {
+    ++calls;
+    EXPECT_EQ(static_cast<std::size_t>(fx.rows()), fy.size());
+    const double pos = static_cast<double>(std::count(fy.begin(), fy.end(), 1));
+    EXPECT_NEAR((pos + static_cast<double>(n)) / (static_cast<double>(fy.size() + n)), 0.5, 0.01);
+    return cr::make_oversampler("smote", {{"k", 3}}, {})(fx, fy, n, seed);
+  };
+  const auto twice = cr::cross_validate(
+      d.x, d.y, {{"a", "logistic", {}}, {"b", "logistic", {{"l2", 1.0}}}},
+      cr::CvOptions().folds(4).repeats(1).oversample_to(0.5), {{"count", counting}});
+  EXPECT_EQ(twice.size(), 4u);
+  EXPECT_EQ(calls, 4);
+  EXPECT_THROW(cr::make_oversampler("smote", {{"k", 0}}, {}), fingen::Error);
+  EXPECT_THROW(cr::make_oversampler("smote", {{"kk", 3}}, {}), fingen::Error);
+  EXPECT_THROW(cr::make_oversampler("adasyn", {}, {}), fingen::Error);
+  EXPECT_EQ(d.groups.size(), static_cast<std::size_t>(d.x.cols()));
 }
 
 }  // namespace
