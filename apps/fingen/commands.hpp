@@ -289,9 +289,13 @@ struct CreditArgs {
   double oversample_to = 0;
   std::vector<std::string> oversamplers = {"smote"};
   std::string json;
+  // fit / score
+  std::string model = "logistic", model_dir, out;
 };
 int run_credit_evaluate(const CreditArgs& args, std::ostream& out);
-void add_credit(CLI::App& app, CreditArgs& evaluate, int& code, std::ostream& out);
+int run_credit_fit(const CreditArgs& args, std::ostream& out);
+int run_credit_score(const CreditArgs& args, std::ostream& out);
+void add_credit(CLI::App& app, CreditArgs& args, int& code, std::ostream& out);
 
 struct DetectArgs {
   std::string data;

@@ -1,5 +1,6 @@
-// fingen credit evaluate: cross-validated default / fraud scores of detectors on a labelled
-// table, with the rare class optionally oversampled (SMOTE) in each training fold.
+// fingen credit evaluate|fit|score: cross-validated default / fraud scores of detectors on a
+// labelled table with the rare class optionally oversampled (SMOTE, a conditional GAN); one
+// detector fitted into a model directory; a new table scored with it.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -8,121 +9,92 @@
 #include "commands.hpp"
 #include "fingen/core/error.hpp"
 #include "fingen/core/outputs.hpp"
-#include "fingen/credit/detector.hpp"
-#include "fingen/credit/evaluate.hpp"
-#include "fingen/credit/logistic.hpp"
-#include "fingen/data/readers.hpp"
+#include "fingen/credit/run.hpp"
 
 namespace fingen::cli {
 
+namespace {
+data::TableOptions table_options(const CreditArgs& a) {
+  return data::TableOptions().label_column(a.label).positive(a.positive);
+}
+/// The --set assignments NAME.key=value that belong to `name`, as key=value.
+std::vector<std::string> assignments_of(const CreditArgs& a, const std::string& name) {
+  std::vector<std::string> mine;
+  for (const std::string& x : a.set)
+    if (x.rfind(name + ".", 0) == 0) mine.push_back(x.substr(name.size() + 1));
+  return mine;
+}
+}  // namespace
+
 int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
   return guarded([&] {
-    // Models: KIND or NAME=KIND; options MODEL.key=value.
-    std::vector<credit::DetectorSpec> specs;
+    credit::EvaluateRequest q;
+    q.data = a.data;
+    q.table = table_options(a);
+    // Models: KIND or NAME=KIND; options NAME.key=value. Oversamplers by kind.
     for (const std::string& m : a.models) {
       const auto eq = m.find('=');
       credit::DetectorSpec s{eq == std::string::npos ? m : m.substr(0, eq),
                              eq == std::string::npos ? m : m.substr(eq + 1),
                              nlohmann::json::object()};
-      for (const auto& o : specs)
+      for (const auto& o : q.models)
         FG_REQUIRE(o.name != s.name, "--models: the name '{}' is given twice", s.name);
-      (void)credit::detector_kind(s.kind);
-      specs.push_back(s);
-    }
-    for (auto& s : specs) {
-      std::vector<std::string> mine;
-      for (const std::string& x : a.set)
-        if (x.rfind(s.name + ".", 0) == 0) mine.push_back(x.substr(s.name.size() + 1));
-      s.options = parse_option_assignments(mine, credit::detector_kind(s.kind).options,
+      s.options = parse_option_assignments(assignments_of(a, s.name),
+                                           credit::detector_kind(s.kind).options,
                                            s.name + " options");
-      (void)credit::make_detector(s.kind, s.options, 0, s.name + " options");
+      q.models.push_back(s);
     }
-    const auto table = data::read_labelled(
-        a.data, data::TableOptions().label_column(a.label).positive(a.positive));
-    const credit::Design d = credit::treatment_design(table);
-    std::vector<std::pair<std::string, credit::Oversampler>> samplers;
-    for (const std::string& k : a.oversamplers) {
-      std::vector<std::string> mine;
-      for (const std::string& x : a.set)
-        if (x.rfind(k + ".", 0) == 0) mine.push_back(x.substr(k.size() + 1));
-      const auto& kind = credit::oversampler_kind(k);
-      samplers.emplace_back(k, credit::make_oversampler(
-                                   k, parse_option_assignments(mine, kind.options, k + " options"),
-                                   d.groups, k + " options"));
-    }
+    for (const std::string& k : a.oversamplers)
+      q.oversamplers.push_back({k, k,
+                                parse_option_assignments(assignments_of(a, k),
+                                                         credit::oversampler_kind(k).options,
+                                                         k + " options")});
     for (const std::string& x : a.set) {
       const std::string prefix = x.substr(0, x.find('.'));
-      FG_REQUIRE(std::any_of(specs.begin(), specs.end(),
+      FG_REQUIRE(std::any_of(q.models.begin(), q.models.end(),
                              [&](const credit::DetectorSpec& s) { return s.name == prefix; }) ||
                      std::find(a.oversamplers.begin(), a.oversamplers.end(), prefix) !=
                          a.oversamplers.end(),
                  "--set '{}': expected NAME.key=value for one of the models or oversamplers", x);
     }
+    q.cv.folds(a.folds).repeats(a.repeats).seed(a.seed).oversample_to(a.oversample_to);
+    q.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };
+    const credit::EvaluateReport r = credit::evaluate_table(q);
+    out << credit::format_report(r);
+    if (!a.json.empty()) write_manifest(a.json, "credit evaluate", credit::to_json(r));
+    return static_cast<int>(kOk);
+  });
+}
+
+int run_credit_fit(const CreditArgs& a, std::ostream& out) {
+  return guarded([&] {
+    credit::FitRequest q;
+    q.data = a.data;
+    q.table = table_options(a);
+    q.kind = a.model;
+    for (const std::string& x : a.set)
+      FG_REQUIRE(x.rfind(a.model + ".", 0) == 0, "--set '{}': expected {}.key=value", x, a.model);
+    q.options = parse_option_assignments(assignments_of(a, a.model),
+                                         credit::detector_kind(a.model).options,
+                                         a.model + " options");
+    q.seed = a.seed;
+    q.out = a.model_dir;
+    const credit::FitSummary s = credit::fit_and_save(q);
     out << fmt::format(
-        "{}: {} rows, {} positive ('{}' of {}), {} design columns; {} x {}-fold stratified "
-        "cross-validation{}\n",
-        a.data, table.rows(), table.positives(), table.positive_class, table.label_name, d.x.cols(),
-        a.repeats, a.folds,
-        a.oversample_to > 0
-            ? fmt::format(", positives oversampled to {:.0f}% of each training fold",
-                          100 * a.oversample_to)
-            : "");
-    const auto r = credit::cross_validate(
-        d.x, d.y, specs,
-        credit::CvOptions()
-            .folds(a.folds)
-            .repeats(a.repeats)
-            .seed(a.seed)
-            .oversample_to(a.oversample_to)
-            .groups(d.groups),
-        samplers);
-    out << credit::format_table(r);
-    out << "95% intervals by the corrected resampled t statistic (Nadeau & Bengio 2003).\n";
-    // How close each oversampler's rows come to the real positives (all positives, standardised).
-    nlohmann::json privacy = nlohmann::json::object();
-    if (a.oversample_to > 0) {
-      std::vector<Eigen::Index> pos;
-      for (std::size_t i = 0; i < d.y.size(); ++i)
-        if (d.y[i]) pos.push_back(static_cast<Eigen::Index>(i));
-      Eigen::MatrixXd real(static_cast<Eigen::Index>(pos.size()), d.x.cols());
-      for (std::size_t i = 0; i < pos.size(); ++i)
-        real.row(static_cast<Eigen::Index>(i)) = d.x.row(pos[i]);
-      const Eigen::RowVectorXd mean = real.colwise().mean();
-      Eigen::RowVectorXd sd = ((real.rowwise() - mean).array().square().colwise().mean()).sqrt();
-      for (Eigen::Index j = 0; j < sd.size(); ++j)
-        if (!(sd(j) > 1e-12)) sd(j) = 1;
-      real = (real.rowwise() - mean).array().rowwise() / sd.array();
-      const Eigen::MatrixXd standardised = (d.x.rowwise() - mean).array().rowwise() / sd.array();
-      for (const auto& [name, sampler] : samplers) {
-        const auto c = credit::privacy_check(
-            real, sampler(standardised, d.y, static_cast<std::size_t>(real.rows()), a.seed));
-        out << fmt::format(
-            "{}: {} rows made from the {} positives; distance to the closest real row: median "
-            "{:.3f} (5% {:.3f}); real rows to their closest other real row: median {:.3f} (5% "
-            "{:.3f}); exact copies: {}\n",
-            name, c.synthetic, real.rows(), c.synthetic_median, c.synthetic_q05, c.real_median,
-            c.real_q05, c.exact_copies);
-        privacy[name] = {{"synthetic", c.synthetic},
-                         {"exact_copies", c.exact_copies},
-                         {"synthetic_median", c.synthetic_median},
-                         {"synthetic_q05", c.synthetic_q05},
-                         {"real_median", c.real_median},
-                         {"real_q05", c.real_q05}};
-      }
-    }
-    if (!a.json.empty())
-      write_manifest(a.json, "credit evaluate",
-                     {{"data", a.data},
-                      {"label", table.label_name},
-                      {"positive", table.positive_class},
-                      {"rows", table.rows()},
-                      {"positives", table.positives()},
-                      {"folds", a.folds},
-                      {"repeats", a.repeats},
-                      {"seed", a.seed},
-                      {"oversample_to", a.oversample_to},
-                      {"results", credit::to_json(r)},
-                      {"privacy", privacy}});
+        "{}: fitted on {} rows ({} positive), {} design columns, in {:.1f} s; in-sample AUROC "
+        "{:.4f}\nmodel written to {}\n",
+        a.model, s.rows, s.positives, s.columns, s.seconds, s.train_auroc, a.model_dir);
+    return static_cast<int>(kOk);
+  });
+}
+
+int run_credit_score(const CreditArgs& a, std::ostream& out) {
+  return guarded([&] {
+    const credit::ScoreSummary s = credit::score_table(a.model_dir, a.data, a.out);
+    out << fmt::format("{} rows scored into {}\n", s.rows, a.out);
+    if (s.labelled)
+      out << fmt::format("the table holds the label: AUROC {:.4f}, AUPRC {:.4f}\n", s.auroc,
+                         s.auprc);
     return static_cast<int>(kOk);
   });
 }
@@ -131,16 +103,19 @@ void add_credit(CLI::App& app, CreditArgs& ev, int& code, std::ostream& out) {
   CLI::App* cmd =
       app.add_subcommand("credit", "Credit default and fraud scores on labelled tables");
   cmd->require_subcommand(1);
+  auto table = [&](CLI::App* c) {
+    c->add_option("--data,-d", ev.data, "Labelled table (features and a binary label)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    c->add_option("--label", ev.label, "Label column (default: class, label, target, ...)");
+    c->add_option("--positive", ev.positive,
+                  "Label value of the positive class (default: 1, or the rarer value)");
+  };
   CLI::App* e = cmd->add_subcommand(
       "evaluate", "Cross-validated AUROC/AUPRC of each model, with and without oversampling");
-  e->add_option("--data,-d", ev.data, "Labelled table (features and a binary label)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  e->add_option("--label", ev.label, "Label column (default: class, label, target, ...)");
-  e->add_option("--positive", ev.positive,
-                "Label value of the positive class (default: 1, or the rarer value)");
+  table(e);
   e->add_option("--models", ev.models, "Models, KIND or NAME=KIND")->delimiter(',');
-  e->add_option("--set", ev.set, "A model option, MODEL.key=value (repeatable)");
+  e->add_option("--set", ev.set, "A model or oversampler option, NAME.key=value (repeatable)");
   e->add_option("--folds", ev.folds, "Folds")->check(CLI::Range(2, 100));
   e->add_option("--repeats", ev.repeats, "Repeats of the cross-validation")
       ->check(CLI::Range(1, 100));
@@ -149,13 +124,37 @@ void add_credit(CLI::App& app, CreditArgs& ev, int& code, std::ostream& out) {
                 "Oversample the positives of each training fold to this share (supervised "
                 "models)")
       ->check(CLI::Range(0.0, 0.95));
-  e->add_option("--oversamplers", ev.oversamplers, "Oversamplers (smote)")->delimiter(',');
+  e->add_option("--oversamplers", ev.oversamplers,
+                "Oversamplers: " + fmt::format("{}", fmt::join(credit::oversampler_kinds(), ", ")))
+      ->delimiter(',');
   e->add_option("--json", ev.json, "Write the results as JSON");
   e->footer("Models: " + fmt::format("{}", fmt::join(credit::detector_kinds(), ", ")) +
             "\nExample:\n"
             "  fingen credit evaluate --data data/german_credit.csv --positive Bad \\\n"
-            "      --oversample-to 0.5 --oversamplers smote");
+            "      --models logistic,mlp,autoencoder,gan --oversample-to 0.5 "
+            "--oversamplers smote,gan");
   e->callback([&] { code = run_credit_evaluate(ev, out); });
+
+  CLI::App* f = cmd->add_subcommand("fit", "Fit one model on every row into a model directory");
+  table(f);
+  f->add_option("--model,-m", ev.model, "Model kind (default logistic)");
+  f->add_option("--set", ev.set, "A model option, MODEL.key=value (repeatable)");
+  f->add_option("--seed", ev.seed, "Seed");
+  f->add_option("--out,-o", ev.model_dir, "Model directory")->required();
+  f->footer("Example:\n  fingen credit fit --data data/german_credit.csv --positive Bad "
+            "--model logistic --out german-logistic");
+  f->callback([&] { code = run_credit_fit(ev, out); });
+
+  CLI::App* s = cmd->add_subcommand(
+      "score", "Score a table with a fitted model (the label column may be absent)");
+  s->add_option("--model-dir,-m", ev.model_dir, "Model directory from credit fit")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  s->add_option("--data,-d", ev.data, "Table with the columns the model was fitted on")
+      ->required()
+      ->check(CLI::ExistingFile);
+  s->add_option("--out,-o", ev.out, "CSV of row,score")->required();
+  s->callback([&] { code = run_credit_score(ev, out); });
 }
 
 }  // namespace fingen::cli

@@ -245,6 +245,11 @@ std::vector<CvResult> cross_validate(
         const Eigen::VectorXd s = det->score(xte);
         FG_CHECK(Numeric, s.allFinite(), "{}: a score is not finite", r.name);
         const std::vector<double> sv(s.data(), s.data() + s.size());
+        if (rep == 0) {
+          if (r.oof.empty()) r.oof.assign(y.size(), kNaN);
+          for (std::size_t i = 0; i < te.size(); ++i)
+            r.oof[static_cast<std::size_t>(te[i])] = sv[i];
+        }
         r.auroc.push_back(eval::auroc(sv, yte));
         r.auprc.push_back(eval::average_precision(sv, yte));
         r.brier.push_back(r.supervised ? eval::brier(sv, yte) : kNaN);
@@ -309,9 +314,43 @@ nlohmann::json to_json(const std::vector<CvResult>& rs) {
                  {"auprc_folds", r.auprc},
                  {"brier_folds", brier},
                  {"recall_at_1pct_fpr", r.recall_at_1pct_fpr},
-                 {"seconds", r.seconds}});
+                 {"seconds", r.seconds},
+                 {"oof", r.oof}});
   }
   return a;
+}
+
+std::vector<CvResult> cv_results_from_json(const nlohmann::json& j, const std::string& file) {
+  std::vector<CvResult> out;
+  try {
+    FG_CHECK(Input, j.is_array(), "expected an array of results");
+    auto ci = [](const nlohmann::json& c) {
+      return Interval{c.at("mean").get<double>(), c.at("lower").get<double>(),
+                      c.at("upper").get<double>(), c.at("sd").get<double>()};
+    };
+    for (const auto& e : j) {
+      CvResult r;
+      r.name = e.at("name").get<std::string>();
+      r.kind = e.at("kind").get<std::string>();
+      r.oversampling = e.at("oversampling").get<std::string>();
+      r.supervised = e.at("supervised").get<bool>();
+      r.auroc_ci = ci(e.at("auroc"));
+      r.auprc_ci = ci(e.at("auprc"));
+      r.auroc = e.at("auroc_folds").get<std::vector<double>>();
+      r.auprc = e.at("auprc_folds").get<std::vector<double>>();
+      for (const auto& b : e.at("brier_folds"))
+        r.brier.push_back(b.is_null() ? kNaN : b.get<double>());
+      r.recall_at_1pct_fpr = e.at("recall_at_1pct_fpr").get<double>();
+      r.seconds = e.at("seconds").get<double>();
+      for (const auto& v : e.at("oof")) r.oof.push_back(v.is_null() ? kNaN : v.get<double>());
+      out.push_back(std::move(r));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error({file, 0, "results"}, e.what());
+  } catch (const Error& e) {
+    throw_input_error({file, 0, "results"}, e.what());
+  }
+  return out;
 }
 
 std::string format_table(const std::vector<CvResult>& rs) {

@@ -10,6 +10,7 @@
 #include <Eigen/Dense>
 
 #include "fingen/core/error.hpp"
+#include "fingen/credit/run.hpp"
 
 namespace fingen::credit {
 
@@ -31,45 +32,8 @@ double inv_logit(double eta) {
 }  // namespace
 
 Design treatment_design(const data::LabelledTable& t) {
-  Design d;
-  d.y = t.label;
-  const auto n = static_cast<Eigen::Index>(t.rows());
-  std::vector<Eigen::VectorXd> cols;
-  for (std::size_t fi = 0; fi < t.features.size(); ++fi) {
-    const auto& f = t.features[fi];
-    if (!f.categorical) {
-      for (std::size_t i = 0; i < f.numeric.size(); ++i)
-        if (!std::isfinite(f.numeric[i]))
-          throw_input_error({t.source, i + 2, f.name},
-                            "missing value (logistic regression needs "
-                            "complete rows; clean the table first)");
-      cols.emplace_back(Eigen::Map<const Eigen::VectorXd>(f.numeric.data(), n));
-      d.names.push_back(f.name);
-      d.groups.push_back(-1);
-      continue;
-    }
-    // Levels in byte order; the first is the reference.
-    std::vector<std::size_t> order(f.levels.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t a, std::size_t b) { return f.levels[a] < f.levels[b]; });
-    for (std::size_t i = 0; i < f.codes.size(); ++i)
-      if (f.codes[i] < 0)
-        throw_input_error({t.source, i + 2, f.name},
-                          "missing value (logistic regression needs "
-                          "complete rows; clean the table first)");
-    for (std::size_t k = 1; k < order.size(); ++k) {
-      Eigen::VectorXd c = Eigen::VectorXd::Zero(n);
-      for (Eigen::Index i = 0; i < n; ++i)
-        if (static_cast<std::size_t>(f.codes[static_cast<std::size_t>(i)]) == order[k]) c(i) = 1;
-      cols.push_back(std::move(c));
-      d.names.push_back(f.name + "=" + f.levels[order[k]]);
-      d.groups.push_back(static_cast<int>(fi));
-    }
-  }
-  d.x.resize(n, static_cast<Eigen::Index>(cols.size()));
-  for (std::size_t j = 0; j < cols.size(); ++j) d.x.col(static_cast<Eigen::Index>(j)) = cols[j];
-  return d;
+  const Encoding e = encoding_of(t);
+  return {encode(t, e), e.design_names(), t.label, e.design_groups()};
 }
 
 Eigen::VectorXd LogisticModel::predict(const Eigen::MatrixXd& x) const {

@@ -304,7 +304,7 @@ TextColumns read_text(const CsvDocument& doc, std::size_t label_col) {
       throw_input_error(
           {doc.name(), row.line, {}},
           fmt::format("expected {} fields as in the header, found {}", width, row.fields.size()));
-    if (is_missing_token(row.fields[label_col]))
+    if (label_col != std::string::npos && is_missing_token(row.fields[label_col]))
       throw_input_error(doc.where(row.line, label_col), "the label is missing");
     for (std::size_t j = 0; j < width; ++j) t.text[j].emplace_back(row.fields[j]);
     t.lines.push_back(row.line);
@@ -404,6 +404,16 @@ Feature feature_of(const CsvDocument& doc, const TextColumns& t, std::size_t j) 
 LabelledTable read_labelled(const CsvDocument& doc, const TableOptions& options) {
   LabelledTable table;
   table.source = doc.name();
+  if (options.label_optional()) {
+    const std::size_t skip = options.label_column().empty()
+                                 ? find_label_column(doc)
+                                 : doc.find_column(options.label_column());
+    if (skip != std::string::npos) table.label_name = doc.header()[skip];
+    const TextColumns t = read_text(doc, skip);
+    for (std::size_t j = 0; j < doc.header().size(); ++j)
+      if (j != skip) table.features.push_back(feature_of(doc, t, j));
+    return table;
+  }
   const std::size_t label_col = label_column_of(doc, options);
   table.label_name = doc.header()[label_col];
   const TextColumns t = read_text(doc, label_col);

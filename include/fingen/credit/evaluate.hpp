@@ -73,6 +73,9 @@ struct CvResult {
   Interval auroc_ci, auprc_ci;
   double recall_at_1pct_fpr = 0;  ///< mean over folds
   double seconds = 0;
+  /// Out-of-fold score of every row in the first repeat (each row scored once, by the model of
+  /// the fold that left it out): for ROC and precision-recall curves and score histograms.
+  std::vector<double> oof;
 };
 
 /// Cross-validates each spec on (x, y): columns standardised with the training fold's mean and
@@ -97,6 +100,8 @@ struct PrivacyCheck {
 PrivacyCheck privacy_check(const Eigen::MatrixXd& real, const Eigen::MatrixXd& synthetic);
 
 nlohmann::json to_json(const std::vector<CvResult>& r);
+/// Error(Input) naming `file` when `j` is not what to_json wrote.
+std::vector<CvResult> cv_results_from_json(const nlohmann::json& j, const std::string& file);
 std::string format_table(const std::vector<CvResult>& r);
 
 }  // namespace fingen::credit

@@ -65,6 +65,9 @@ struct TableOptions {
   /// Value of the label that marks the positive (rare, "bad", fraud) class; empty: "1" if the
   /// labels are 0/1, otherwise the less frequent of the two values.
   FG_ARG(std::string, positive) = "";
+  /// For tables to be scored: the label column may be absent, and when present it is left out
+  /// unread (the table's label stays empty, label_name names it).
+  FG_ARG(bool, label_optional) = false;
 };
 
 /// A table of features and a binary label (1 = positive class).
@@ -76,7 +79,11 @@ struct LabelledTable {
   std::string negative_class;
   std::vector<int> label;  ///< 1 = positive, 0 = negative
 
-  std::size_t rows() const noexcept { return label.size(); }
+  std::size_t rows() const noexcept {
+    if (!label.empty() || features.empty()) return label.size();
+    const Feature& f = features.front();  // a table read with label_optional
+    return f.categorical ? f.codes.size() : f.numeric.size();
+  }
   std::size_t positives() const noexcept;
   /// Numeric features as they are and categorical ones one-hot encoded (one column per level,
   /// missing = all zeros). [rows, columns]
