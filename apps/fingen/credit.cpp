@@ -39,16 +39,15 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
                              nlohmann::json::object()};
       for (const auto& o : q.models)
         FG_REQUIRE(o.name != s.name, "--models: the name '{}' is given twice", s.name);
-      s.options = parse_option_assignments(assignments_of(a, s.name),
-                                           credit::detector_kind(s.kind).options,
-                                           s.name + " options");
+      s.options = parse_option_assignments(
+          assignments_of(a, s.name), credit::detector_kind(s.kind).options, s.name + " options");
       q.models.push_back(s);
     }
     for (const std::string& k : a.oversamplers)
-      q.oversamplers.push_back({k, k,
-                                parse_option_assignments(assignments_of(a, k),
-                                                         credit::oversampler_kind(k).options,
-                                                         k + " options")});
+      q.oversamplers.push_back(
+          {k, k,
+           parse_option_assignments(assignments_of(a, k), credit::oversampler_kind(k).options,
+                                    k + " options")});
     for (const std::string& x : a.set) {
       const std::string prefix = x.substr(0, x.find('.'));
       FG_REQUIRE(std::any_of(q.models.begin(), q.models.end(),
@@ -74,9 +73,8 @@ int run_credit_fit(const CreditArgs& a, std::ostream& out) {
     q.kind = a.model;
     for (const std::string& x : a.set)
       FG_REQUIRE(x.rfind(a.model + ".", 0) == 0, "--set '{}': expected {}.key=value", x, a.model);
-    q.options = parse_option_assignments(assignments_of(a, a.model),
-                                         credit::detector_kind(a.model).options,
-                                         a.model + " options");
+    q.options = parse_option_assignments(
+        assignments_of(a, a.model), credit::detector_kind(a.model).options, a.model + " options");
     q.seed = a.seed;
     q.out = a.model_dir;
     const credit::FitSummary s = credit::fit_and_save(q);
@@ -141,8 +139,9 @@ void add_credit(CLI::App& app, CreditArgs& ev, int& code, std::ostream& out) {
   f->add_option("--set", ev.set, "A model option, MODEL.key=value (repeatable)");
   f->add_option("--seed", ev.seed, "Seed");
   f->add_option("--out,-o", ev.model_dir, "Model directory")->required();
-  f->footer("Example:\n  fingen credit fit --data data/german_credit.csv --positive Bad "
-            "--model logistic --out german-logistic");
+  f->footer(
+      "Example:\n  fingen credit fit --data data/german_credit.csv --positive Bad "
+      "--model logistic --out german-logistic");
   f->callback([&] { code = run_credit_fit(ev, out); });
 
   CLI::App* s = cmd->add_subcommand(

@@ -1,5 +1,7 @@
 // fingen run CONFIG: the whole job from one JSON file: data -> split -> fit every model -> generate
 // -> evaluate on the held-out period -> risk backtest -> run directory with a manifest.
+#include <iostream>
+
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
@@ -22,6 +24,7 @@ int run_pipeline(const RunArgs& args, std::ostream& out) {
     const pipeline::PipelineConfig c = pipeline::read_config(args.config, args.out);
     pipeline::RunObserver o;
     o.stage = [&](const std::string& what) { step(out, what); };
+    o.detail = [](const std::string& what) { std::cerr << "  " << what << "\n"; };
     if (!args.quiet) {
       o.fitting = [&](const pipeline::ModelSpec& m, const Panel& train) {
         print_fit_start(m.kind, train, c.data_file, out);

@@ -184,11 +184,11 @@ class IsolationForest final : public Detector {
         Node node{n[0].get<int>(), n[1].get<double>(), n[2].get<int>(), n[3].get<int>(),
                   n[4].get<std::size_t>()};
         // Children come after their parent (the order build() writes), so every path ends.
-        FG_CHECK(Input,
-                 node.column < 0 ||
-                     (node.column < cols_ && node.left > i && node.left < size && node.right > i &&
-                      node.right < size && std::isfinite(node.split)),
-                 "{}: tree {} node {} has an invalid column or child", file, t, i);
+        FG_CHECK(
+            Input,
+            node.column < 0 || (node.column < cols_ && node.left > i && node.left < size &&
+                                node.right > i && node.right < size && std::isfinite(node.split)),
+            "{}: tree {} node {} has an invalid column or child", file, t, i);
         forest_[t].push_back(node);
       }
     }
@@ -302,7 +302,9 @@ const bool g_registered = [] {
 
 }  // namespace
 
-void register_detector(DetectorKind kind) { registry().add(std::move(kind)); }
+void register_detector(DetectorKind kind) {
+  registry().add(std::move(kind));
+}
 
 const DetectorKind& detector_kind(const std::string& name) {
   (void)g_registered;

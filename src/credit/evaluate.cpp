@@ -124,7 +124,9 @@ const bool g_registered = [] {
 }();
 }  // namespace
 
-void register_oversampler(OversamplerKind kind) { oversamplers_registry().add(std::move(kind)); }
+void register_oversampler(OversamplerKind kind) {
+  oversamplers_registry().add(std::move(kind));
+}
 const OversamplerKind& oversampler_kind(const std::string& name) {
   (void)g_registered;
   return oversamplers_registry().get(name);

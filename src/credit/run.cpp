@@ -114,11 +114,11 @@ Eigen::MatrixXd encode(const data::LabelledTable& t, const Encoding& e) {
                           "missing value (clean the table first)");
       const int level = to_fitted[static_cast<std::size_t>(code)];
       if (level < 0)
-        throw_input_error({t.source, static_cast<std::size_t>(i) + 2, c.name},
-                          fmt::format("level '{}' was not seen when the model was fitted "
-                                      "(levels: {})",
-                                      f.levels[static_cast<std::size_t>(code)],
-                                      fmt::join(c.levels, ", ")));
+        throw_input_error(
+            {t.source, static_cast<std::size_t>(i) + 2, c.name},
+            fmt::format("level '{}' was not seen when the model was fitted "
+                        "(levels: {})",
+                        f.levels[static_cast<std::size_t>(code)], fmt::join(c.levels, ", ")));
       if (level > 0) x(i, col + level - 1) = 1;
     }
     col += width;
@@ -167,7 +167,8 @@ EvaluateReport evaluate_table(const EvaluateRequest& q) {
   const Design d = treatment_design(table);
   std::vector<std::pair<std::string, Oversampler>> samplers;
   for (const auto& s : q.oversamplers)
-    samplers.emplace_back(s.name, make_oversampler(s.kind, s.options, d.groups, s.name + " options"));
+    samplers.emplace_back(s.name,
+                          make_oversampler(s.kind, s.options, d.groups, s.name + " options"));
   EvaluateReport r;
   r.data = q.data;
   r.label = table.label_name;
@@ -212,12 +213,19 @@ nlohmann::json to_json(const EvaluateReport& r) {
                        {"synthetic_q05", p.check.synthetic_q05},
                        {"real_median", p.check.real_median},
                        {"real_q05", p.check.real_q05}});
-  return {{"data", r.data},           {"label", r.label},   {"positive", r.positive},
-          {"rows", r.rows},           {"positives", r.positives},
-          {"columns", r.columns},     {"folds", r.folds},   {"repeats", r.repeats},
-          {"seed", r.seed},           {"oversample_to", r.oversample_to},
+  return {{"data", r.data},
+          {"label", r.label},
+          {"positive", r.positive},
+          {"rows", r.rows},
+          {"positives", r.positives},
+          {"columns", r.columns},
+          {"folds", r.folds},
+          {"repeats", r.repeats},
+          {"seed", r.seed},
+          {"oversample_to", r.oversample_to},
           {"results", to_json(r.results)},
-          {"privacy", privacy},       {"labels", r.labels}};
+          {"privacy", privacy},
+          {"labels", r.labels}};
 }
 
 EvaluateReport evaluate_report_from_json(const nlohmann::json& j, const std::string& file) {
@@ -237,7 +245,8 @@ EvaluateReport evaluate_report_from_json(const nlohmann::json& j, const std::str
     for (const auto& p : j.at("privacy"))
       r.privacy.push_back(
           {p.at("oversampler").get<std::string>(),
-           PrivacyCheck{p.at("synthetic").get<std::size_t>(), p.at("exact_copies").get<std::size_t>(),
+           PrivacyCheck{p.at("synthetic").get<std::size_t>(),
+                        p.at("exact_copies").get<std::size_t>(),
                         p.at("synthetic_median").get<double>(), p.at("synthetic_q05").get<double>(),
                         p.at("real_median").get<double>(), p.at("real_q05").get<double>()}});
   } catch (const nlohmann::json::exception& e) {
@@ -331,8 +340,9 @@ CreditModel load_model(const std::string& dir) {
   for (Eigen::Index j = 0; j < c.sd.size(); ++j)
     if (!(c.sd(j) > 0)) throw_input_error({file, 0, "design_sd"}, "scales must be positive");
   try {
-    c.detector = make_detector(c.kind, m.params().value("detector_options", nlohmann::json::object()),
-                               m.params().value("seed", std::uint64_t{1}), "detector_options");
+    c.detector =
+        make_detector(c.kind, m.params().value("detector_options", nlohmann::json::object()),
+                      m.params().value("seed", std::uint64_t{1}), "detector_options");
   } catch (const Error& e) {
     throw_input_error({file, 0, "detector"}, e.what());
   }
@@ -364,8 +374,9 @@ ScoreSummary score_table(const std::string& dir, const std::string& data,
   // With the label present (and both classes), how well the scores rank it.
   if (!table.label_name.empty()) {
     try {
-      const auto labelled = data::read_labelled(
-          data, data::TableOptions().label_column(model.encoding.label).positive(model.encoding.positive));
+      const auto labelled = data::read_labelled(data, data::TableOptions()
+                                                          .label_column(model.encoding.label)
+                                                          .positive(model.encoding.positive));
       r.labelled = true;
       const std::vector<double> sv(s.data(), s.data() + s.size());
       r.auroc = eval::auroc(sv, labelled.label);

@@ -54,6 +54,22 @@ double auroc(const std::vector<double>& s, const std::vector<int>& y) {
   return (rank_sum - dp * (dp + 1) / 2) / (dp * dn);
 }
 
+std::vector<CurvePoint> curve(const std::vector<double>& s, const std::vector<int>& y) {
+  check(s, y, "curve");
+  const std::size_t np = positives(y), nn = y.size() - np;
+  FG_REQUIRE(np > 0 && nn > 0, "curve: needs both classes ({} positives, {} negatives)", np, nn);
+  const auto o = by_score(s);
+  std::vector<CurvePoint> out{{0, 0, 1}};
+  double tp = 0, fp = 0;
+  for (std::size_t i = 0; i < o.size();) {
+    std::size_t j = i;
+    for (; j < o.size() && s[o[j]] == s[o[i]]; ++j) (y[o[j]] ? tp : fp) += 1;
+    out.push_back({fp / static_cast<double>(nn), tp / static_cast<double>(np), tp / (tp + fp)});
+    i = j;
+  }
+  return out;
+}
+
 double average_precision(const std::vector<double>& s, const std::vector<int>& y) {
   check(s, y, "average_precision");
   const std::size_t np = positives(y);

@@ -29,17 +29,17 @@ namespace {
 using nlohmann::json;
 
 // Options shared by the oversampler and the detector; the loss and critic steps default apart.
-#define FINGEN_TABULAR_GAN_OPTIONS(X, LOSS, CRITIC, REFERENCE)                         \
-  X(std::string, loss, LOSS, "wgan-gp or ns (non-saturating)")                         \
-  X(int64_t, hidden, 128, "hidden units per layer (generator and critic)")             \
-  X(int64_t, noise, 32, "noise dimension")                                             \
-  X(int64_t, steps, 300, "generator steps")                                            \
-  X(int64_t, critic_steps, CRITIC, "critic steps per generator step")                  \
-  X(double, reference, REFERENCE,                                                      \
-    "share of the critic's fake rows drawn from a wide reference distribution")        \
-  X(int64_t, batch_size, 128, "rows per step")                                         \
-  X(double, lr, 1e-3, "Adam learning rate (betas 0.5, 0.9)")                           \
-  X(double, gp, 10.0, "wgan-gp: gradient-penalty weight (Gulrajani et al. 2017: 10)")  \
+#define FINGEN_TABULAR_GAN_OPTIONS(X, LOSS, CRITIC, REFERENCE)                        \
+  X(std::string, loss, LOSS, "wgan-gp or ns (non-saturating)")                        \
+  X(int64_t, hidden, 128, "hidden units per layer (generator and critic)")            \
+  X(int64_t, noise, 32, "noise dimension")                                            \
+  X(int64_t, steps, 300, "generator steps")                                           \
+  X(int64_t, critic_steps, CRITIC, "critic steps per generator step")                 \
+  X(double, reference, REFERENCE,                                                     \
+    "share of the critic's fake rows drawn from a wide reference distribution")       \
+  X(int64_t, batch_size, 128, "rows per step")                                        \
+  X(double, lr, 1e-3, "Adam learning rate (betas 0.5, 0.9)")                          \
+  X(double, gp, 10.0, "wgan-gp: gradient-penalty weight (Gulrajani et al. 2017: 10)") \
   X(double, tau, 0.2, "Gumbel-softmax temperature of the categorical blocks (CTGAN)") \
   X(int, threads, 1, "LibTorch threads")
 
@@ -92,7 +92,7 @@ Layout make_layout(const std::vector<int>& groups, const Eigen::MatrixXd& x) {
              "gan: {} column groups for {} columns", groups.size(), x.cols());
   Layout l;
   l.cols = x.cols();
-  std::vector<int> seen;             // categorical variables met so far
+  std::vector<int> seen;              // categorical variables met so far
   std::vector<std::size_t> block_of;  // and their blocks
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
     const int g = groups.empty() ? -1 : groups[static_cast<std::size_t>(j)];
@@ -110,8 +110,8 @@ Layout make_layout(const std::vector<int>& groups, const Eigen::MatrixXd& x) {
       block_of.push_back(l.blocks.size());
       l.blocks.emplace_back();
     }
-    auto& b = l.blocks[block_of[static_cast<std::size_t>(
-        std::find(seen.begin(), seen.end(), g) - seen.begin())]];
+    auto& b = l.blocks[block_of[static_cast<std::size_t>(std::find(seen.begin(), seen.end(), g) -
+                                                         seen.begin())]];
     b.cols.push_back(j);
     b.lo.push_back(x.col(j).minCoeff());
     b.hi.push_back(x.col(j).maxCoeff());
@@ -218,8 +218,10 @@ class TabularGan {
   void save_critic(scenario::ModelFile& f, const std::string& dir) const {
     FG_REQUIRE(d_, "gan: save() before fit()");
     json blocks = json::array();
-    for (const auto& b : layout_.blocks) blocks.push_back({{"cols", b.cols}, {"lo", b.lo}, {"hi", b.hi}});
-    f.params()["layout"] = {{"columns", layout_.cols}, {"numeric", layout_.numeric}, {"blocks", blocks}};
+    for (const auto& b : layout_.blocks)
+      blocks.push_back({{"cols", b.cols}, {"lo", b.lo}, {"hi", b.hi}});
+    f.params()["layout"] = {
+        {"columns", layout_.cols}, {"numeric", layout_.numeric}, {"blocks", blocks}};
     f.params()["weights_file"] = "critic.pt";
     torch::serialize::OutputArchive archive;
     d_->save(archive);
@@ -288,8 +290,9 @@ class TabularGan {
     const torch::Tensor logits = raw.narrow(1, nnum, ncat);
     const torch::Tensor u = torch::rand({B, ncat}, gen).clamp(1e-10, 1 - 1e-10);
     const torch::Tensor g = logits - torch::log(-torch::log(u));  // Gumbel perturbed
-    const torch::Tensor padded =
-        torch::cat({g, torch::full({B, 1}, -1e9)}, 1).index_select(1, gather_).view({B, nb, widest_});
+    const torch::Tensor padded = torch::cat({g, torch::full({B, 1}, -1e9)}, 1)
+                                     .index_select(1, gather_)
+                                     .view({B, nb, widest_});
     const torch::Tensor p = hard ? torch::one_hot(padded.argmax(2), widest_).to(torch::kFloat)
                                  : torch::softmax(padded / o_.tau(), 2);
     const torch::Tensor cat = p.reshape({B, nb * widest_}).index_select(1, scatter_);
@@ -317,8 +320,8 @@ class TabularGan {
   }
 
   void fit_impl(const Eigen::MatrixXd& x, const std::vector<int>& y, bool conditional) {
-    FG_REQUIRE(static_cast<std::size_t>(x.rows()) == y.size(), "gan: {} rows, {} labels",
-               x.rows(), y.size());
+    FG_REQUIRE(static_cast<std::size_t>(x.rows()) == y.size(), "gan: {} rows, {} labels", x.rows(),
+               y.size());
     at::set_num_threads(o_.threads());
     torch::manual_seed(seed_);
     layout_ = make_layout(groups_, x);
@@ -346,10 +349,10 @@ class TabularGan {
         return;
       }
       const torch::Tensor cls = torch::randint(0, 2, {B}, gen, torch::kLong);
-      const torch::Tensor p0 = rows[0].index_select(
-          0, torch::randint(0, rows[0].size(0), {B}, gen, torch::kLong));
-      const torch::Tensor p1 = rows[1].index_select(
-          0, torch::randint(0, rows[1].size(0), {B}, gen, torch::kLong));
+      const torch::Tensor p0 =
+          rows[0].index_select(0, torch::randint(0, rows[0].size(0), {B}, gen, torch::kLong));
+      const torch::Tensor p1 =
+          rows[1].index_select(0, torch::randint(0, rows[1].size(0), {B}, gen, torch::kLong));
       xb = X.index_select(0, torch::where(cls == 1, p1, p0));
       cb = torch::one_hot(cls, 2).to(torch::kFloat);
     };
@@ -376,14 +379,13 @@ class TabularGan {
             activate(g_->forward(join(torch::randn({B, o_.noise()}, gen), cb)), gen, false)
                 .detach();
         if (n_ref > 0) fake = torch::cat({fake.narrow(0, 0, B - n_ref), reference(n_ref)}, 0);
-        torch::Tensor loss = discriminator_loss(o_.loss(), d_->forward(join(xb, cb)),
-                                                d_->forward(join(fake, cb)));
+        torch::Tensor loss =
+            discriminator_loss(o_.loss(), d_->forward(join(xb, cb)), d_->forward(join(fake, cb)));
         if (wgan && o_.gp() > 0) {
           const torch::Tensor eps = torch::rand({B, 1}, gen);
           const torch::Tensor mix = (eps * xb + (1 - eps) * fake).requires_grad_(true);
           const torch::Tensor out = d_->forward(join(mix, cb));
-          const torch::Tensor grad =
-              torch::autograd::grad({out.sum()}, {mix}, {}, true, true)[0];
+          const torch::Tensor grad = torch::autograd::grad({out.sum()}, {mix}, {}, true, true)[0];
           loss = loss + o_.gp() * (grad.norm(2, 1) - 1).pow(2).mean();
         }
         opt_d.zero_grad();
@@ -417,7 +419,8 @@ class TabularGan {
 
 class GanDetector final : public credit::Detector {
  public:
-  GanDetector(TabularGanOptions o, std::uint64_t seed) : seed_(seed), gan_(std::move(o), {}, seed) {}
+  GanDetector(TabularGanOptions o, std::uint64_t seed)
+      : seed_(seed), gan_(std::move(o), {}, seed) {}
   std::string kind() const override { return "gan"; }
   bool supervised() const override { return false; }
   void set_groups(const std::vector<int>& groups) override {

@@ -225,6 +225,69 @@ void read_forecast(const Reader& c, const json& t, PipelineConfig& p) {
   }
 }
 
+/// A path from the config: as given when it exists there, else relative to the config's directory.
+std::string resolve_path(const std::string& config, const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    const auto alt = std::filesystem::path(config).parent_path() / path;
+    if (std::filesystem::exists(alt, ec)) return alt.string();
+  }
+  return path;
+}
+
+void read_credit(const Reader& c, const json& t, PipelineConfig& p) {
+  c.keys(t, "credit",
+         {"file", "label", "positive", "models", "options", "oversamplers", "oversample_to",
+          "folds", "repeats", "seed"});
+  p.has_credit = true;
+  credit::EvaluateRequest& q = p.credit.request;
+  q.data = resolve_path(p.file, c.get<std::string>(t, "file", "credit", "", true));
+  q.table.label_column(c.get<std::string>(t, "label", "credit", ""))
+      .positive(c.get<std::string>(t, "positive", "credit", ""));
+  const auto models = c.get<std::vector<std::string>>(
+      t, "models", "credit", {"logistic", "mahalanobis", "isolation-forest"});
+  const auto samplers = c.get<std::vector<std::string>>(t, "oversamplers", "credit", {"smote"});
+  const json options = t.value("options", json::object());
+  if (!options.is_object()) c.fail("credit.options", "expected an object of NAME: {options}");
+  q.cv.oversample_to(c.get<double>(t, "oversample_to", "credit", 0.5))
+      .folds(c.get<int>(t, "folds", "credit", 5))
+      .repeats(c.get<int>(t, "repeats", "credit", 2))
+      .seed(c.get<std::uint64_t>(t, "seed", "credit", 1));
+  if (!(q.cv.oversample_to() >= 0 && q.cv.oversample_to() < 0.96))
+    c.fail("credit.oversample_to", "must be in [0, 0.95]");
+  if (q.cv.folds() < 2 || q.cv.folds() > 100) c.fail("credit.folds", "must be in 2..100");
+  if (q.cv.repeats() < 1 || q.cv.repeats() > 100) c.fail("credit.repeats", "must be in 1..100");
+  try {
+    for (const std::string& m : models) {
+      const auto eq = m.find('=');
+      credit::DetectorSpec s{
+          eq == std::string::npos ? m : m.substr(0, eq),
+          eq == std::string::npos ? m : m.substr(eq + 1),
+          options.value(eq == std::string::npos ? m : m.substr(0, eq), json::object())};
+      for (const auto& o : q.models)
+        if (o.name == s.name) c.fail("credit.models", fmt::format("'{}' is given twice", s.name));
+      (void)credit::make_detector(s.kind, s.options, 0, "credit.options." + s.name);
+      q.models.push_back(std::move(s));
+    }
+    for (const std::string& k : samplers) {
+      q.oversamplers.push_back({k, k, options.value(k, json::object())});
+      (void)credit::make_oversampler(k, q.oversamplers.back().options, {}, "credit.options." + k);
+    }
+  } catch (const Error& e) {
+    if (e.category() != ErrorCategory::Usage) throw;
+    c.fail("credit", e.what());
+  }
+  for (const auto& item : options.items()) {
+    const bool known =
+        std::any_of(q.models.begin(), q.models.end(),
+                    [&](const credit::DetectorSpec& m) { return m.name == item.key(); }) ||
+        std::find(samplers.begin(), samplers.end(), item.key()) != samplers.end();
+    if (!known)
+      c.fail("credit.options",
+             fmt::format("'{}' is not among credit.models or credit.oversamplers", item.key()));
+  }
+}
+
 }  // namespace
 
 std::string config_keys_help() {
@@ -238,7 +301,9 @@ std::string config_keys_help() {
          "screen {random, top, min_return, max_cvar, min_sharpe, max_drawdown_probability,\n"
          "drawdown}},\n"
          "forecast {target, kind, features, vol_window, horizon, quantiles, models, options,\n"
-         "window, refit_every}.\n"
+         "window, refit_every},\n"
+         "credit {file, label, positive, models, options, oversamplers, oversample_to, folds,\n"
+         "repeats, seed}.\n"
          "Unknown keys are errors; the whole config\n"
          "is checked before any work starts.";
 }
@@ -255,7 +320,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   const json& root = p.content;
   c.keys(root, "",
          {"name", "data", "split", "models", "generate", "evaluate", "risk", "trading", "portfolio",
-          "forecast", "out"});
+          "forecast", "credit", "out"});
   p.name = c.get<std::string>(root, "name", "", "", true);
   try {
     validate_name(p.name, "the run name");  // it names runs/NAME
@@ -271,11 +336,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   // Relative to the config file when not found relative to the working directory. The error_code
   // forms: a name the file system refuses (too long, ...) is not found here; reading it later
   // reports it as Error(Io) naming the file, instead of a std::filesystem_error escaping.
-  std::error_code ec;
-  if (!std::filesystem::exists(p.data_file, ec)) {
-    const auto alt = std::filesystem::path(file).parent_path() / p.data_file;
-    if (std::filesystem::exists(alt, ec)) p.data_file = alt.string();
-  }
+  p.data_file = resolve_path(file, p.data_file);
   p.series = c.get<std::vector<std::string>>(data, "series", "data", {});
   p.returns = c.get(data, "returns", "data", false);
 
@@ -305,6 +366,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   if (root.contains("trading")) read_trading(c, root["trading"], p);
   if (root.contains("portfolio")) read_portfolio(c, root["portfolio"], p);
   if (root.contains("forecast")) read_forecast(c, root["forecast"], p);
+  if (root.contains("credit")) read_credit(c, root["credit"], p);
   return p;
 }
 

@@ -173,6 +173,7 @@ report::RunData report_data(const PipelineConfig& c, const RunResult& r,
   d.trading = r.trading;
   d.portfolio = r.portfolio;
   d.forecast = r.forecast;
+  d.credit = r.credit;
   if (r.risk) {
     d.var_days = risk::day_records(r.risk->results);
     for (const auto& b : r.risk->results) d.var_tests.push_back(risk::summarize(b));
@@ -266,6 +267,18 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
     forecast_section = c.out + "/forecast.json";
   }
 
+  nlohmann::json credit_section = nullptr;
+  if (c.has_credit) {
+    announce(o, fmt::format("credit: {} models cross-validated on {}",
+                            c.credit.request.models.size(), c.credit.request.data));
+    credit::EvaluateRequest q = c.credit.request;
+    q.progress = o.detail;
+    r.credit = credit::evaluate_table(q);
+    write_manifest(c.out + "/credit.json", "run credit", credit::to_json(*r.credit));
+    credit_section = c.out + "/credit.json";
+    if (o.credit_done) o.credit_done(*r.credit);
+  }
+
   r.manifest_file = c.out + "/manifest.json";
   nlohmann::json sections = {
       {"config", c.file},
@@ -281,6 +294,7 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
   if (c.has_trading) sections["trading"] = trading_section;
   if (c.has_portfolio) sections["portfolio"] = portfolio_section;
   if (c.has_forecast) sections["forecast"] = forecast_section;
+  if (c.has_credit) sections["credit"] = credit_section;
   const std::string manifest = manifest_text("run", sections);
   write_file_atomic(r.manifest_file, manifest);
 

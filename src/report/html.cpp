@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <numeric>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "fingen/core/io.hpp"
 #include "fingen/data/csv.hpp"
 #include "fingen/data/load.hpp"
+#include "fingen/eval/classification.hpp"
 #include "fingen/eval/comparison.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/scenarios.hpp"
@@ -660,6 +662,128 @@ std::string forecast_table(const forecast::ForecastSummary& f) {
   return s + "</table>";
 }
 
+// --- Credit and fraud: out-of-fold ROC and precision-recall curves, score histograms. ---
+
+std::string credit_label(const credit::CvResult& r) {
+  return r.oversampling == "none" ? r.name : r.name + " + " + r.oversampling;
+}
+
+std::vector<Chart> credit_charts(const credit::EvaluateReport& c) {
+  json roc = json::array(), pr = json::array(), hist = json::array();
+  for (const auto& r : c.results) {
+    const auto pts = eval::curve(r.oof, c.labels);
+    // At most ~300 points per curve: every k-th, and the last.
+    const std::size_t step = std::max<std::size_t>(1, pts.size() / 300);
+    const std::string label = credit_label(r);
+    for (std::size_t i = 0; i < pts.size(); i += step) {
+      roc.push_back({{"fpr", pts[i].fpr}, {"tpr", pts[i].recall}, {"model", label}, {"i", i}});
+      if (i > 0)
+        pr.push_back({{"recall", pts[i].recall},
+                      {"precision", pts[i].precision},
+                      {"model", label},
+                      {"i", i}});
+      if (i + step >= pts.size() && i + 1 != pts.size()) i = pts.size() - 1 - step;
+    }
+    if (r.oversampling != "none") continue;
+    // Histograms of each model's score percentile (scores of different models are on different
+    // scales), by class: the share of each class's rows in each of 20 bins.
+    std::vector<std::size_t> order(r.oof.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return r.oof[a] < r.oof[b]; });
+    constexpr int kBins = 20;
+    std::vector<double> counts[2] = {std::vector<double>(kBins, 0), std::vector<double>(kBins, 0)};
+    double n[2] = {0, 0};
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const int cls = c.labels[order[k]] ? 1 : 0;
+      const int bin = std::min(kBins - 1, static_cast<int>(kBins * static_cast<double>(k) /
+                                                           static_cast<double>(order.size())));
+      counts[cls][static_cast<std::size_t>(bin)] += 1;
+      n[cls] += 1;
+    }
+    for (int cls : {0, 1})
+      for (int b = 0; b < kBins; ++b)
+        hist.push_back({{"model", label},
+                        {"percentile", (b + 0.5) / kBins},
+                        {"share", counts[cls][static_cast<std::size_t>(b)] / std::max(1.0, n[cls])},
+                        {"class", cls ? c.positive : "other"}});
+  }
+  auto lines = [](const json& values, const char* x, const char* y, const char* xt,
+                  const char* yt) {
+    return json{{"width", 600},
+                {"height", 320},
+                {"data", {{"values", values}}},
+                {"mark", {{"type", "line"}, {"strokeWidth", 1.5}}},
+                {"encoding",
+                 {{"x", {{"field", x}, {"type", "quantitative"}, {"title", xt}}},
+                  {"y", {{"field", y}, {"type", "quantitative"}, {"title", yt}}},
+                  {"order", {{"field", "i"}, {"type", "quantitative"}}},
+                  {"color", {{"field", "model"}, {"type", "nominal"}}}}}};
+  };
+  const json histogram = {
+      {"data", {{"values", hist}}},
+      {"facet", {{"field", "model"}, {"type", "nominal"}, {"title", nullptr}}},
+      {"columns", 3},
+      {"spec",
+       {{"width", 260},
+        {"height", 140},
+        {"mark", {{"type", "bar"}, {"opacity", 0.6}}},
+        {"encoding",
+         {{"x",
+           {{"field", "percentile"},
+            {"type", "quantitative"},
+            {"bin", {{"step", 0.05}}},
+            {"title", "score percentile"}}},
+          {"y", {{"field", "share"}, {"type", "quantitative"}, {"stack", nullptr}}},
+          {"color", {{"field", "class"}, {"type", "nominal"}}}}}}}};
+  const std::string of = fmt::format(" (out-of-fold scores, first repeat; {} of {} rows positive)",
+                                     c.positives, c.rows);
+  return {{"Credit / fraud: ROC curves" + of,
+           lines(roc, "fpr", "tpr", "false-positive rate", "true-positive rate (recall)")},
+          {"Credit / fraud: precision-recall curves" + of,
+           lines(pr, "recall", "precision", "recall", "precision")},
+          {"Credit / fraud: score percentiles by class (a model that separates the classes puts "
+           "the positives at the right)",
+           histogram}};
+}
+
+std::string credit_table(const credit::EvaluateReport& c) {
+  std::string s = fmt::format(
+      "<p>{}: {} rows, {} positive ('{}' of {}); {} x {}-fold stratified cross-validation{}; 95% "
+      "intervals by the corrected resampled t statistic (Nadeau &amp; Bengio 2003).</p>",
+      escape_html(c.data), c.rows, c.positives, escape_html(c.positive), escape_html(c.label),
+      c.repeats, c.folds,
+      c.oversample_to > 0
+          ? fmt::format(", supervised models also with the positives of each training fold "
+                        "oversampled to {:.0f}%",
+                        100 * c.oversample_to)
+          : "");
+  s += "<table><tr><th>model</th><th>oversampling</th><th>learns from</th><th>AUROC [95% "
+       "CI]</th><th>AUPRC [95% CI]</th><th>recall at 1% FPR</th><th>seconds</th></tr>";
+  for (const auto& r : c.results)
+    s += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.3f} [{:.3f}, {:.3f}]</td><td>{:.3f} [{:.3f}, "
+        "{:.3f}]</td><td>{:.3f}</td><td>{:.1f}</td></tr>",
+        escape_html(r.name), escape_html(r.oversampling),
+        r.supervised ? "both classes" : "negatives", r.auroc_ci.mean, r.auroc_ci.lower,
+        r.auroc_ci.upper, r.auprc_ci.mean, r.auprc_ci.lower, r.auprc_ci.upper, r.recall_at_1pct_fpr,
+        r.seconds);
+  s += "</table>";
+  if (!c.privacy.empty()) {
+    s += "<p>Privacy of the oversamplers' rows (standardised columns): distance to the closest "
+         "real positive.</p><table><tr><th>oversampler</th><th>rows</th><th>median</th><th>5%</"
+         "th><th>real to real: median</th><th>5%</th><th>exact copies</th></tr>";
+    for (const auto& p : c.privacy)
+      s += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</td><td>{:.3f}</"
+          "td><td>{}</td></tr>",
+          escape_html(p.oversampler), p.check.synthetic, p.check.synthetic_median,
+          p.check.synthetic_q05, p.check.real_median, p.check.real_q05, p.check.exact_copies);
+    s += "</table>";
+  }
+  return s;
+}
+
 // --- The page. ---
 
 // Replaces every "</" (or "</script") in text inlined in a <script> element by "<\/".
@@ -684,7 +808,8 @@ std::string inline_scripts(const std::string& assets_dir) {
 
 // The tables and charts of the page, in order.
 struct Sections {
-  std::string metrics_table, backtest_table, trading_table, portfolio_table, forecast_table;
+  std::string metrics_table, backtest_table, trading_table, portfolio_table, forecast_table,
+      credit_table;
   std::vector<Chart> charts;
 };
 
@@ -714,7 +839,7 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       "days). Models: {models}.</p>\n"
       "<h2>Fidelity metrics (best per row in bold: closest to real, or lowest "
       "distance)</h2>\n{table}\n"
-      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{fc_head}{fc}\n{body}"
+      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{fc_head}{fc}\n{cr_head}{cr}\n{body}"
       "<h2>Run manifest</h2><pre>{manifest}</pre>\n"
       "<script>\nconst specs = {specs};\nwindow.fingenCharts = {{rendered: 0, failed: 0}};\n"
       "specs.forEach((s, i) => vegaEmbed('#chart' + i, s, {{renderer: 'svg', actions: false}})\n"
@@ -743,7 +868,11 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       fmt::arg("fc_head", sections.forecast_table.empty()
                               ? ""
                               : "<h2>Forecasts (walk-forward, refitted on past data only)</h2>\n"),
-      fmt::arg("fc", sections.forecast_table), fmt::arg("body", body),
+      fmt::arg("fc", sections.forecast_table),
+      fmt::arg("cr_head", sections.credit_table.empty()
+                              ? ""
+                              : "<h2>Credit and fraud scores (cross-validated)</h2>\n"),
+      fmt::arg("cr", sections.credit_table), fmt::arg("body", body),
       fmt::arg("manifest", escape_html(in.manifest.dump(2))), fmt::arg("specs", specs_text));
 }
 
@@ -775,6 +904,10 @@ Sections build_sections(const RunData& in) {
   if (in.forecast) {
     for (Chart& c : forecast_charts(*in.forecast)) out.charts.push_back(std::move(c));
     out.forecast_table = forecast_table(*in.forecast);
+  }
+  if (in.credit) {
+    for (Chart& c : credit_charts(*in.credit)) out.charts.push_back(std::move(c));
+    out.credit_table = credit_table(*in.credit);
   }
   out.metrics_table = metrics_table(in.metrics);
   return out;
@@ -832,6 +965,9 @@ RunData read_run(const std::string& run_dir) {
     in.portfolio = portfolio::read_portfolio_summary(run_dir + "/portfolio.json");
   if (std::filesystem::exists(run_dir + "/forecast.json"))
     in.forecast = forecast::read_forecast_summary(run_dir + "/forecast.json");
+  if (std::filesystem::exists(run_dir + "/credit.json"))
+    in.credit = credit::evaluate_report_from_json(read_json(run_dir + "/credit.json"),
+                                                  run_dir + "/credit.json");
   if (std::filesystem::exists(run_dir + "/backtest_days.csv")) {
     in.var_days = risk::read_var_backtest_days_csv(run_dir + "/backtest_days.csv");
     in.var_tests = risk::read_var_backtest_json(run_dir + "/backtest.json");

@@ -10,6 +10,7 @@
 #include "fingen/credit/detector.hpp"
 #include "fingen/credit/evaluate.hpp"
 #include "fingen/eval/classification.hpp"
+#include "test_util.hpp"
 
 namespace {
 namespace cr = fingen::credit;
@@ -56,7 +57,6 @@ TEST(TabularGan, OversamplerMakesValidRowsOfThePositiveClass) {
   }
   level_c /= 400;
   mean0 /= 400;
-  std::printf("level c share %.3f, mean of column 0 %.3f\n", level_c, mean0);
   // Positives: 80% level c and column 0 centred at +2 (negatives: 10% and -1).
   EXPECT_GT(level_c, 0.5);
   EXPECT_GT(mean0, 0.5);
@@ -86,8 +86,15 @@ TEST(TabularGan, DiscriminatorScoresRowsOffTheNormalDataHigher) {
     d->fit(x, y);
     const Eigen::VectorXd s = d->score(x);
     const std::vector<double> sv(s.data(), s.data() + s.size());
-    std::printf("%s auroc %.3f\n", loss, fingen::eval::auroc(sv, y));
     EXPECT_GT(fingen::eval::auroc(sv, y), 0.8);
+    // Saved and loaded, the critic scores the same rows the same.
+    fingen::test::TempDir dir;
+    fingen::scenario::ModelFile m("credit-detector", {"a", "b", "c", "d", "e", "f"});
+    d->save(m, dir.path().string());
+    m.write(dir.path().string());
+    auto back = cr::make_detector("gan", {{"steps", 400}, {"loss", loss}}, 3);
+    back->load(fingen::scenario::ModelFile::read(dir.path().string(), "credit-detector"));
+    EXPECT_EQ(back->score(x), s);
   }
 }
 

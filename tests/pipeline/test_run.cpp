@@ -25,7 +25,12 @@ std::string small_config(const test::TempDir& dir, bool with_risk) {
                                    "screen": {"random": 50, "top": 3}},
                      "forecast": {"target": "IBM", "kind": "volatility", "horizon": 2,
                                   "quantiles": [0.1, 0.9], "models": ["naive", "ar"],
-                                  "refit_every": 250})"
+                                  "refit_every": 250},
+                     "credit": {"file": ")" +
+                      test::bundled("german_credit.csv") + R"(",
+                                "positive": "Bad", "models": ["logistic", "mahalanobis"],
+                                "oversamplers": ["smote"], "options": {"smote": {"k": 3}},
+                                "folds": 3, "repeats": 1})"
                 : "";
   return dir.write("c.json", R"({"name": "small", "data": {"file": ")" +
                                  test::bundled("dow_jones_30.csv") +
@@ -54,8 +59,8 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
     ++backtests;
   };
   const RunResult r = run_pipeline(c, o);
-  EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk",
-                                              "trading:", "portfolio:", "forecast:", "report"}));
+  EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk", "trading:",
+                                              "portfolio:", "forecast:", "credit:", "report"}));
   EXPECT_EQ(done, (std::vector<std::string>{"walk", "boot"}));
   EXPECT_EQ(backtests, 1u);
   ASSERT_EQ(r.models.size(), 2u);
@@ -88,9 +93,20 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
   EXPECT_EQ(r.forecast->band_model, "naive");
   // Benchmarks naive and ar (volatility): each against the other, at horizons 1 and 2.
   EXPECT_EQ(r.forecast->tables.at("dm").size(), 4u);
+  // Credit: logistic, logistic + smote, mahalanobis (unsupervised: not oversampled), each with
+  // 3 fold scores and one out-of-fold score per row of the 1,000.
+  ASSERT_TRUE(r.credit.has_value());
+  ASSERT_EQ(r.credit->results.size(), 3u);
+  EXPECT_EQ(r.credit->results[1].oversampling, "smote");
+  EXPECT_EQ(r.credit->results[2].name, "mahalanobis");
+  EXPECT_EQ(r.credit->results[0].auroc.size(), 3u);
+  EXPECT_EQ(r.credit->results[0].oof.size(), 1000u);
+  EXPECT_EQ(r.credit->positives, 300u);
+  ASSERT_EQ(r.credit->privacy.size(), 1u);
+  EXPECT_GT(r.credit->results[0].auroc_ci.mean, 0.7);
   for (const std::string f :
        {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv", "trading.json",
-        "portfolio.json", "forecast.json", "report.html", "scenarios/walk.npy",
+        "portfolio.json", "forecast.json", "credit.json", "report.html", "scenarios/walk.npy",
         "scenarios/boot.npy", "models/walk/model.json", "models/boot/manifest.json"})
     EXPECT_TRUE(std::filesystem::exists(r.dir + "/" + f)) << f;
   // The scenarios on disk are the ones evaluated.
@@ -121,10 +137,44 @@ TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
   EXPECT_EQ(d.portfolio->historical[4].weights, r.portfolio->historical[4].weights);
   EXPECT_EQ(d.portfolio->screens[1].second.passed.size(),
             r.portfolio->screens[1].second.passed.size());
+  ASSERT_TRUE(d.credit.has_value());
+  EXPECT_EQ(d.credit->labels, r.credit->labels);
+  EXPECT_EQ(d.credit->results[1].oof, r.credit->results[1].oof);
+  EXPECT_EQ(d.credit->results[2].auroc, r.credit->results[2].auroc);
+  EXPECT_EQ(d.credit->privacy[0].check.synthetic_median,
+            r.credit->privacy[0].check.synthetic_median);
   ASSERT_TRUE(d.forecast.has_value());
   EXPECT_EQ(d.forecast->point, r.forecast->point);
   EXPECT_EQ(d.forecast->upper, r.forecast->upper);
   EXPECT_EQ(d.forecast->tables, r.forecast->tables);
+}
+
+TEST(PipelineRun, CreditSectionIsCheckedBeforeAnyWork) {
+  test::TempDir dir;
+  auto config = [&](const std::string& name, const std::string& section) {
+    return dir.write(name, R"({"name": "f", "data": {"file": ")" +
+                               test::bundled("dow_jones_30.csv") + R"(", "series": ["AA"]},
+      "split": {"test_start": "2000-12-20"}, "models": [{"model": "gbm"}], "credit": )" +
+                               section + "}");
+  };
+  const std::string table = "\"file\": \"" + test::bundled("german_credit.csv") + "\"";
+  test::expect_error(
+      [&] { read_config(config("a.json", "{" + table + ", \"models\": [\"tarot\"]}")); },
+      ErrorCategory::Usage, {"a.json", "credit", "unknown detector 'tarot'"});
+  test::expect_error(
+      [&] { read_config(config("b.json", "{" + table + ", \"options\": {\"lr\": {}}}")); },
+      ErrorCategory::Usage, {"b.json", "credit.options", "'lr'"});
+  test::expect_error(
+      [&] {
+        read_config(config("c.json", "{" + table + ", \"options\": {\"smote\": {\"k\": 0}}}"));
+      },
+      ErrorCategory::Usage, {"c.json", "credit", "k must be in"});
+  test::expect_error([&] { read_config(config("d.json", "{" + table + ", \"folds\": 1}")); },
+                     ErrorCategory::Usage, {"d.json", "credit.folds"});
+  test::expect_error([&] { read_config(config("e.json", R"({"models": ["logistic"]})")); },
+                     ErrorCategory::Usage, {"e.json", "credit", "file"});
+  test::expect_error([&] { read_config(config("f.json", "{" + table + ", \"seeds\": 1}")); },
+                     ErrorCategory::Usage, {"f.json", "credit", "unknown key 'seeds'"});
 }
 
 TEST(PipelineRun, ForecastSectionIsCheckedBeforeAnyWork) {

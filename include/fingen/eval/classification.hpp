@@ -21,6 +21,15 @@ double precision_at_k(const std::vector<double>& scores, const std::vector<int>&
 /// Recall at the lowest threshold whose false-positive rate does not exceed `fpr` (tied scores
 /// enter together; 0 when even the highest score's group exceeds it).
 double recall_at_fpr(const std::vector<double>& scores, const std::vector<int>& labels, double fpr);
+/// One point of a ROC or precision-recall curve: after every group of tied scores, from the
+/// highest, the false-positive rate, recall (true-positive rate) and precision.
+struct CurvePoint {
+  double fpr = 0, recall = 0, precision = 1;
+};
+/// The curve from (0, 0) to (1, 1); the area under its (fpr, recall) polygon is auroc() and the
+/// sum of recall steps times precision is average_precision().
+std::vector<CurvePoint> curve(const std::vector<double>& scores, const std::vector<int>& labels);
+
 /// Mean squared difference between predicted probabilities and the 0/1 labels.
 double brier(const std::vector<double>& probabilities, const std::vector<int>& labels);
 

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fingen/credit/run.hpp"
 #include "fingen/forecast/evaluate.hpp"
 
 namespace fingen::pipeline {
@@ -65,6 +66,12 @@ struct ForecastSpec {
   std::vector<double> quantiles;
 };
 
+/// The credit section: a labelled table of its own (file resolved like data.file) and the
+/// cross-validated comparison of detectors with and without oversampling.
+struct CreditSpec {
+  credit::EvaluateRequest request;  ///< data, table options, models, oversamplers, cv
+};
+
 struct PipelineConfig {
   std::string file;  ///< the config's path
   nlohmann::json content;
@@ -86,6 +93,8 @@ struct PipelineConfig {
   PortfolioSpec portfolio;
   bool has_forecast = false;
   ForecastSpec forecast;
+  bool has_credit = false;
+  CreditSpec credit;
 };
 
 /// Reads and validates a config. `out_override` (non-empty) replaces the config's out.

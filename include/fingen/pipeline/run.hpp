@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "fingen/credit/run.hpp"
 #include "fingen/forecast/summary.hpp"
 #include "fingen/pipeline/config.hpp"
 #include "fingen/pipeline/stages.hpp"
@@ -41,6 +42,7 @@ struct RunResult {
   std::optional<trading::TradingSummary> trading;        ///< with a trading section
   std::optional<portfolio::PortfolioSummary> portfolio;  ///< with a portfolio section
   std::optional<forecast::ForecastSummary> forecast;     ///< with a forecast section
+  std::optional<credit::EvaluateReport> credit;          ///< with a credit section
   std::string manifest_file, report_file;
   int charts = 0;  ///< charts in the report
 };
@@ -55,6 +57,8 @@ struct RunObserver {
   std::function<void(const Panel&, const std::vector<double>&)> backtest_start;
   std::function<void(const risk::VarBacktestResult&)> backtest_result;
   std::function<void(const trading::TradingSummary&)> traded;
+  std::function<void(const credit::EvaluateReport&)> credit_done;
+  std::function<void(const std::string&)> detail;  ///< progress inside a stage (credit folds)
 };
 
 /// Runs every stage of `config` into config.out. The config must come from read_config (which has

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fingen/core/panel.hpp"
+#include "fingen/credit/run.hpp"
 #include "fingen/eval/comparison.hpp"
 #include "fingen/forecast/summary.hpp"
 #include "fingen/portfolio/summary.hpp"
@@ -45,6 +46,7 @@ struct RunData {
   std::optional<trading::TradingSummary> trading;        ///< trading.json, when the run traded
   std::optional<portfolio::PortfolioSummary> portfolio;  ///< portfolio.json, when there is one
   std::optional<forecast::ForecastSummary> forecast;     ///< forecast.json, when there is one
+  std::optional<credit::EvaluateReport> credit;          ///< credit.json, when there is one
 };
 
 /// Reads a run directory as `fingen run` writes it: manifest.json, metrics.json,

@@ -1,0 +1,94 @@
+// credit/run.hpp: the encoding fixed at fit time, model directories that score new tables as the
+// fitted detector did, and the errors for tables that do not fit the model.
+#include "fingen/credit/run.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "test_util.hpp"
+
+namespace {
+namespace cr = fingen::credit;
+
+const char* kTable =
+    "amount,purpose,region,Class\n"
+    "100,car,north,good\n250,tv,south,bad\n80,car,south,good\n300,house,north,good\n"
+    "120,tv,north,bad\n90,car,north,good\n400,house,south,bad\n60,tv,south,good\n"
+    "150,car,north,good\n220,house,north,bad\n75,tv,north,good\n310,car,south,good\n";
+
+TEST(CreditRun, EncodingUsesTheFittedLevelsAndRefusesUnseenOnes) {
+  fingen::test::TempDir dir;
+  const auto t = fingen::data::read_labelled(dir.write("t.csv", kTable),
+                                             fingen::data::TableOptions().positive("bad"));
+  const cr::Encoding e = cr::encoding_of(t);
+  EXPECT_EQ(e.design_names(),
+            (std::vector<std::string>{"amount", "purpose=house", "purpose=tv", "region=south"}));
+  EXPECT_EQ(e.design_groups(), (std::vector<int>{-1, 1, 1, 2}));  // feature indices
+  // A table to score with its rows in another order of first appearance: the same columns.
+  const auto s = fingen::data::read_labelled(
+      dir.write("s.csv", "region,purpose,amount\nsouth,tv,10\nnorth,car,20\n"),
+      fingen::data::TableOptions().label_optional(true));
+  EXPECT_EQ(s.rows(), 2u);
+  const Eigen::MatrixXd x = cr::encode(s, e);
+  ASSERT_EQ(x.cols(), 4);
+  EXPECT_EQ(x.row(0), (Eigen::RowVector4d(10, 0, 1, 1)));
+  EXPECT_EQ(x.row(1), (Eigen::RowVector4d(20, 0, 0, 0)));
+  const auto round = cr::encoding_from_json(cr::to_json(e), "m.json");
+  EXPECT_EQ(round.design_names(), e.design_names());
+  fingen::test::expect_error(
+      [&] {
+        cr::encode(fingen::data::read_labelled(dir.write("u.csv",
+                                                         "region,purpose,amount\n"
+                                                         "south,boat,10\n"),
+                                               fingen::data::TableOptions().label_optional(true)),
+                   e);
+      },
+      fingen::ErrorCategory::Input, {"u.csv:2", "purpose", "'boat' was not seen"});
+  fingen::test::expect_error(
+      [&] {
+        cr::encode(fingen::data::read_labelled(dir.write("v.csv", "region,amount\nsouth,10\n"),
+                                               fingen::data::TableOptions().label_optional(true)),
+                   e);
+      },
+      fingen::ErrorCategory::Input, {"v.csv", "purpose", "missing column"});
+}
+
+TEST(CreditRun, FittedModelsScoreAsTheyDidWhenFitted) {
+  fingen::test::TempDir dir;
+  const std::string data = fingen::test::bundled("german_credit.csv");
+  for (const char* kind : {"logistic", "mahalanobis", "isolation-forest"}) {
+    SCOPED_TRACE(kind);
+    cr::FitRequest q;
+    q.data = data;
+    q.table.positive("Bad");
+    q.kind = kind;
+    q.out = dir.file(kind);
+    const cr::FitSummary s = cr::fit_and_save(q);
+    EXPECT_EQ(s.rows, 1000u);
+    EXPECT_EQ(s.positives, 300u);
+    EXPECT_GT(s.train_auroc, 0.6);
+    const cr::ScoreSummary r = cr::score_table(q.out, data, dir.file(std::string(kind) + ".csv"));
+    EXPECT_EQ(r.rows, 1000u);
+    ASSERT_TRUE(r.labelled);
+    EXPECT_DOUBLE_EQ(r.auroc, s.train_auroc);  // the loaded model scores as the fitted one
+    const std::string csv = fingen::read_file(dir.file(std::string(kind) + ".csv"));
+    EXPECT_EQ(csv.rfind("row,score\n1,", 0), 0u);
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1001);
+  }
+  // A corrupt state is an input error naming model.json.
+  const std::string m = dir.file("isolation-forest") + "/model.json";
+  std::string text = fingen::read_file(m);
+  text.replace(text.find("\"trees\""), 7, "\"treez\"");
+  fingen::write_file_atomic(m, text);
+  EXPECT_THROW(cr::load_model(dir.file("isolation-forest")), fingen::Error);
+  cr::FitRequest bad;
+  bad.data = data;
+  bad.kind = "logistic";
+  bad.options = {{"l3", 1}};
+  bad.out = dir.file("never");
+  EXPECT_THROW(cr::fit_and_save(bad), fingen::Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("never")));
+}
+
+}  // namespace
