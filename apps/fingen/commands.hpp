@@ -307,8 +307,12 @@ struct DetectArgs {
   std::vector<std::string> set;
   std::uint64_t seed = 1;
   std::string json;
+  // fit / score
+  std::string model = "mahalanobis", model_dir, out;
 };
 int run_detect_evaluate(const DetectArgs& args, std::ostream& out);
+int run_detect_fit(const DetectArgs& args, std::ostream& out);
+int run_detect_score(const DetectArgs& args, std::ostream& out);
 void add_detect(CLI::App& app, DetectArgs& evaluate, int& code, std::ostream& out);
 
 struct RunArgs {

@@ -1,5 +1,6 @@
-// fingen detect evaluate: unsupervised detectors on windows of market returns, scored on injected
-// anomalies (spikes, volume bursts, pump-and-dump, broken correlation) and the largest real moves.
+// fingen detect evaluate|fit|score: unsupervised detectors on windows of market returns, scored on
+// injected anomalies (spikes, volume bursts, pump-and-dump, broken correlation) and the largest
+// real moves; one detector fitted into a model directory; every window of new data scored.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -40,6 +41,42 @@ int run_detect_evaluate(const DetectArgs& a, std::ostream& out) {
   });
 }
 
+int run_detect_fit(const DetectArgs& a, std::ostream& out) {
+  return guarded([&] {
+    detect::MarketFitRequest q;
+    q.source = {a.data, a.series, false, "log", a.start, a.end};
+    q.kind = a.model;
+    std::vector<std::string> mine;
+    for (const std::string& x : a.set) {
+      FG_REQUIRE(x.rfind(a.model + ".", 0) == 0, "--set '{}': expected {}.key=value", x, a.model);
+      mine.push_back(x.substr(a.model.size() + 1));
+    }
+    q.options = parse_option_assignments(mine, credit::detector_kind(a.model).options,
+                                         a.model + " options");
+    q.window = a.window;
+    q.seed = a.seed;
+    q.out = a.model_dir;
+    const auto s = detect::fit_market(q);
+    out << fmt::format(
+        "{}: fitted on {} windows of {} days ({} .. {}) in {:.1f} s; alarm level (99th "
+        "percentile of the training windows' scores) {:.4g}\nmodel written to {}\n",
+        a.model, s.windows, a.window, s.first, s.last, s.seconds, s.alarm, a.model_dir);
+    return static_cast<int>(kOk);
+  });
+}
+
+int run_detect_score(const DetectArgs& a, std::ostream& out) {
+  return guarded([&] {
+    const auto r =
+        detect::score_market(a.model_dir, {a.data, a.series, false, "log", a.start, a.end}, a.out);
+    std::size_t alarms = 0;
+    for (double v : r.scores) alarms += v > r.alarm;
+    out << fmt::format("{} windows scored into {} (ends {} .. {}); {} above the alarm level\n",
+                       r.scores.size(), a.out, r.ends.front(), r.ends.back(), alarms);
+    return static_cast<int>(kOk);
+  });
+}
+
 void add_detect(CLI::App& app, DetectArgs& ev, int& code, std::ostream& out) {
   CLI::App* cmd = app.add_subcommand("detect", "Anomalies in market data");
   cmd->require_subcommand(1);
@@ -69,6 +106,36 @@ void add_detect(CLI::App& app, DetectArgs& ev, int& code, std::ostream& out) {
       "  fingen detect evaluate --data data/dow_jones_30.csv --series AA,IBM,KO,MSFT,XOM\n"
       "  fingen detect evaluate --data data/sp500_ohlcv_2000_2020.csv --series adjusted,volume");
   e->callback([&] { code = run_detect_evaluate(ev, out); });
+
+  auto data = [&](CLI::App* c) {
+    c->add_option("--data,-d", ev.data, "Price file (OHLCV or panel)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    c->add_option("--series", ev.series, "Columns (default for score: the model's)")
+        ->delimiter(',');
+    c->add_option("--start", ev.start, "First date to use");
+    c->add_option("--end", ev.end, "Last date to use");
+  };
+  CLI::App* f = cmd->add_subcommand(
+      "fit", "Fit one unsupervised detector on every window of the data into a model directory");
+  data(f);
+  f->add_option("--model,-m", ev.model, "Detector kind (default mahalanobis)");
+  f->add_option("--window", ev.window, "Rows per window")->check(CLI::Range(2, 250));
+  f->add_option("--set", ev.set, "A detector option, MODEL.key=value (repeatable)");
+  f->add_option("--seed", ev.seed, "Seed");
+  f->add_option("--out,-o", ev.model_dir, "Model directory")->required();
+  f->footer(
+      "Example:\n  fingen detect fit --data data/sp500_ohlcv_2000_2020.csv --series "
+      "adjusted,volume --end 2017-12-31 --out sp500-detector");
+  f->callback([&] { code = run_detect_fit(ev, out); });
+  CLI::App* s = cmd->add_subcommand(
+      "score", "Score every window of days with a fitted detector (CSV of end,score,alarm)");
+  data(s);
+  s->add_option("--model-dir,-m", ev.model_dir, "Model directory from detect fit")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  s->add_option("--out,-o", ev.out, "CSV of end,score,alarm")->required();
+  s->callback([&] { code = run_detect_score(ev, out); });
 }
 
 }  // namespace fingen::cli

@@ -270,6 +270,18 @@ std::string format_report(const EvaluateReport& r) {
                           : "");
   out += format_table(r.results);
   out += "95% intervals by the corrected resampled t statistic (Nadeau & Bengio 2003).\n";
+  // Calibration of the probabilities (out-of-fold, first repeat): mean predicted -> observed
+  // share of positives, per decile bin of [0, 1] that holds rows.
+  for (const auto& c : r.results) {
+    if (!c.supervised || c.oof.size() != r.labels.size()) continue;
+    double brier = 0;
+    for (double b : c.brier) brier += b / static_cast<double>(c.brier.size());
+    std::string bins;
+    for (const auto& b : eval::calibration(c.oof, r.labels, 10))
+      if (b.n > 0) bins += fmt::format(" {:.2f}->{:.2f}", b.mean_predicted, b.observed);
+    out += fmt::format("calibration of {} ({}): Brier {:.4f}; predicted->observed:{}\n", c.name,
+                       c.oversampling, brier, bins);
+  }
   for (const auto& p : r.privacy)
     out += fmt::format(
         "{}: {} rows made from the {} rows; distance to the closest real positive: median {:.3f} "

@@ -3,14 +3,18 @@
 #include "fingen/detect/market.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
+#include "fingen/core/outputs.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/credit/detector.hpp"
 #include "fingen/eval/classification.hpp"
+#include "fingen/scenario/model_file.hpp"
 
 namespace fingen::detect {
 
@@ -190,6 +194,24 @@ nlohmann::json to_json(const MarketResult& r) {
           {"rows", rows}};
 }
 
+MarketResult market_result_from_json(const nlohmann::json& j, const std::string& file) {
+  MarketResult r;
+  try {
+    r.window = j.at("window").get<std::size_t>();
+    r.train_windows = j.at("train_windows").get<std::size_t>();
+    r.test_windows = j.at("test_windows").get<std::size_t>();
+    r.first_test = j.at("first_test").get<std::string>();
+    r.types = j.at("types").get<std::vector<std::string>>();
+    for (const auto& x : j.at("rows"))
+      r.rows.push_back({x.at("detector").get<std::string>(), x.at("anomaly").get<std::string>(),
+                        x.at("windows").get<std::size_t>(), x.at("positives").get<std::size_t>(),
+                        x.at("auroc").get<double>(), x.at("auprc").get<double>()});
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error({file, 0, {}}, fmt::format("not a detect result: {}", e.what()));
+  }
+  return r;
+}
+
 std::string format_table(const MarketResult& r) {
   std::string out = fmt::format(
       "{} training windows of {} rows (normal data), {} test windows from {}; AUROC (AUPRC) per "
@@ -209,6 +231,118 @@ std::string format_table(const MarketResult& r) {
     out += '\n';
   }
   return out;
+}
+
+}  // namespace fingen::detect
+
+namespace fingen::detect {
+
+namespace {
+constexpr const char* kMarketModel = "market-detector";
+}
+
+MarketFitSummary fit_market(const MarketFitRequest& q) {
+  FG_REQUIRE(!q.out.empty(), "detect fit: no model directory given");
+  FG_REQUIRE(q.window >= 2 && q.window <= 250, "detect fit: window must be in 2..250, got {}",
+             q.window);
+  auto det = credit::make_detector(q.kind, q.options, q.seed, q.kind + " options");
+  FG_REQUIRE(!det->supervised(),
+             "detect fit: {} is supervised; market windows have no labels to learn from", q.kind);
+  const Panel p = data::load_returns(q.source);
+  FG_CHECK(Input, p.values.allFinite(), "detect: {} has missing or non-finite returns", p.source);
+  const std::size_t W = q.window;
+  std::vector<std::size_t> starts;
+  for (std::size_t s = 0; s + W <= p.rows(); s += W) starts.push_back(s);
+  FG_REQUIRE(starts.size() >= 10, "detect fit: {} windows of {} rows in {}; need 10", starts.size(),
+             W, p.source);
+  Eigen::VectorXd sd(p.values.cols());
+  for (Eigen::Index a = 0; a < p.values.cols(); ++a) {
+    const Eigen::VectorXd c = p.values.col(a);
+    sd(a) = std::sqrt((c.array() - c.mean()).square().mean());
+    FG_CHECK(Input, sd(a) > 0, "detect: column '{}' is constant",
+             p.names[static_cast<std::size_t>(a)]);
+  }
+  const Eigen::MatrixXd x = features(p.values, starts, W, sd);
+  OutputDir dir(q.out);
+  const auto t0 = std::chrono::steady_clock::now();
+  det->fit(x, std::vector<int>(starts.size(), 0));
+  MarketFitSummary r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const Eigen::VectorXd s = det->score(x);
+  FG_CHECK(Numeric, s.allFinite(), "detect: {} gave a non-finite score", q.kind);
+  std::vector<double> sorted(s.data(), s.data() + s.size());
+  std::sort(sorted.begin(), sorted.end());
+  r.alarm = sorted[std::min(sorted.size() - 1,
+                            static_cast<std::size_t>(0.99 * static_cast<double>(sorted.size())))];
+  r.rows = p.rows();
+  r.windows = starts.size();
+  r.first = format_index(p.kind, p.index.front());
+  r.last = format_index(p.kind, p.index.back());
+  scenario::ModelFile m(kMarketModel, p.names);
+  m.params()["detector"] = q.kind;
+  m.params()["detector_options"] = q.options;
+  m.params()["seed"] = q.seed;
+  m.params()["window"] = W;
+  m.params()["series_sd"] = scenario::ModelFile::to_json(sd);
+  m.params()["alarm"] = r.alarm;
+  det->save(m, q.out);
+  m.write(q.out);
+  write_manifest(q.out + "/manifest.json", "detect fit",
+                 {{"model", q.kind},
+                  {"options", q.options},
+                  {"seed", q.seed},
+                  {"window", W},
+                  {"windows", r.windows},
+                  {"data", data::describe_data(q.source, p)}});
+  dir.keep();
+  return r;
+}
+
+MarketScores score_market(const std::string& dir, data::ReturnsSource source,
+                          const std::string& out_csv) {
+  const scenario::ModelFile m = scenario::ModelFile::read(dir, kMarketModel);
+  const std::string file = dir + "/model.json";
+  const std::size_t W = m.count("window");
+  FG_CHECK(Input, W >= 2 && W <= 250, "{}: \"window\" must be in 2..250", file);
+  const Eigen::VectorXd sd = m.vector("series_sd", m.names().size());
+  for (Eigen::Index a = 0; a < sd.size(); ++a)
+    if (!(sd(a) > 0)) throw_input_error({file, 0, "series_sd"}, "scales must be positive");
+  std::unique_ptr<credit::Detector> det;
+  try {
+    det = credit::make_detector(m.text("detector"),
+                                m.params().value("detector_options", nlohmann::json::object()),
+                                m.params().value("seed", std::uint64_t{1}), "detector_options");
+  } catch (const Error& e) {
+    throw_input_error({file, 0, "detector"}, e.what());
+  }
+  try {
+    det->load(m);
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error({file, 0, {}}, e.what());
+  }
+  if (source.series.empty()) source.series = m.names();
+  const Panel p = data::load_returns(source);
+  FG_REQUIRE(p.names == m.names(),
+             "detect score: {} gives the series {}; the model was fitted on {}", source.file,
+             fmt::join(p.names, ", "), fmt::join(m.names(), ", "));
+  FG_CHECK(Input, p.values.allFinite(), "detect: {} has missing or non-finite returns", p.source);
+  FG_REQUIRE(p.rows() >= W, "detect score: {} has {} rows, fewer than the window of {}",
+             source.file, p.rows(), W);
+  std::vector<std::size_t> starts;
+  for (std::size_t s = 0; s + W <= p.rows(); ++s) starts.push_back(s);
+  const Eigen::VectorXd s = det->score(features(p.values, starts, W, sd));
+  FG_CHECK(Numeric, s.allFinite(), "detect: a score is not finite");
+  MarketScores r;
+  r.alarm = m.number("alarm");
+  std::string csv = "end,score,alarm\n";
+  for (std::size_t w = 0; w < starts.size(); ++w) {
+    r.ends.push_back(format_index(p.kind, p.index[starts[w] + W - 1]));
+    r.scores.push_back(s(static_cast<Eigen::Index>(w)));
+    csv += fmt::format("{},{:.17g},{}\n", r.ends.back(), r.scores.back(),
+                       r.scores.back() > r.alarm ? 1 : 0);
+  }
+  write_file_atomic(out_csv, csv);
+  return r;
 }
 
 }  // namespace fingen::detect

@@ -288,6 +288,47 @@ void read_credit(const Reader& c, const json& t, PipelineConfig& p) {
   }
 }
 
+void read_detect(const Reader& c, const json& t, PipelineConfig& p) {
+  c.keys(t, "detect",
+         {"series", "models", "options", "window", "share", "size", "repeats", "seed"});
+  p.has_detect = true;
+  DetectSpec& d = p.detect;
+  d.series = c.get<std::vector<std::string>>(t, "series", "detect", {});
+  d.options.window(c.get<std::size_t>(t, "window", "detect", 20))
+      .share(c.get<double>(t, "share", "detect", 0.1))
+      .size(c.get<double>(t, "size", "detect", 6))
+      .repeats(c.get<std::size_t>(t, "repeats", "detect", 10))
+      .seed(c.get<std::uint64_t>(t, "seed", "detect", 1));
+  if (d.options.window() < 2 || d.options.window() > 250)
+    c.fail("detect.window", "must be in 2..250");
+  if (!(d.options.share() > 0 && d.options.share() < 1))
+    c.fail("detect.share", "must be in (0, 1)");
+  if (!(d.options.size() > 0)) c.fail("detect.size", "must be positive");
+  if (d.options.repeats() < 1 || d.options.repeats() > 1000)
+    c.fail("detect.repeats", "must be in 1..1000");
+  const json options = t.value("options", json::object());
+  if (!options.is_object()) c.fail("detect.options", "expected an object of MODEL: {options}");
+  try {
+    for (const std::string& m : c.get<std::vector<std::string>>(
+             t, "models", "detect", {"mahalanobis", "isolation-forest"})) {
+      for (const auto& o : d.models)
+        if (o.name == m) c.fail("detect.models", fmt::format("'{}' is given twice", m));
+      d.models.push_back({m, m, options.value(m, json::object())});
+      const auto det = credit::make_detector(m, d.models.back().options, 0, "detect.options." + m);
+      if (det->supervised())
+        c.fail("detect.models",
+               fmt::format("'{}' is supervised; market windows have no labels to learn from", m));
+    }
+  } catch (const Error& e) {
+    if (e.category() != ErrorCategory::Usage) throw;
+    c.fail("detect", e.what());
+  }
+  for (const auto& item : options.items())
+    if (std::none_of(d.models.begin(), d.models.end(),
+                     [&](const credit::DetectorSpec& m) { return m.name == item.key(); }))
+      c.fail("detect.options", fmt::format("'{}' is not among detect.models", item.key()));
+}
+
 }  // namespace
 
 std::string config_keys_help() {
@@ -303,7 +344,8 @@ std::string config_keys_help() {
          "forecast {target, kind, features, vol_window, horizon, quantiles, models, options,\n"
          "window, refit_every},\n"
          "credit {file, label, positive, models, options, oversamplers, oversample_to, folds,\n"
-         "repeats, seed}.\n"
+         "repeats, seed},\n"
+         "detect {series, models, options, window, share, size, repeats, seed}.\n"
          "Unknown keys are errors; the whole config\n"
          "is checked before any work starts.";
 }
@@ -320,7 +362,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   const json& root = p.content;
   c.keys(root, "",
          {"name", "data", "split", "models", "generate", "evaluate", "risk", "trading", "portfolio",
-          "forecast", "credit", "out"});
+          "forecast", "credit", "detect", "out"});
   p.name = c.get<std::string>(root, "name", "", "", true);
   try {
     validate_name(p.name, "the run name");  // it names runs/NAME
@@ -367,6 +409,7 @@ PipelineConfig read_config(const std::string& file, const std::string& out_overr
   if (root.contains("portfolio")) read_portfolio(c, root["portfolio"], p);
   if (root.contains("forecast")) read_forecast(c, root["forecast"], p);
   if (root.contains("credit")) read_credit(c, root["credit"], p);
+  if (root.contains("detect")) read_detect(c, root["detect"], p);
   return p;
 }
 

@@ -174,6 +174,7 @@ report::RunData report_data(const PipelineConfig& c, const RunResult& r,
   d.portfolio = r.portfolio;
   d.forecast = r.forecast;
   d.credit = r.credit;
+  d.detect = r.detect;
   if (r.risk) {
     d.var_days = risk::day_records(r.risk->results);
     for (const auto& b : r.risk->results) d.var_tests.push_back(risk::summarize(b));
@@ -279,6 +280,21 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
     if (o.credit_done) o.credit_done(*r.credit);
   }
 
+  nlohmann::json detect_section = nullptr;
+  if (c.has_detect) {
+    announce(o, fmt::format("detect: {} detectors on windows of {} days, tests from {}",
+                            c.detect.models.size(), c.detect.options.window(), c.test_start));
+    data::ReturnsSource src = source_of(c);
+    if (!c.detect.series.empty()) src.series = c.detect.series;
+    const Panel p = data::load_returns(src);
+    detect::MarketOptions mo = c.detect.options;
+    mo.test_start(data::split_row(p, c.test_start, c.file + ": split.test_start"));
+    r.detect = detect::evaluate_market(p, c.detect.models, mo);
+    write_manifest(c.out + "/detect.json", "run detect",
+                   {{"series", p.names}, {"result", detect::to_json(*r.detect)}});
+    detect_section = c.out + "/detect.json";
+  }
+
   r.manifest_file = c.out + "/manifest.json";
   nlohmann::json sections = {
       {"config", c.file},
@@ -295,6 +311,7 @@ RunResult run_pipeline(const PipelineConfig& c, const RunObserver& o) {
   if (c.has_portfolio) sections["portfolio"] = portfolio_section;
   if (c.has_forecast) sections["forecast"] = forecast_section;
   if (c.has_credit) sections["credit"] = credit_section;
+  if (c.has_detect) sections["detect"] = detect_section;
   const std::string manifest = manifest_text("run", sections);
   write_file_atomic(r.manifest_file, manifest);
 

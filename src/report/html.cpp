@@ -738,13 +738,30 @@ std::vector<Chart> credit_charts(const credit::EvaluateReport& c) {
           {"color", {{"field", "class"}, {"type", "nominal"}}}}}}}};
   const std::string of = fmt::format(" (out-of-fold scores, first repeat; {} of {} rows positive)",
                                      c.positives, c.rows);
+  // Calibration of the supervised models' probabilities: observed share against mean predicted.
+  json cal = json::array();
+  for (const auto& r : c.results)
+    if (r.supervised)
+      for (const auto& b : eval::calibration(r.oof, c.labels, 10))
+        if (b.n > 0)
+          cal.push_back({{"predicted", b.mean_predicted},
+                         {"observed", b.observed},
+                         {"model", credit_label(r)},
+                         {"i", b.lower}});
+  cal.push_back({{"predicted", 0}, {"observed", 0}, {"model", "perfect"}, {"i", 0}});
+  cal.push_back({{"predicted", 1}, {"observed", 1}, {"model", "perfect"}, {"i", 1}});
   return {{"Credit / fraud: ROC curves" + of,
            lines(roc, "fpr", "tpr", "false-positive rate", "true-positive rate (recall)")},
           {"Credit / fraud: precision-recall curves" + of,
            lines(pr, "recall", "precision", "recall", "precision")},
           {"Credit / fraud: score percentiles by class (a model that separates the classes puts "
            "the positives at the right)",
-           histogram}};
+           histogram},
+          {"Credit / fraud: calibration of the probabilities" + of +
+               " (oversampled models are trained on more positives than the data has, so they "
+               "overstate the probability)",
+           lines(cal, "predicted", "observed", "mean predicted probability (decile bins)",
+                 "observed share of positives")}};
 }
 
 std::string credit_table(const credit::EvaluateReport& c) {
@@ -784,6 +801,29 @@ std::string credit_table(const credit::EvaluateReport& c) {
   return s;
 }
 
+std::string detect_table(const detect::MarketResult& d) {
+  std::string s = fmt::format(
+      "<p>Unsupervised detectors fitted on {} normal windows of {} days, scored on {} test "
+      "windows from {}: AUROC (AUPRC) per anomaly injected into copies of the test windows with "
+      "known labels, and on the windows holding the largest real moves.</p><table><tr><th>"
+      "detector</th>",
+      d.train_windows, d.window, d.test_windows, escape_html(d.first_test));
+  for (const auto& t : d.types) s += "<th>" + escape_html(t) + "</th>";
+  s += "</tr>";
+  std::vector<std::string> dets;
+  for (const auto& r : d.rows)
+    if (std::find(dets.begin(), dets.end(), r.detector) == dets.end()) dets.push_back(r.detector);
+  for (const auto& name : dets) {
+    s += "<tr><td>" + escape_html(name) + "</td>";
+    for (const auto& t : d.types)
+      for (const auto& r : d.rows)
+        if (r.detector == name && r.anomaly == t)
+          s += fmt::format("<td>{:.3f} ({:.3f})</td>", r.auroc, r.auprc);
+    s += "</tr>";
+  }
+  return s + "</table>";
+}
+
 // --- The page. ---
 
 // Replaces every "</" (or "</script") in text inlined in a <script> element by "<\/".
@@ -809,7 +849,7 @@ std::string inline_scripts(const std::string& assets_dir) {
 // The tables and charts of the page, in order.
 struct Sections {
   std::string metrics_table, backtest_table, trading_table, portfolio_table, forecast_table,
-      credit_table;
+      credit_table, detect_table;
   std::vector<Chart> charts;
 };
 
@@ -839,7 +879,8 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       "days). Models: {models}.</p>\n"
       "<h2>Fidelity metrics (best per row in bold: closest to real, or lowest "
       "distance)</h2>\n{table}\n"
-      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{fc_head}{fc}\n{cr_head}{cr}\n{body}"
+      "{bt_head}{bt}\n{tr_head}{tr}\n{pf_head}{pf}\n{fc_head}{fc}\n{cr_head}{cr}\n{dt_head}{dt}\n{"
+      "body}"
       "<h2>Run manifest</h2><pre>{manifest}</pre>\n"
       "<script>\nconst specs = {specs};\nwindow.fingenCharts = {{rendered: 0, failed: 0}};\n"
       "specs.forEach((s, i) => vegaEmbed('#chart' + i, s, {{renderer: 'svg', actions: false}})\n"
@@ -872,7 +913,11 @@ std::string page(const RunData& in, const Sections& sections, const std::string&
       fmt::arg("cr_head", sections.credit_table.empty()
                               ? ""
                               : "<h2>Credit and fraud scores (cross-validated)</h2>\n"),
-      fmt::arg("cr", sections.credit_table), fmt::arg("body", body),
+      fmt::arg("cr", sections.credit_table),
+      fmt::arg("dt_head", sections.detect_table.empty()
+                              ? ""
+                              : "<h2>Market anomalies (injected and real)</h2>\n"),
+      fmt::arg("dt", sections.detect_table), fmt::arg("body", body),
       fmt::arg("manifest", escape_html(in.manifest.dump(2))), fmt::arg("specs", specs_text));
 }
 
@@ -909,6 +954,7 @@ Sections build_sections(const RunData& in) {
     for (Chart& c : credit_charts(*in.credit)) out.charts.push_back(std::move(c));
     out.credit_table = credit_table(*in.credit);
   }
+  if (in.detect) out.detect_table = detect_table(*in.detect);
   out.metrics_table = metrics_table(in.metrics);
   return out;
 }
@@ -968,6 +1014,12 @@ RunData read_run(const std::string& run_dir) {
   if (std::filesystem::exists(run_dir + "/credit.json"))
     in.credit = credit::evaluate_report_from_json(read_json(run_dir + "/credit.json"),
                                                   run_dir + "/credit.json");
+  if (std::filesystem::exists(run_dir + "/detect.json")) {
+    const json dj = read_json(run_dir + "/detect.json");
+    if (!dj.contains("result"))
+      throw_input_error({run_dir + "/detect.json", 0, "result"}, "missing");
+    in.detect = detect::market_result_from_json(dj.at("result"), run_dir + "/detect.json");
+  }
   if (std::filesystem::exists(run_dir + "/backtest_days.csv")) {
     in.var_days = risk::read_var_backtest_days_csv(run_dir + "/backtest_days.csv");
     in.var_tests = risk::read_var_backtest_json(run_dir + "/backtest.json");

@@ -1,11 +1,15 @@
 // Market anomalies (detect/market.hpp) on synthetic markets where the answer is known.
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include <gtest/gtest.h>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/io.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/detect/market.hpp"
+#include "test_util.hpp"
 
 namespace {
 namespace dt = fingen::detect;
@@ -62,6 +66,39 @@ TEST(MarketAnomalies, RefusesSupervisedDetectorsAndTooLittleData) {
   fingen::Panel one = market(2000).select({0});
   const auto r = dt::evaluate_market(one, {{"mahalanobis", "mahalanobis", {}}}, {});
   EXPECT_EQ(r.types, (std::vector<std::string>{"spike", "pump_dump", "largest_moves"}));
+}
+
+TEST(MarketAnomalies, FittedDetectorScoresEveryWindowOfNewData) {
+  fingen::test::TempDir dir;
+  dt::MarketFitRequest q;
+  q.source = {
+      fingen::test::bundled("dow_jones_30.csv"), {"AA", "IBM"}, false, "log", "", "1998-12-31"};
+  q.kind = "isolation-forest";
+  q.window = 10;
+  q.out = dir.file("m");
+  const auto s = dt::fit_market(q);
+  EXPECT_EQ(s.first, "1991-01-02");  // returns from the second day
+  EXPECT_EQ(s.last, "1998-12-31");
+  EXPECT_EQ(s.windows, s.rows / 10);
+  EXPECT_GT(s.alarm, 0.0);
+  const auto r = dt::score_market(
+      q.out, {fingen::test::bundled("dow_jones_30.csv"), {}, false, "log", "1999-01-01", ""},
+      dir.file("s.csv"));
+  ASSERT_FALSE(r.ends.empty());
+  EXPECT_EQ(r.ends.size(), r.scores.size());
+  EXPECT_EQ(r.alarm, s.alarm);
+  const std::string csv = fingen::read_file(dir.file("s.csv"));
+  EXPECT_EQ(csv.rfind("end,score,alarm\n", 0), 0u);
+  EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), r.ends.size() + 1);
+  // Another set of series than the model's, and a supervised kind, are refused.
+  EXPECT_THROW(dt::score_market(
+                   q.out, {fingen::test::bundled("dow_jones_30.csv"), {"AA"}, false, "log", "", ""},
+                   dir.file("t.csv")),
+               fingen::Error);
+  q.kind = "logistic";
+  q.out = dir.file("n");
+  EXPECT_THROW(dt::fit_market(q), fingen::Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("n")));
 }
 
 }  // namespace

@@ -30,7 +30,8 @@ std::string small_config(const test::TempDir& dir, bool with_risk) {
                       test::bundled("german_credit.csv") + R"(",
                                 "positive": "Bad", "models": ["logistic", "mahalanobis"],
                                 "oversamplers": ["smote"], "options": {"smote": {"k": 3}},
-                                "folds": 3, "repeats": 1})"
+                                "folds": 3, "repeats": 1},
+                     "detect": {"models": ["mahalanobis"], "window": 10, "repeats": 2})"
                 : "";
   return dir.write("c.json", R"({"name": "small", "data": {"file": ")" +
                                  test::bundled("dow_jones_30.csv") +
@@ -59,8 +60,9 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
     ++backtests;
   };
   const RunResult r = run_pipeline(c, o);
-  EXPECT_EQ(stages, (std::vector<std::string>{"fit", "fit", "evaluate", "risk", "trading:",
-                                              "portfolio:", "forecast:", "credit:", "report"}));
+  EXPECT_EQ(stages, (std::vector<std::string>{
+                        "fit", "fit", "evaluate", "risk",
+                        "trading:", "portfolio:", "forecast:", "credit:", "detect:", "report"}));
   EXPECT_EQ(done, (std::vector<std::string>{"walk", "boot"}));
   EXPECT_EQ(backtests, 1u);
   ASSERT_EQ(r.models.size(), 2u);
@@ -104,10 +106,18 @@ TEST(PipelineRun, StagesInOrderWithTypedResultsAndFiles) {
   EXPECT_EQ(r.credit->positives, 300u);
   ASSERT_EQ(r.credit->privacy.size(), 1u);
   EXPECT_GT(r.credit->results[0].auroc_ci.mean, 0.7);
+  // Detect: mahalanobis on windows of AA and IBM, tests from split.test_start.
+  ASSERT_TRUE(r.detect.has_value());
+  EXPECT_EQ(r.detect->first_test, "1999-01-04");
+  EXPECT_EQ(r.detect->window, 10u);
+  EXPECT_EQ(r.detect->types,
+            (std::vector<std::string>{"spike", "pump_dump", "correlation", "largest_moves"}));
+  EXPECT_EQ(r.detect->rows.size(), 4u);
   for (const std::string f :
        {"manifest.json", "metrics.json", "backtest.json", "backtest_days.csv", "trading.json",
-        "portfolio.json", "forecast.json", "credit.json", "report.html", "scenarios/walk.npy",
-        "scenarios/boot.npy", "models/walk/model.json", "models/boot/manifest.json"})
+        "portfolio.json", "forecast.json", "credit.json", "detect.json", "report.html",
+        "scenarios/walk.npy", "scenarios/boot.npy", "models/walk/model.json",
+        "models/boot/manifest.json"})
     EXPECT_TRUE(std::filesystem::exists(r.dir + "/" + f)) << f;
   // The scenarios on disk are the ones evaluated.
   EXPECT_EQ(read_scenarios_npy(r.models[1].scenarios_file).data, r.evaluation.scenarios[1].data);
@@ -137,6 +147,9 @@ TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
   EXPECT_EQ(d.portfolio->historical[4].weights, r.portfolio->historical[4].weights);
   EXPECT_EQ(d.portfolio->screens[1].second.passed.size(),
             r.portfolio->screens[1].second.passed.size());
+  ASSERT_TRUE(d.detect.has_value());
+  EXPECT_EQ(d.detect->rows.size(), r.detect->rows.size());
+  EXPECT_EQ(d.detect->rows[3].auroc, r.detect->rows[3].auroc);
   ASSERT_TRUE(d.credit.has_value());
   EXPECT_EQ(d.credit->labels, r.credit->labels);
   EXPECT_EQ(d.credit->results[1].oof, r.credit->results[1].oof);
@@ -147,6 +160,23 @@ TEST(PipelineRun, ReportFromResultsEqualsReportReadBack) {
   EXPECT_EQ(d.forecast->point, r.forecast->point);
   EXPECT_EQ(d.forecast->upper, r.forecast->upper);
   EXPECT_EQ(d.forecast->tables, r.forecast->tables);
+}
+
+TEST(PipelineRun, DetectSectionIsCheckedBeforeAnyWork) {
+  test::TempDir dir;
+  auto config = [&](const std::string& name, const std::string& section) {
+    return dir.write(name, R"({"name": "f", "data": {"file": ")" +
+                               test::bundled("dow_jones_30.csv") + R"(", "series": ["AA"]},
+      "split": {"test_start": "2000-12-20"}, "models": [{"model": "gbm"}], "detect": )" +
+                               section + "}");
+  };
+  test::expect_error([&] { read_config(config("a.json", R"({"models": ["logistic"]})")); },
+                     ErrorCategory::Usage, {"a.json", "detect.models", "supervised"});
+  test::expect_error([&] { read_config(config("b.json", R"({"window": 1})")); },
+                     ErrorCategory::Usage, {"b.json", "detect.window"});
+  test::expect_error(
+      [&] { read_config(config("c.json", R"({"options": {"autoencoder": {"steps": 5}}})")); },
+      ErrorCategory::Usage, {"c.json", "detect.options", "'autoencoder'"});
 }
 
 TEST(PipelineRun, CreditSectionIsCheckedBeforeAnyWork) {

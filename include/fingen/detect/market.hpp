@@ -25,6 +25,7 @@
 #include "fingen/core/options.hpp"
 #include "fingen/core/panel.hpp"
 #include "fingen/credit/evaluate.hpp"
+#include "fingen/data/load.hpp"
 
 namespace fingen::detect {
 
@@ -59,6 +60,39 @@ MarketResult evaluate_market(const Panel& returns, const std::vector<credit::Det
                              const MarketOptions& options);
 
 nlohmann::json to_json(const MarketResult& r);
+/// Error(Input) naming `file` when `j` is not what to_json wrote.
+MarketResult market_result_from_json(const nlohmann::json& j, const std::string& file);
 std::string format_table(const MarketResult& r);
+
+/// Fitting one unsupervised detector on every non-overlapping window of the data, for scoring
+/// later data (`fingen detect fit`).
+struct MarketFitRequest {
+  data::ReturnsSource source;
+  std::string kind = "mahalanobis";
+  nlohmann::json options = nlohmann::json::object();
+  std::size_t window = 20;
+  std::uint64_t seed = 1;
+  std::string out;  ///< model directory (created; removed again if the fit fails)
+};
+struct MarketFitSummary {
+  std::size_t rows = 0, windows = 0;
+  std::string first, last;
+  double seconds = 0;
+  double alarm = 0;  ///< the 99th percentile of the training windows' scores
+};
+/// Writes model.json (kind "market-detector": the detector, its options and state, the window,
+/// the series and their sds, the alarm level) and manifest.json. Error(Usage) for a supervised
+/// kind or fewer than 10 windows.
+MarketFitSummary fit_market(const MarketFitRequest& request);
+
+struct MarketScores {
+  std::vector<std::string> ends;  ///< the last day of each window (every day from the W-th)
+  std::vector<double> scores;
+  double alarm = 0;
+};
+/// Scores every window of W consecutive days of `source` (its series default to the model's, and
+/// must be the model's) with the model in `dir`; writes out_csv (end,score,alarm) atomically.
+MarketScores score_market(const std::string& dir, data::ReturnsSource source,
+                          const std::string& out_csv);
 
 }  // namespace fingen::detect

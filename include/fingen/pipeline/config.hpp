@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fingen/credit/run.hpp"
+#include "fingen/detect/market.hpp"
 #include "fingen/forecast/evaluate.hpp"
 
 namespace fingen::pipeline {
@@ -72,6 +73,15 @@ struct CreditSpec {
   credit::EvaluateRequest request;  ///< data, table options, models, oversamplers, cv
 };
 
+/// The detect section: unsupervised detectors on windows of the run's returns (its own series, if
+/// given, from the same file), fitted before split.test_start, scored on injected anomalies and
+/// the largest real moves after it.
+struct DetectSpec {
+  std::vector<std::string> series;
+  std::vector<credit::DetectorSpec> models;
+  detect::MarketOptions options;
+};
+
 struct PipelineConfig {
   std::string file;  ///< the config's path
   nlohmann::json content;
@@ -95,6 +105,8 @@ struct PipelineConfig {
   ForecastSpec forecast;
   bool has_credit = false;
   CreditSpec credit;
+  bool has_detect = false;
+  DetectSpec detect;
 };
 
 /// Reads and validates a config. `out_override` (non-empty) replaces the config's out.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fingen/credit/run.hpp"
+#include "fingen/detect/market.hpp"
 #include "fingen/forecast/summary.hpp"
 #include "fingen/pipeline/config.hpp"
 #include "fingen/pipeline/stages.hpp"
@@ -43,6 +44,7 @@ struct RunResult {
   std::optional<portfolio::PortfolioSummary> portfolio;  ///< with a portfolio section
   std::optional<forecast::ForecastSummary> forecast;     ///< with a forecast section
   std::optional<credit::EvaluateReport> credit;          ///< with a credit section
+  std::optional<detect::MarketResult> detect;            ///< with a detect section
   std::string manifest_file, report_file;
   int charts = 0;  ///< charts in the report
 };

@@ -17,6 +17,7 @@
 
 #include "fingen/core/panel.hpp"
 #include "fingen/credit/run.hpp"
+#include "fingen/detect/market.hpp"
 #include "fingen/eval/comparison.hpp"
 #include "fingen/forecast/summary.hpp"
 #include "fingen/portfolio/summary.hpp"
@@ -47,6 +48,7 @@ struct RunData {
   std::optional<portfolio::PortfolioSummary> portfolio;  ///< portfolio.json, when there is one
   std::optional<forecast::ForecastSummary> forecast;     ///< forecast.json, when there is one
   std::optional<credit::EvaluateReport> credit;          ///< credit.json, when there is one
+  std::optional<detect::MarketResult> detect;            ///< detect.json, when there is one
 };
 
 /// Reads a run directory as `fingen run` writes it: manifest.json, metrics.json,
