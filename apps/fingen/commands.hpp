@@ -289,10 +289,15 @@ struct CreditArgs {
   double oversample_to = 0;
   std::vector<std::string> oversamplers = {"smote"};
   std::string json;
-  // fit / score
+  // fit / score / augment
   std::string model = "logistic", model_dir, out;
+  std::string oversampler = "gan";
+  std::size_t rows = 0;
+  double share = 0.5;
+  bool synthetic_only = false;
 };
 int run_credit_evaluate(const CreditArgs& args, std::ostream& out);
+int run_credit_augment(const CreditArgs& args, std::ostream& out);
 int run_credit_fit(const CreditArgs& args, std::ostream& out);
 int run_credit_score(const CreditArgs& args, std::ostream& out);
 void add_credit(CLI::App& app, CreditArgs& args, int& code, std::ostream& out);
@@ -309,6 +314,8 @@ struct DetectArgs {
   std::string json;
   // fit / score
   std::string model = "mahalanobis", model_dir, out;
+  // a labelled table instead of market data
+  std::string label, positive;
 };
 int run_detect_evaluate(const DetectArgs& args, std::ostream& out);
 int run_detect_fit(const DetectArgs& args, std::ostream& out);

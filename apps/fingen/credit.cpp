@@ -97,6 +97,36 @@ int run_credit_score(const CreditArgs& a, std::ostream& out) {
   });
 }
 
+int run_credit_augment(const CreditArgs& a, std::ostream& out) {
+  return guarded([&] {
+    credit::AugmentRequest q;
+    q.data = a.data;
+    q.table = table_options(a);
+    for (const std::string& x : a.set)
+      FG_REQUIRE(x.rfind(a.oversampler + ".", 0) == 0, "--set '{}': expected {}.key=value", x,
+                 a.oversampler);
+    q.oversampler = {a.oversampler, a.oversampler,
+                     parse_option_assignments(assignments_of(a, a.oversampler),
+                                              credit::oversampler_kind(a.oversampler).options,
+                                              a.oversampler + " options")};
+    q.rows = a.rows;
+    q.share = a.share;
+    q.seed = a.seed;
+    q.synthetic_only = a.synthetic_only;
+    q.out = a.out;
+    const auto r = credit::augment_table(q);
+    out << fmt::format(
+        "{}: {} synthetic rows of the positive class from {} real rows ({} positive) written to "
+        "{}{}\ndistance to the closest real positive: median {:.3f} (5% {:.3f}); real positives "
+        "to their closest other positive: median {:.3f} (5% {:.3f}); exact copies: {}\n",
+        a.oversampler, r.synthetic, r.real_rows, r.positives, a.out,
+        a.synthetic_only ? " (synthetic rows only)" : " after the real rows",
+        r.privacy.synthetic_median, r.privacy.synthetic_q05, r.privacy.real_median,
+        r.privacy.real_q05, r.privacy.exact_copies);
+    return static_cast<int>(kOk);
+  });
+}
+
 void add_credit(CLI::App& app, CreditArgs& ev, int& code, std::ostream& out) {
   CLI::App* cmd =
       app.add_subcommand("credit", "Credit default and fraud scores on labelled tables");
@@ -154,6 +184,23 @@ void add_credit(CLI::App& app, CreditArgs& ev, int& code, std::ostream& out) {
       ->check(CLI::ExistingFile);
   s->add_option("--out,-o", ev.out, "CSV of row,score")->required();
   s->callback([&] { code = run_credit_score(ev, out); });
+
+  CLI::App* g = cmd->add_subcommand(
+      "augment", "Write the table enlarged with synthetic rows of the positive class");
+  table(g);
+  g->add_option("--oversampler", ev.oversampler,
+                "Oversampler: " + fmt::format("{}", fmt::join(credit::oversampler_kinds(), ", ")));
+  g->add_option("--set", ev.set, "An oversampler option, NAME.key=value (repeatable)");
+  g->add_option("--rows", ev.rows, "Synthetic rows (default: enough for --share)");
+  g->add_option("--share", ev.share, "Share of positives after augmenting")
+      ->check(CLI::Range(0.01, 0.95));
+  g->add_option("--seed", ev.seed, "Seed");
+  g->add_flag("--synthetic-only", ev.synthetic_only, "Write only the synthetic rows");
+  g->add_option("--out,-o", ev.out, "Output CSV (the table's columns, the label last)")->required();
+  g->footer(
+      "Example:\n  fingen credit augment --data data/german_credit.csv --positive Bad "
+      "--oversampler gan --out german_augmented.csv");
+  g->callback([&] { code = run_credit_augment(ev, out); });
 }
 
 }  // namespace fingen::cli

@@ -10,12 +10,41 @@
 #include "fingen/core/error.hpp"
 #include "fingen/core/outputs.hpp"
 #include "fingen/credit/detector.hpp"
+#include "fingen/data/csv.hpp"
 #include "fingen/data/load.hpp"
+#include "fingen/data/readers.hpp"
 #include "fingen/detect/market.hpp"
+#include "fingen/scenario/model_file.hpp"
 
 namespace fingen::cli {
 
+namespace {
+constexpr int kTable = 10, kMarket = 11;  // what guarded() returns when the input could be read
+/// A labelled table (features and a binary label) rather than market data: the detectors then
+/// score its rows, through the same code as `fingen credit`.
+bool labelled_table(const DetectArgs& a) {
+  return data::detect_format(data::CsvDocument::open(a.data)) == data::FileFormat::Labelled;
+}
+CreditArgs as_credit(const DetectArgs& a) {
+  CreditArgs c;
+  c.data = a.data;
+  c.label = a.label;
+  c.positive = a.positive;
+  c.models = a.models;
+  c.set = a.set;
+  c.seed = a.seed;
+  c.json = a.json;
+  c.model = a.model;
+  c.model_dir = a.model_dir;
+  c.out = a.out;
+  return c;
+}
+}  // namespace
+
 int run_detect_evaluate(const DetectArgs& a, std::ostream& out) {
+  const int kind = guarded([&] { return labelled_table(a) ? kTable : kMarket; });
+  if (kind == kTable) return run_credit_evaluate(as_credit(a), out);
+  if (kind != kMarket) return kind;  // the file could not be read: reported
   return guarded([&] {
     std::vector<credit::DetectorSpec> specs;
     for (const std::string& m : a.models) {
@@ -42,6 +71,9 @@ int run_detect_evaluate(const DetectArgs& a, std::ostream& out) {
 }
 
 int run_detect_fit(const DetectArgs& a, std::ostream& out) {
+  const int kind = guarded([&] { return labelled_table(a) ? kTable : kMarket; });
+  if (kind == kTable) return run_credit_fit(as_credit(a), out);
+  if (kind != kMarket) return kind;
   return guarded([&] {
     detect::MarketFitRequest q;
     q.source = {a.data, a.series, false, "log", a.start, a.end};
@@ -66,6 +98,11 @@ int run_detect_fit(const DetectArgs& a, std::ostream& out) {
 }
 
 int run_detect_score(const DetectArgs& a, std::ostream& out) {
+  const int kind = guarded([&] {
+    return scenario::ModelFile::kind_in(a.model_dir) == "credit-detector" ? kTable : kMarket;
+  });
+  if (kind == kTable) return run_credit_score(as_credit(a), out);
+  if (kind != kMarket) return kind;
   return guarded([&] {
     const auto r =
         detect::score_market(a.model_dir, {a.data, a.series, false, "log", a.start, a.end}, a.out);
@@ -82,9 +119,11 @@ void add_detect(CLI::App& app, DetectArgs& ev, int& code, std::ostream& out) {
   cmd->require_subcommand(1);
   CLI::App* e = cmd->add_subcommand(
       "evaluate", "AUROC of detectors on injected anomalies and on the largest real moves");
-  e->add_option("--data,-d", ev.data, "Price file (OHLCV or panel)")
+  e->add_option("--data,-d", ev.data, "Price file (OHLCV or panel), or a labelled table")
       ->required()
       ->check(CLI::ExistingFile);
+  e->add_option("--label", ev.label, "Labelled tables: the label column");
+  e->add_option("--positive", ev.positive, "Labelled tables: the positive (anomalous) class");
   e->add_option("--series", ev.series,
                 "Columns (OHLCV: e.g. adjusted,volume for volume bursts too)")
       ->delimiter(',');
@@ -108,9 +147,11 @@ void add_detect(CLI::App& app, DetectArgs& ev, int& code, std::ostream& out) {
   e->callback([&] { code = run_detect_evaluate(ev, out); });
 
   auto data = [&](CLI::App* c) {
-    c->add_option("--data,-d", ev.data, "Price file (OHLCV or panel)")
+    c->add_option("--data,-d", ev.data, "Price file (OHLCV or panel), or a labelled table")
         ->required()
         ->check(CLI::ExistingFile);
+    c->add_option("--label", ev.label, "Labelled tables: the label column");
+    c->add_option("--positive", ev.positive, "Labelled tables: the positive (anomalous) class");
     c->add_option("--series", ev.series, "Columns (default for score: the model's)")
         ->delimiter(',');
     c->add_option("--start", ev.start, "First date to use");

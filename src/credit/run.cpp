@@ -400,4 +400,108 @@ ScoreSummary score_table(const std::string& dir, const std::string& data,
   return r;
 }
 
+// ---- augment -----------------------------------------------------------------------------
+
+namespace {
+/// A CSV field: quoted when it holds a comma, quote or line break.
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char ch : v) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+}  // namespace
+
+AugmentSummary augment_table(const AugmentRequest& q) {
+  FG_REQUIRE(!q.out.empty(), "credit augment: no output file given");
+  FG_REQUIRE(q.share > 0 && q.share < 1, "credit augment: share must be in (0, 1), got {}",
+             q.share);
+  const auto table = data::read_labelled(q.data, q.table);
+  const Encoding e = encoding_of(table);
+  const Eigen::MatrixXd raw = encode(table, e);
+  const auto groups = e.design_groups();
+  const Oversampler sampler = make_oversampler(q.oversampler.kind, q.oversampler.options, groups,
+                                               q.oversampler.name + " options");
+  AugmentSummary r;
+  r.real_rows = table.rows();
+  r.positives = table.positives();
+  const double n = static_cast<double>(r.real_rows), p = static_cast<double>(r.positives);
+  r.synthetic =
+      q.rows > 0
+          ? q.rows
+          : static_cast<std::size_t>(std::max(0.0, std::ceil((q.share * n - p) / (1 - q.share))));
+  FG_REQUIRE(r.synthetic >= 1 && r.synthetic <= 10000000,
+             "credit augment: {} synthetic rows asked (the positives are already {:.0f}% of the "
+             "table; give --rows or a larger --share)",
+             r.synthetic, 100 * p / n);
+  Eigen::RowVectorXd mean, sd;
+  scaling(raw, mean, sd);
+  const Eigen::MatrixXd xs = standardise(raw, mean, sd);
+  const Eigen::MatrixXd made = sampler(xs, table.label, r.synthetic, q.seed);
+  FG_CHECK(Numeric,
+           made.rows() == static_cast<Eigen::Index>(r.synthetic) && made.cols() == xs.cols() &&
+               made.allFinite(),
+           "oversampler {} returned rows of the wrong shape or non-finite values",
+           q.oversampler.name);
+  Eigen::MatrixXd pos(static_cast<Eigen::Index>(r.positives), xs.cols());
+  Eigen::Index k = 0;
+  for (std::size_t i = 0; i < table.label.size(); ++i)
+    if (table.label[i]) pos.row(k++) = xs.row(static_cast<Eigen::Index>(i));
+  if (pos.rows() >= 2) r.privacy = privacy_check(pos, made);
+  const Eigen::MatrixXd back = (made.array().rowwise() * sd.array()).rowwise() + mean.array();
+
+  std::string csv;
+  for (const auto& c : e.features) csv += csv_field(c.name) + ",";
+  csv += csv_field(e.label) + "\n";
+  if (!q.synthetic_only)
+    for (std::size_t i = 0; i < table.rows(); ++i) {
+      for (const auto& f : table.features)
+        csv += (f.categorical ? csv_field(f.levels[static_cast<std::size_t>(f.codes[i])])
+                              : fmt::format("{}", f.numeric[i])) +
+               ",";
+      csv += csv_field(table.label[i] ? e.positive : e.negative) + "\n";
+    }
+  for (Eigen::Index i = 0; i < back.rows(); ++i) {
+    Eigen::Index col = 0;
+    for (std::size_t fi = 0; fi < e.features.size(); ++fi) {
+      const auto& c = e.features[fi];
+      if (!c.categorical) {
+        const auto& v = table.features[fi].numeric;
+        const bool integral =
+            std::all_of(v.begin(), v.end(), [](double x) { return x == std::round(x); });
+        const double x = back(i, col++);
+        // (+ 0.0 turns a rounded -0 into 0)
+        csv += (integral ? fmt::format("{}", std::round(x) + 0.0) : fmt::format("{:.6g}", x)) + ",";
+        continue;
+      }
+      const auto width = static_cast<Eigen::Index>(c.levels.size()) - 1;
+      std::size_t level = 0;
+      double best = 0.5;
+      for (Eigen::Index j = 0; j < width; ++j)
+        if (back(i, col + j) > best) {
+          best = back(i, col + j);
+          level = static_cast<std::size_t>(j) + 1;
+        }
+      csv += csv_field(c.levels[level]) + ",";
+      col += width;
+    }
+    csv += csv_field(e.positive) + "\n";
+  }
+  write_file_atomic(q.out, csv);
+  write_manifest(manifest_path_for(q.out), "credit augment",
+                 {{"data", {{"file", q.data}, {"sha256", sha256_file(q.data)}}},
+                  {"oversampler", q.oversampler.kind},
+                  {"options", q.oversampler.options},
+                  {"seed", q.seed},
+                  {"real_rows", q.synthetic_only ? 0 : r.real_rows},
+                  {"synthetic_rows", r.synthetic},
+                  {"privacy",
+                   {{"exact_copies", r.privacy.exact_copies},
+                    {"synthetic_median", r.privacy.synthetic_median},
+                    {"synthetic_q05", r.privacy.synthetic_q05},
+                    {"real_median", r.privacy.real_median},
+                    {"real_q05", r.privacy.real_q05}}}});
+  return r;
+}
+
 }  // namespace fingen::credit

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <filesystem>
+
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
 #include "test_util.hpp"
@@ -89,6 +92,49 @@ TEST(CreditRun, FittedModelsScoreAsTheyDidWhenFitted) {
   bad.out = dir.file("never");
   EXPECT_THROW(cr::fit_and_save(bad), fingen::Error);
   EXPECT_FALSE(std::filesystem::exists(dir.file("never")));
+}
+
+TEST(CreditRun, AugmentWritesValidRowsOfThePositiveClassInTheTablesColumns) {
+  fingen::test::TempDir dir;
+  cr::AugmentRequest q;
+  q.data = dir.write("t.csv", kTable);
+  q.table.positive("bad");
+  q.oversampler = {"smote", "smote", {{"k", 2}}};
+  q.out = dir.file("aug.csv");
+  const cr::AugmentSummary r = cr::augment_table(q);
+  EXPECT_EQ(r.real_rows, 12u);
+  EXPECT_EQ(r.positives, 4u);
+  EXPECT_EQ(r.synthetic, 4u);  // (4 + 4) / (12 + 4) = 0.5
+  EXPECT_EQ(r.privacy.synthetic, 4u);
+  // The file reads back as a labelled table of the same columns, every level a known one.
+  const auto back =
+      fingen::data::read_labelled(q.out, fingen::data::TableOptions().positive("bad"));
+  EXPECT_EQ(back.rows(), 16u);
+  EXPECT_EQ(back.positives(), 8u);
+  const cr::Encoding e = cr::encoding_of(back);
+  EXPECT_EQ(e.design_names(),
+            cr::encoding_of(
+                fingen::data::read_labelled(q.data, fingen::data::TableOptions().positive("bad")))
+                .design_names());
+  const std::string text = fingen::read_file(q.out);
+  EXPECT_EQ(text.rfind("amount,purpose,region,Class\n100,car,north,good\n", 0), 0u);
+  // Amounts are whole numbers in the table, so the synthetic ones are too.
+  for (std::size_t i = 12; i < 16; ++i)
+    EXPECT_EQ(back.features[0].numeric[i], std::round(back.features[0].numeric[i]));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("aug.manifest.json")));
+  // Only the synthetic rows; and a share the table already has is refused.
+  q.synthetic_only = true;
+  q.rows = 3;
+  q.out = dir.file("only.csv");
+  cr::augment_table(q);
+  EXPECT_EQ(
+      fingen::data::read_labelled(q.out, fingen::data::TableOptions().label_optional(true)).rows(),
+      3u);
+  q.rows = 0;
+  q.share = 0.2;
+  q.out = dir.file("never.csv");
+  EXPECT_THROW(cr::augment_table(q), fingen::Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("never.csv")));
 }
 
 }  // namespace

@@ -32,6 +32,21 @@ TEST(Classification, MatchesNumPyWithTies) {
     std::vector<double> p;
     for (double v : s) p.push_back(1 / (1 + std::exp(-v)));
     EXPECT_NEAR(ev::brier(p, y), c.at("brier").get<double>(), 1e-12);
+    // The curve: from (0, 0) to (1, 1); its (fpr, recall) polygon's area is the golden AUROC
+    // (ties as diagonal segments count half) and its recall steps times precision the AP.
+    const auto pts = ev::curve(s, y);
+    ASSERT_GE(pts.size(), 2u);
+    EXPECT_EQ(pts.front().fpr, 0.0);
+    EXPECT_EQ(pts.front().recall, 0.0);
+    EXPECT_DOUBLE_EQ(pts.back().fpr, 1.0);
+    EXPECT_DOUBLE_EQ(pts.back().recall, 1.0);
+    double area = 0, ap = 0;
+    for (std::size_t i = 1; i < pts.size(); ++i) {
+      area += (pts[i].fpr - pts[i - 1].fpr) * (pts[i].recall + pts[i - 1].recall) / 2;
+      ap += (pts[i].recall - pts[i - 1].recall) * pts[i].precision;
+    }
+    EXPECT_NEAR(area, c.at("auroc").get<double>(), 1e-12);
+    EXPECT_NEAR(ap, c.at("average_precision").get<double>(), 1e-12);
     const auto bins = ev::calibration(p, y, 10);
     ASSERT_EQ(bins.size(), 10u);
     for (std::size_t b = 0; b < 10; ++b) {

@@ -124,4 +124,27 @@ struct ScoreSummary {
 ScoreSummary score_table(const std::string& dir, const std::string& data,
                          const std::string& out_csv);
 
+/// Enlarging a table with synthetic rows of the positive (rare) class (`fingen credit augment`).
+struct AugmentRequest {
+  std::string data;
+  data::TableOptions table;
+  OversamplerSpec oversampler{"gan", "gan"};
+  /// Synthetic rows; 0: as many as bring the positives to `share` of the table.
+  std::size_t rows = 0;
+  double share = 0.5;
+  std::uint64_t seed = 1;
+  bool synthetic_only = false;  ///< write only the synthetic rows
+  std::string out;              ///< CSV in the table's columns, the label last
+};
+struct AugmentSummary {
+  std::size_t real_rows = 0, positives = 0, synthetic = 0;
+  PrivacyCheck privacy;  ///< synthetic rows against the real positives (standardised columns)
+};
+/// The oversampler, fed the whole standardised table, makes the rows; they are mapped back to the
+/// table's columns (numeric values unscaled, rounded to integers where every real value is one;
+/// each categorical column the level whose one-hot column is largest, the reference level when
+/// none exceeds one half) and written with the real rows (unless synthetic_only) to out
+/// atomically, with out's manifest (counts, privacy check).
+AugmentSummary augment_table(const AugmentRequest& request);
+
 }  // namespace fingen::credit
