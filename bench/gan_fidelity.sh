@@ -6,6 +6,8 @@
 # itself (in sample). Prints one line per dataset and model and writes
 # OUT/summary.json. Takes about (datasets x seeds) x 5 minutes on 2 cores.
 #   bench/gan_fidelity.sh [OUT_DIR] [SEEDS_SP500] [SEEDS_OTHER]
+# Environment: GAN_SET="key=value ..." passes options to the GAN (--set), e.g. GAN_SET=output=sv
+# for the earlier default; DATASETS="sp500 dj5" runs only those datasets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/gan_fidelity}"
@@ -27,8 +29,12 @@ split_dates() {  # file -> "last_train_date first_test_date" at 80% of the rows
   awk -F, 'NR > 1 { gsub(/"/, "", $1); d[++n] = $1 } END { k = int(0.8 * n); print d[k], d[k + 1] }' "$1"
 }
 
+gan_set=()
+for kv in ${GAN_SET:-}; do gan_set+=(--set "$kv"); done
+
 for entry in "${datasets[@]}"; do
   IFS='|' read -r name file series window <<< "$entry"
+  if [ -n "${DATASETS:-}" ] && [[ " $DATASETS " != *" $name "* ]]; then continue; fi
   read -r train_end test_start < <(split_dates "$file")
   sel=(); [ -n "$series" ] && sel=(--series "$series")
   seeds="$seeds_other"; [ "$name" = sp500 ] && seeds="$seeds_sp"
@@ -43,7 +49,7 @@ for entry in "${datasets[@]}"; do
     g="$d/gan_s$s"
     if [ ! -f "$g.npy" ]; then
       /usr/bin/time -f "%e" -o "$g.seconds" "$fingen" fit --model gan --data "$file" "${sel[@]}" \
-        --end "$train_end" --out "$g" --seed "$s" -q
+        --end "$train_end" --out "$g" --seed "$s" "${gan_set[@]}" -q
       "$fingen" generate --model "$g" --paths 1000 --horizon 252 --seed 7 --out "$g.npy" -q
     fi
     for where in oos ins; do

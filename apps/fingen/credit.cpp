@@ -82,6 +82,7 @@ int run_credit_fit(const CreditArgs& a, std::ostream& out) {
         "{}: fitted on {} rows ({} positive), {} design columns, in {:.1f} s; in-sample AUROC "
         "{:.4f}\nmodel written to {}\n",
         a.model, s.rows, s.positives, s.columns, s.seconds, s.train_auroc, a.model_dir);
+    out << credit::format_constant_features(s.constant_features);
     return static_cast<int>(kOk);
   });
 }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -160,6 +161,39 @@ Encoding encoding_from_json(const nlohmann::json& j, const std::string& file) {
 
 // ---- evaluate ----------------------------------------------------------------------------
 
+std::vector<std::string> constant_features(const data::LabelledTable& table) {
+  std::vector<std::string> out;
+  for (const data::Feature& f : table.features) {
+    bool constant = true;
+    if (f.categorical) {
+      int first = -1;
+      for (int c : f.codes)
+        if (c >= 0) {
+          if (first < 0) first = c;
+          constant = constant && c == first;
+        }
+    } else {
+      double first = std::numeric_limits<double>::quiet_NaN();
+      for (double v : f.numeric)
+        if (!std::isnan(v)) {
+          if (std::isnan(first)) first = v;
+          constant = constant && v == first;
+        }
+    }
+    if (constant) out.push_back(f.name);
+  }
+  return out;
+}
+
+std::string format_constant_features(const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  return fmt::format(
+      "note: {} feature{} constant in every row and carr{} no information: {} (kept; logistic "
+      "regression gives {} no coefficient)\n",
+      names.size(), names.size() == 1 ? " is" : "s are", names.size() == 1 ? "ies" : "y",
+      fmt::join(names, ", "), names.size() == 1 ? "it" : "them");
+}
+
 EvaluateReport evaluate_table(const EvaluateRequest& q) {
   FG_REQUIRE(!q.models.empty(), "credit evaluate: no models");
   for (const auto& m : q.models) (void)make_detector(m.kind, m.options, 0, m.name + " options");
@@ -176,6 +210,7 @@ EvaluateReport evaluate_table(const EvaluateRequest& q) {
   r.rows = table.rows();
   r.positives = table.positives();
   r.columns = static_cast<std::size_t>(d.x.cols());
+  r.constant_features = constant_features(table);
   r.folds = q.cv.folds();
   r.repeats = q.cv.repeats();
   r.seed = q.cv.seed();
@@ -219,6 +254,7 @@ nlohmann::json to_json(const EvaluateReport& r) {
           {"rows", r.rows},
           {"positives", r.positives},
           {"columns", r.columns},
+          {"constant_features", r.constant_features},
           {"folds", r.folds},
           {"repeats", r.repeats},
           {"seed", r.seed},
@@ -268,6 +304,7 @@ std::string format_report(const EvaluateReport& r) {
       r.oversample_to > 0 ? fmt::format(", positives oversampled to {:.0f}% of each training fold",
                                         100 * r.oversample_to)
                           : "");
+  out += format_constant_features(r.constant_features);
   out += format_table(r.results);
   out += "95% intervals by the corrected resampled t statistic (Nadeau & Bengio 2003).\n";
   // Calibration of the probabilities (out-of-fold, first repeat): mean predicted -> observed
@@ -312,6 +349,7 @@ FitSummary fit_and_save(const FitRequest& q) {
   s.rows = table.rows();
   s.positives = table.positives();
   s.columns = static_cast<std::size_t>(x.cols());
+  s.constant_features = constant_features(table);
   const Eigen::VectorXd sc = det->score(x);
   FG_CHECK(Numeric, sc.allFinite(), "{}: a score is not finite", q.kind);
   s.train_auroc = eval::auroc(std::vector<double>(sc.data(), sc.data() + sc.size()), table.label);

@@ -10,6 +10,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
+#include <Eigen/Cholesky>
 #include <nlohmann/json.hpp>
 
 #include "fingen/core/error.hpp"
@@ -75,8 +76,11 @@ void GanOptions::validate() const {
                "unknown network '{}': expected mlp, lstm or tcn", *net);
   FG_REQUIRE(window_ >= 2 && window_ <= 4096, "window must be in [2, 4096], got {}", window_);
   FG_REQUIRE(context_ >= 0 && context_ <= 1024, "context must be in [0, 1024], got {}", context_);
-  FG_REQUIRE(output_ == "sv" || output_ == "direct",
-             "unknown GAN output '{}': expected sv or direct", output_);
+  FG_REQUIRE(output_ == "sv" || output_ == "direct" || output_ == "garch",
+             "unknown GAN output '{}': expected garch, sv or direct", output_);
+  FG_REQUIRE(output_ != "garch" || (generator_ != "mlp" && context_ == 0 && !regime_),
+             "the garch output runs a variance recursion along whole paths: it needs an lstm or "
+             "tcn generator and an unconditional GAN (context 0, no regime)");
   FG_REQUIRE(selection_ == "stylized" || selection_ == "w1",
              "unknown GAN selection '{}': expected stylized or w1", selection_);
   FG_REQUIRE(innovation_df_ == 0 || (innovation_df_ > 2 && innovation_df_ <= 1000),
@@ -119,7 +123,11 @@ struct GanGenerator::Impl {
   Eigen::VectorXd drift;  // generator mean (standardized) removed at generation
   Eigen::MatrixXd tail;   // last rows of the training history (raw returns), for generate()
   mutable SequenceNet G{nullptr}, D{nullptr};  // holders: sampling (const) runs them
-  std::vector<double> innovation_df;           // sv: degrees of freedom of eps per asset
+  std::vector<double> innovation_df;           // sv/garch: degrees of freedom of eps per asset
+  // garch output: GARCH(1,1) per asset on the standardized returns (mu, omega, alpha, beta), and
+  // the Cholesky factor of the correlation of its standardized residuals (lower triangular).
+  std::vector<scenario::Garch11> garch;
+  Eigen::MatrixXd innovation_chol;
   std::vector<TrainLogRow> log;
   int64_t best_step = -1;
   double best_score = std::numeric_limits<double>::infinity();
@@ -132,7 +140,8 @@ struct GanGenerator::Impl {
     return std::max(opt.context(), opt.regime() ? kRegimeWindow : int64_t{0});
   }
 
-  bool sv() const { return opt.output() == "sv"; }
+  bool sv() const { return opt.output() == "sv" || opt.output() == "garch"; }
+  bool garch_output() const { return opt.output() == "garch"; }
   bool burns() const { return opt.generator() != "mlp" && opt.burn_in() > 0; }
 
   void build() {
@@ -155,6 +164,9 @@ struct GanGenerator::Impl {
     d.magnitudes = sv();  // the critic sees |r| too, so volatility is visible to every filter
     G = make_generator_net(g);
     D = make_discriminator_net(d);
+    // garch: the network starts (almost) silent, so the generator starts as the GARCH(1,1)-t it
+    // modulates: mu_t ~ 0 and a volatility factor softplus(0) / log 2 = 1.
+    if (garch_output()) G->scale_head(0.01);
   }
 
   // Standardized Student-t(nu) draws per asset: Z sqrt((nu - 2) / (2 Gamma(nu / 2))), clipped at
@@ -180,14 +192,91 @@ struct GanGenerator::Impl {
     const int64_t L = T + lead;
     const torch::Tensor z = torch::randn({B, L, opt.noise_dim()}, gen);  // [B, L, noise]
     if (!sv()) return G->forward(z, cond).slice(1, lead);
-    const torch::Tensor eps = student_t(gen, B, L);  // [B, L, A]
+    torch::Tensor eps = student_t(gen, B, L);                              // [B, L, A]
+    if (garch_output() && assets > 1) eps = torch::matmul(eps, chol_t());  // correlated shocks
     // The network sees yesterday's shock, so sigma_t can respond to it (clustering, leverage).
     const torch::Tensor prev =
         torch::cat({torch::zeros({B, 1, assets}), eps.slice(1, 0, L - 1)}, 1);
     const torch::Tensor out = G->forward(torch::cat({z, prev}, 2), cond);  // [B, L, 2A]
     const torch::Tensor mu = out.slice(2, 0, assets);
+    if (garch_output()) return garch_paths(mu, out.slice(2, assets), eps).slice(1, lead);
     const torch::Tensor sigma = torch::nn::functional::softplus(out.slice(2, assets)) + 1e-3;
     return (mu + sigma.clamp_max(20) * eps).slice(1, lead);  // [B, T, A]
+  }
+
+  // Cholesky factor as the right-hand matrix of eps [.., A] x L^T (rows of eps are draws).
+  torch::Tensor chol_t() const { return to_tensor(Eigen::MatrixXd(innovation_chol.transpose())); }
+
+  // garch output: r_t = mu_G + m_t + sqrt(h_t) v_t eps_t with the GARCH(1,1) variance recursion
+  // h_{t+1} = omega + alpha e_t^2 + beta h_t run on the generated deviations e_t = r_t - mu_G
+  // themselves, so today's generated move feeds tomorrow's volatility (clustering); the network
+  // adds a mean m_t and a volatility factor v_t = softplus(.) / log 2 (1 at a zero output) that
+  // depend on the noise and the shocks it has seen (leverage, long memory, tails beyond the
+  // GARCH's). h starts at the unconditional variance; burn-in steps wash the start out. h is kept
+  // in [1e-4, 100] (standardized units) so a factor far above 1 cannot make the recursion explode.
+  torch::Tensor garch_paths(const torch::Tensor& mu, const torch::Tensor& raw_factor,
+                            const torch::Tensor& eps) const {
+    const int64_t B = eps.size(0), L = eps.size(1);
+    std::vector<float> m(garch.size()), w(garch.size()), a(garch.size()), b(garch.size()),
+        h0(garch.size());
+    for (std::size_t i = 0; i < garch.size(); ++i) {
+      m[i] = static_cast<float>(garch[i].mu);
+      w[i] = static_cast<float>(garch[i].omega);
+      a[i] = static_cast<float>(garch[i].alpha);
+      b[i] = static_cast<float>(garch[i].beta);
+      const double u = garch[i].unconditional_variance();
+      h0[i] = static_cast<float>(std::isfinite(u) ? std::clamp(u, 1e-4, 100.0) : 1.0);
+    }
+    const torch::Tensor omega = torch::tensor(w), alpha = torch::tensor(a), beta = torch::tensor(b);
+    const torch::Tensor factor =
+        (torch::nn::functional::softplus(raw_factor) / std::log(2.0)).clamp(1e-3, 20);
+    const torch::Tensor shock = factor * eps;  // [B, L, A]
+    torch::Tensor h = torch::tensor(h0).expand({B, assets});
+    std::vector<torch::Tensor> dev;
+    dev.reserve(static_cast<std::size_t>(L));
+    for (int64_t t = 0; t < L; ++t) {
+      const torch::Tensor e = mu.select(1, t) + h.sqrt() * shock.select(1, t);  // [B, A]
+      dev.push_back(e);
+      h = (omega + alpha * e * e + beta * h).clamp(1e-4, 100);
+    }
+    return torch::stack(dev, 1) + torch::tensor(m);  // [B, L, A]
+  }
+
+  // Fits the garch output's backbone on the standardized training rows: one GARCH(1,1)-t per
+  // asset, the correlation of the standardized residuals, and (unless innovation_df is set) the
+  // innovations' degrees of freedom from each fit's shape, kept in [3, 30].
+  void fit_backbone(const Eigen::MatrixXd& z) {
+    garch.clear();
+    innovation_df.clear();
+    Eigen::MatrixXd resid(z.rows(), z.cols());
+    for (Eigen::Index j = 0; j < z.cols(); ++j) {
+      const Eigen::VectorXd col = z.col(j);
+      const scenario::GarchFit f = scenario::fit_garch11(
+          col.data(), static_cast<std::size_t>(col.size()), scenario::Innovation::StudentT);
+      FG_CHECK(Numeric, f.model.persistence() < 1,
+               "gan: the GARCH(1,1) backbone of series {} is not stationary (alpha + beta = {})",
+               j + 1, f.model.persistence());
+      garch.push_back(f.model);
+      for (Eigen::Index t = 0; t < z.rows(); ++t)
+        resid(t, j) = (z(t, j) - f.model.mu) / std::sqrt(f.variance[static_cast<std::size_t>(t)]);
+      const double nu = f.model.shape;
+      innovation_df.push_back(opt.innovation_df() > 0
+                                  ? opt.innovation_df()
+                                  : std::clamp(std::isfinite(nu) ? nu : 30.0, 3.0, 30.0));
+    }
+    const Eigen::MatrixXd c = resid.rowwise() - resid.colwise().mean();
+    Eigen::MatrixXd cov =
+        (c.transpose() * c) / static_cast<double>(std::max<Eigen::Index>(1, c.rows() - 1));
+    const Eigen::VectorXd sd = cov.diagonal().cwiseSqrt();
+    const Eigen::MatrixXd corr =
+        sd.cwiseInverse().asDiagonal() * cov * sd.cwiseInverse().asDiagonal();
+    set_innovation_correlation(corr);
+  }
+  void set_innovation_correlation(const Eigen::MatrixXd& corr) {
+    Eigen::LLT<Eigen::MatrixXd> llt(corr);
+    FG_CHECK(Numeric, llt.info() == Eigen::Success && corr.allFinite(),
+             "gan: the correlation of the GARCH residuals is not positive definite");
+    innovation_chol = llt.matrixL();
   }
 
   // Regime one-hot from a window of standardized returns [rows, assets] (last kRegimeWindow rows).
@@ -609,7 +698,10 @@ void GanGenerator::fit_impl(const Panel& returns) {
     torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
     m.build();
   }
-  if (!warm && m.sv()) m.innovation_df = innovation_df_for(returns.values.topRows(train_end), o);
+  if (!warm && m.garch_output())
+    m.fit_backbone(m.scaler.transform(returns.values.topRows(train_end)));
+  else if (!warm && m.sv())
+    m.innovation_df = innovation_df_for(returns.values.topRows(train_end), o);
   GanTask task(m, z_all, z_train, cond_table, train_end, lo);
   if (o.selection() == "stylized") {
     // The selection rows: the held-out tail if there is one, else the training rows; summarised
@@ -712,6 +804,14 @@ void GanGenerator::save(const std::string& dir) const {
     file.params()["innovation_df"] =
         scenario::ModelFile::to_json(Eigen::VectorXd(Eigen::Map<const Eigen::VectorXd>(
             m.innovation_df.data(), static_cast<Eigen::Index>(m.innovation_df.size()))));
+  if (m.garch_output()) {
+    json g = json::array();
+    for (const auto& x : m.garch)
+      g.push_back({{"mu", x.mu}, {"omega", x.omega}, {"alpha", x.alpha}, {"beta", x.beta}});
+    file.params()["garch"] = g;
+    file.params()["innovation_correlation"] = scenario::ModelFile::to_json(
+        Eigen::MatrixXd(m.innovation_chol * m.innovation_chol.transpose()));
+  }
   file.params()["weights_file"] = "generator.pt";
   torch::serialize::OutputArchive archive;
   m.G->save(archive);
@@ -719,6 +819,51 @@ void GanGenerator::save(const std::string& dir) const {
   write_file_atomic(dir + "/" + scenario::kTrainLogFile, scenario::train_log_csv(m.log));
   file.write(dir);
 }
+
+namespace {
+// The garch output's backbone from model.json: GARCH(1,1) parameters that keep the recursion
+// stationary and finite, and a correlation matrix that is one (symmetric, unit diagonal, positive
+// definite); anything else is a corrupt or crafted file.
+void load_backbone(const scenario::ModelFile& file, const std::string& where,
+                   GanGenerator::Impl& m) {
+  const json& g = file.params().contains("garch") ? file.params()["garch"] : json();
+  if (!g.is_array() || g.size() != static_cast<std::size_t>(m.assets))
+    throw_input_error({where, 0, {}},
+                      fmt::format("\"garch\" must be an array of {} objects", m.assets));
+  m.garch.clear();
+  for (const json& x : g) {
+    scenario::Garch11 p;
+    p.innovation = scenario::Innovation::StudentT;
+    auto get = [&](const char* key) {
+      if (!x.is_object() || !x.contains(key) || !x[key].is_number())
+        throw_input_error({where, 0, {}}, fmt::format("\"garch\": \"{}\" must be a number", key));
+      return x[key].get<double>();
+    };
+    p.mu = get("mu");
+    p.omega = get("omega");
+    p.alpha = get("alpha");
+    p.beta = get("beta");
+    if (!(std::abs(p.mu) <= 1e3 && p.omega > 0 && p.omega <= scenario::kMaxGarchVariance &&
+          p.alpha >= 0 && p.beta >= 0 && p.alpha + p.beta < 1))
+      throw_input_error({where, 0, {}},
+                        "\"garch\": needs |mu| <= 1000, 0 < omega <= 1e6, alpha, beta >= 0 and "
+                        "alpha + beta < 1");
+    m.garch.push_back(p);
+  }
+  const auto n = static_cast<std::size_t>(m.assets);
+  const Eigen::MatrixXd corr = file.matrix("innovation_correlation", n, n);
+  const bool unit = (corr.diagonal().array() - 1).abs().maxCoeff() < 1e-9;
+  if (!corr.allFinite() || !unit || (corr - corr.transpose()).cwiseAbs().maxCoeff() > 1e-9 ||
+      corr.cwiseAbs().maxCoeff() > 1 + 1e-9)
+    throw_input_error({where, 0, {}},
+                      "\"innovation_correlation\" must be a symmetric correlation matrix");
+  try {
+    m.set_innovation_correlation(corr);
+  } catch (const Error& e) {
+    throw_input_error({where, 0, {}}, e.what());
+  }
+}
+}  // namespace
 
 std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
   const scenario::ModelFile file = scenario::ModelFile::read(dir, "gan");
@@ -768,6 +913,7 @@ std::unique_ptr<GanGenerator> GanGenerator::load(const std::string& dir) {
       m.innovation_df.push_back(df(a));
     }
   }
+  if (m.garch_output()) load_backbone(file, where, m);
   m.build();
   torch::serialize::InputArchive archive;
   const std::string weights = file.data_file("weights_file");
@@ -793,6 +939,10 @@ std::string GanGenerator::summary() const {
       o.loss(), o.generator(), o.output(), o.discriminator(), o.effective_critic_layers(),
       o.window(), o.hidden(), o.layers());
   if (m.sv()) out += fmt::format(", innovation df {:.3g}", fmt::join(m.innovation_df, "/"));
+  for (std::size_t i = 0; i < m.garch.size(); ++i)
+    out += fmt::format("{} GARCH(1,1) backbone of {}: omega {:.4g}, alpha {:.4f}, beta {:.4f}",
+                       i == 0 ? "\n " : ";", m.names[i], m.garch[i].omega, m.garch[i].alpha,
+                       m.garch[i].beta);
   if (m.conditional())
     out += fmt::format(", conditioned on {} previous steps{}", o.context(),
                        o.regime() ? " and the volatility regime" : "");

@@ -124,6 +124,18 @@ torch::Tensor SequenceNetImpl::forward(const torch::Tensor& input, const torch::
   FG_FAIL(Runtime, "unreachable network kind");
 }
 
+void SequenceNetImpl::scale_head(double factor) {
+  torch::NoGradGuard no_grad;
+  torch::nn::Module& head = linear_head_ ? static_cast<torch::nn::Module&>(*linear_head_)
+                                         : static_cast<torch::nn::Module&>(*conv_head_);
+  for (auto& p : head.named_parameters(false)) {
+    if (p.key() == "bias")
+      p.value().zero_();
+    else
+      p.value().mul_(factor);
+  }
+}
+
 SequenceNet make_generator_net(const NetConfig& config) {
   return SequenceNet(config, NetRole::Generator);
 }

@@ -54,6 +54,9 @@ class SequenceNetImpl : public torch::nn::Module {
   /// Generator: [B, T, in] -> [B, T, out]; critic: [B, T, in] -> [B, 1]. `cond` [B, C] or
   /// undefined.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cond = {});
+  /// Multiplies the output layer's weights by `factor` and zeroes its bias, so that a new
+  /// generator's output starts near zero.
+  void scale_head(double factor);
   const NetConfig& config() const noexcept { return config_; }
   NetRole role() const noexcept { return role_; }
 

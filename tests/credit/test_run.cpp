@@ -138,3 +138,32 @@ TEST(CreditRun, AugmentWritesValidRowsOfThePositiveClassInTheTablesColumns) {
 }
 
 }  // namespace
+
+namespace {
+// A feature that holds one value (numeric, or a categorical with one level) is kept and reported by
+// name, in the evaluation's text and JSON and in a fit's summary.
+TEST(CreditRun, ConstantFeaturesAreReportedByName) {
+  fingen::test::TempDir dir;
+  std::string text = "amount,fee,channel,region,Class\n";
+  const char* regions[] = {"north", "south"};
+  for (int i = 0; i < 40; ++i)
+    text += std::to_string(50 + 7 * i % 23) + ",5,web," + regions[i % 2] + "," +
+            (i % 3 == 0 ? "bad" : "good") + "\n";
+  const std::string file = dir.write("c.csv", text);
+  const auto t = fingen::data::read_labelled(file, fingen::data::TableOptions().positive("bad"));
+  EXPECT_EQ(cr::constant_features(t), (std::vector<std::string>{"fee", "channel"}));
+  cr::EvaluateRequest q;
+  q.data = file;
+  q.table.positive("bad");
+  q.models = {{"logistic", "logistic", nlohmann::json::object()}};
+  q.cv.folds(2).repeats(1);
+  const cr::EvaluateReport r = cr::evaluate_table(q);
+  EXPECT_EQ(r.constant_features, (std::vector<std::string>{"fee", "channel"}));
+  EXPECT_EQ(cr::to_json(r)["constant_features"], nlohmann::json::array({"fee", "channel"}));
+  const std::string report = cr::format_report(r);
+  EXPECT_NE(report.find("2 features are constant in every row"), std::string::npos) << report;
+  EXPECT_NE(report.find("fee, channel"), std::string::npos);
+  EXPECT_TRUE(std::isfinite(r.results.at(0).auroc.at(0)));
+  EXPECT_EQ(cr::format_constant_features({}), "");
+}
+}  // namespace

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 #include "fingen/core/rng.hpp"
 #include "fingen/data/readers.hpp"
 #include "fingen/data/transform.hpp"
+#include "fingen/scenario/garch.hpp"
 #include "fingen/stats/descriptive.hpp"
 #include "ml/losses.hpp"
 #include "ml/networks.hpp"
@@ -300,6 +302,131 @@ TEST(Gan, WarmStartContinuesFromTheFittedWeights) {
   fresh.fit(as_returns(std::vector<double>(x.begin() + 100, x.end())));
   EXPECT_NE(warm.generator_parameters(), fresh.generator_parameters());
   EXPECT_NE(warm.generator_parameters(), before);
+}
+
+// GARCH(1,1)-t returns with known parameters (omega 2e-6, alpha 0.1, beta 0.85, nu 6).
+std::vector<double> garch_sample(std::size_t n, uint64_t seed) {
+  Rng rng(seed);
+  const double omega = 2e-6, alpha = 0.1, beta = 0.85;
+  double h = omega / (1 - alpha - beta);
+  std::vector<double> x(n);
+  for (auto& v : x) {
+    v = std::sqrt(h) * rng.standardized_t(6.0);
+    h = omega + alpha * v * v + beta * h;
+  }
+  return x;
+}
+
+double correlation(const std::vector<double>& a, const std::vector<double>& b) {
+  const double ma = stats::mean(a.data(), a.size()), mb = stats::mean(b.data(), b.size());
+  double ab = 0, aa = 0, bb = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) * (a[i] - ma);
+    bb += (b[i] - mb) * (b[i] - mb);
+  }
+  return ab / std::sqrt(aa * bb);
+}
+
+// Mean over paths of the lag-1..10 autocorrelations of |r| (volatility clustering).
+double mean_abs_acf(const Scenarios& s) {
+  double sum = 0;
+  for (std::size_t p = 0; p < s.paths; ++p) {
+    std::vector<double> a(s.horizon);
+    for (std::size_t t = 0; t < s.horizon; ++t) a[t] = std::abs(s.at(p, t, 0));
+    const std::vector<double> r = stats::acf(a.data(), a.size(), 10);
+    for (std::size_t k = 1; k <= 10; ++k) sum += r[k];
+  }
+  return sum / static_cast<double>(10 * s.paths);
+}
+
+// Before any training the garch output is the GARCH(1,1)-t it modulates (its network's output
+// layer starts at 1% of its initial weights): its paths have the clustering and the scale of a
+// GARCH(1,1)-t fitted to the same data, while the sv output, whose volatility comes from the
+// network alone, has no clustering until it is trained. No training step is taken, so this
+// holds on any CPU.
+TEST(Gan, GarchOutputStartsAsItsBackbone) {
+  const std::vector<double> x = garch_sample(4000, 11);
+  const Panel r = as_returns(x);
+  const GanOptions o = GanOptions().hidden(16).batch_size(16).steps(0).threads(1);
+  GanGenerator garch_gan(GanOptions(o).output("garch")), sv_gan(GanOptions(o).output("sv"));
+  garch_gan.fit(r);
+  sv_gan.fit(r);
+  scenario::GarchGenerator garch;
+  garch.fit(r);
+  const Scenarios g = garch_gan.generate(200, 1000, 5), v = sv_gan.generate(200, 1000, 5),
+                  b = garch.generate(200, 1000, 5);
+  const double acf_gan = mean_abs_acf(g), acf_garch = mean_abs_acf(b), acf_sv = mean_abs_acf(v);
+  EXPECT_GT(acf_garch, 0.08);  // the data's clustering, as the fitted GARCH reproduces it
+  EXPECT_NEAR(acf_gan, acf_garch, 0.03);
+  EXPECT_LT(std::abs(acf_sv), 0.02);
+  EXPECT_NEAR(stats::moments(g.data).sd / stats::moments(x).sd, 1.0, 0.1);
+  EXPECT_GT(stats::moments(g.data).excess_kurtosis, 1.0);
+  EXPECT_NE(garch_gan.summary().find("GARCH(1,1) backbone"), std::string::npos);
+}
+
+// Several assets: the backbone's residual correlation is drawn into the shocks, the model saves
+// and loads to identical paths, and a corrupt backbone in model.json is refused.
+TEST(Gan, GarchOutputSavesLoadsAndRefusesCorruptBackbones) {
+  const Panel px = data::read_panel(test::bundled("eu_stock_markets.csv"));
+  const Panel r = data::to_returns(px, data::ReturnKind::Log);
+  GanGenerator gan(GanOptions()
+                       .output("garch")
+                       .window(16)
+                       .burn_in(16)
+                       .hidden(16)
+                       .batch_size(16)
+                       .steps(4)
+                       .eval_every(2)
+                       .threads(1));
+  gan.fit(r);
+  const Scenarios s = gan.generate(300, 60, 2);
+  ASSERT_EQ(s.assets, 4u);
+  std::vector<double> a0, a1, r0, r1;
+  for (std::size_t p = 0; p < s.paths; ++p)
+    for (std::size_t t = 0; t < s.horizon; ++t) {
+      a0.push_back(s.at(p, t, 0));
+      a1.push_back(s.at(p, t, 1));
+    }
+  for (Eigen::Index t = 0; t < r.values.rows(); ++t) {
+    r0.push_back(r.values(t, 0));
+    r1.push_back(r.values(t, 1));
+  }
+  // DAX and SMI returns correlate at 0.70; the generated ones must correlate strongly too.
+  EXPECT_GT(correlation(a0, a1), 0.5);
+  EXPECT_GT(correlation(r0, r1), 0.6);
+
+  test::TempDir dir;
+  gan.save(dir.path().string());
+  EXPECT_EQ(scenario::load_generator(dir.path().string())->generate(20, 50, 3).data,
+            gan.generate(20, 50, 3).data);
+  const auto model = nlohmann::json::parse(read_file(dir.file("model.json")));
+  auto corrupt = [&](const std::function<void(nlohmann::json&)>& edit, const char* what) {
+    nlohmann::json m = model;
+    edit(m["params"]);
+    write_file_atomic(dir.file("model.json"), m.dump());
+    test::expect_error([&] { GanGenerator::load(dir.path().string()); }, ErrorCategory::Input,
+                       {"model.json", what});
+  };
+  corrupt(
+      [](nlohmann::json& p) {
+        p["garch"][1]["beta"] = 0.95;
+        p["garch"][1]["alpha"] = 0.1;
+      },
+      "alpha + beta < 1");
+  corrupt([](nlohmann::json& p) { p["garch"].erase(3); }, "array of 4");
+  corrupt([](nlohmann::json& p) { p["garch"][0]["omega"] = "x"; }, "omega");
+  corrupt([](nlohmann::json& p) { p["innovation_correlation"][0][1] = 0.3; }, "correlation matrix");
+  corrupt(
+      [](nlohmann::json& p) {
+        for (int i = 0; i < 4; ++i)
+          for (int j = 0; j < 4; ++j) p["innovation_correlation"][i][j] = i == j ? 1.0 : -0.9;
+      },
+      "positive definite");
+  test::expect_error([] { GanGenerator(GanOptions().output("garch").generator("mlp")); },
+                     ErrorCategory::Usage, {"garch output", "unconditional"});
+  test::expect_error([] { GanGenerator(GanOptions().output("garch").context(5)); },
+                     ErrorCategory::Usage, {"garch output"});
 }
 
 TEST(Gan, SeveralAssetsAtOnce) {

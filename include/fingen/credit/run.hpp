@@ -35,6 +35,13 @@ struct Encoding {
   std::vector<int> design_groups() const;
 };
 Encoding encoding_of(const data::LabelledTable& table);
+/// Features that hold one value in every row (a numeric column with one distinct value, a
+/// categorical column with one level; missing values aside). They carry no information: they are
+/// kept (centred, not scaled; logistic regression leaves their design column aliased), and the
+/// commands report them by name.
+std::vector<std::string> constant_features(const data::LabelledTable& table);
+/// A one-line note naming the constant features, or "" when there are none.
+std::string format_constant_features(const std::vector<std::string>& names);
 /// The design matrix of `table` under `e`. Error(Input) naming the file, row and column for a
 /// column that is missing or of another type, a categorical level not seen in training, or a
 /// missing value.
@@ -60,6 +67,7 @@ struct EvaluateRequest {
 struct EvaluateReport {
   std::string data, label, positive;
   std::size_t rows = 0, positives = 0, columns = 0;
+  std::vector<std::string> constant_features;  ///< see constant_features()
   int folds = 0, repeats = 0;
   std::uint64_t seed = 0;
   double oversample_to = 0;
@@ -94,6 +102,7 @@ struct FitRequest {
 
 struct FitSummary {
   std::size_t rows = 0, positives = 0, columns = 0;
+  std::vector<std::string> constant_features;  ///< see constant_features()
   double seconds = 0;
   double train_auroc = 0;  ///< in-sample, on the rows it was fitted on
 };
