@@ -89,7 +89,6 @@ void add_evaluate(CLI::App& app, EvaluateArgs& args, int& code, std::ostream& ou
   cmd->add_option("--start", args.start, "First date of the held-out period")->required();
   cmd->add_option("--end", args.end, "Last date of the held-out period");
   cmd->add_option("--scenarios,-s", args.scenarios, "Scenario file(s) (.npy), repeatable")
-      ->check(CLI::NonNegativeNumber)
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--names", args.names, "Model names, comma separated (default: file names)")

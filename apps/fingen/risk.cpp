@@ -138,7 +138,6 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
       "  fingen risk var --scenarios eu.npy --weights 0.4,0.3,0.2,0.1 --level 0.95,0.99 --json "
       "var.json");
   var->add_option("--scenarios,-s", var_args.scenarios, "Scenario file (.npy)")
-      ->check(CLI::NonNegativeNumber)
       ->required()
       ->check(CLI::ExistingFile);
   var->add_option("--weights,-w", var_args.weights, "Portfolio weights (default: equal)")

@@ -1,9 +1,11 @@
 // The CLI's subcommands, run in-process as `fingen` runs them.
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -296,6 +298,41 @@ void fit_and_generate(const test::TempDir& dir, const std::string& model, const 
   gen.out = dir.file("scen.npy");
   gen.quiet = true;
   ASSERT_EQ(run_generate(gen, out), kOk);
+}
+
+// Through the command-line parser itself (the tests above call the commands directly): file
+// options take paths. A count check on --scenarios once refused every file name.
+TEST(CliParser, ScenarioFileOptionsTakePaths) {
+  test::TempDir dir;
+  FitArgs fit;
+  GenerateArgs gen;
+  fit_and_generate(dir, "gbm", test::bundled("sp500_ohlcv_2000_2020.csv"), "2017-12-31", 100, 30,
+                   fit, gen);
+  auto parse = [](std::vector<std::string> args, std::ostringstream& out) {
+    CLI::App app;
+    int code = kOk;
+    EvaluateArgs ev;
+    add_evaluate(app, ev, code, out);
+    RiskVarArgs var;
+    RiskBacktestArgs bt;
+    add_risk(app, var, bt, code, out);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+    try {
+      app.parse(args);
+    } catch (const CLI::ParseError& e) {
+      ADD_FAILURE() << "parse error: " << e.what();
+      return -1;
+    }
+    return code;
+  };
+  std::ostringstream out;
+  EXPECT_EQ(parse({"evaluate", "--real", fit.data, "--start", "2018-01-01", "--scenarios", gen.out,
+                   "--names", "gbm"},
+                  out),
+            kOk);
+  EXPECT_NE(out.str().find("gbm"), std::string::npos) << out.str();
+  EXPECT_EQ(parse({"risk", "var", "--scenarios", gen.out, "--level", "0.99"}, out), kOk);
+  EXPECT_NE(out.str().find("99"), std::string::npos) << out.str();
 }
 
 TEST(CliRisk, VarBacktestAndStressFromBundledData) {
