@@ -1,6 +1,7 @@
 #include "fingen/trading/backtest.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -230,29 +231,44 @@ void BacktestOptions::validate() const {
 namespace {
 constexpr std::size_t kVolWindow = 20;  // returns behind the impact model's volatility
 
-// Standard deviation (ddof 1) of the log returns of asset i over bars [max(1, t - 20), t - 1].
-double recent_volatility(const Eigen::MatrixXd& close, std::size_t t, Eigen::Index i) {
+// Standard deviation (ddof 1) of the log returns over bars [max(1, t - 20), t - 1] of the closes
+// c (one asset's column).
+double recent_volatility(const double* c, std::size_t t) {
   const std::size_t first = t > kVolWindow ? t - kVolWindow : 1;
   if (t < first + 2) return 0;
   const std::size_t n = t - first;
   double mean = 0;
-  for (std::size_t k = first; k < t; ++k)
-    mean += std::log(close(static_cast<Eigen::Index>(k), i) /
-                     close(static_cast<Eigen::Index>(k - 1), i));
+  for (std::size_t k = first; k < t; ++k) mean += std::log(c[k] / c[k - 1]);
   mean /= static_cast<double>(n);
   double ss = 0;
   for (std::size_t k = first; k < t; ++k) {
-    const double r = std::log(close(static_cast<Eigen::Index>(k), i) /
-                              close(static_cast<Eigen::Index>(k - 1), i)) -
-                     mean;
+    const double r = std::log(c[k] / c[k - 1]) - mean;
     ss += r * r;
   }
   return std::sqrt(ss / static_cast<double>(n - 1));
 }
 
-// One cost setting's account: cash, holdings and running totals. The engine keeps the gross and
-// the net book side by side in one pass, so bars, targets and their changes are read once; the
-// books are locals so that their sums stay in registers.
+// Storage for N per-asset values: a std::array when N is known at compile time (NC > 0, the
+// single-asset case), so that it lives in registers, else a vector sized at run time.
+template <int NC, class V>
+struct PerAsset {
+  std::array<V, NC> v{};
+  void init(Eigen::Index, V x) { v.fill(x); }
+  V& operator[](Eigen::Index i) { return v[static_cast<std::size_t>(i)]; }
+  const V& operator[](Eigen::Index i) const { return v[static_cast<std::size_t>(i)]; }
+  std::array<V, NC> view() const { return v; }  // a copy: no aliasing, and in registers
+};
+template <class V>
+struct PerAsset<Eigen::Dynamic, V> {
+  std::vector<V> v;
+  void init(Eigen::Index n, V x) { v.assign(static_cast<std::size_t>(n), x); }
+  V& operator[](Eigen::Index i) { return v[static_cast<std::size_t>(i)]; }
+  const V& operator[](Eigen::Index i) const { return v[static_cast<std::size_t>(i)]; }
+  const V* view() const { return v.data(); }
+};
+
+// One cost setting's account: cash, holdings and running totals.
+template <int NC>
 struct Book {
   double rate = 0;    // commission + half spread + slippage per unit of notional
   double fixed = 0;   // commission per order
@@ -260,51 +276,122 @@ struct Book {
   double borrow = 0;  // per bar, per unit of short value
   double cash = 0, costs = 0, notional = 0;
   std::size_t fills = 0;
-  double* q = nullptr;  // N holdings
+  PerAsset<NC, double> q;  // holdings
   MetricsAccumulator acc{1};
+  Eigen::Index bad = 0;      // the first bar whose equity is not finite (0: none)
+  double* equity = nullptr;  // curves (keep_curves), one value per bar
+  double* exposure = nullptr;
 };
 
+// Column-major T x N data as a plain pointer: element (t, i) at p[t + i T].
+struct Columns {
+  const double* p;
+  Eigen::Index T;
+  double operator()(Eigen::Index t, Eigen::Index i) const { return p[t + i * T]; }
+};
+
+// Step 4 for one book on bars [from, to), which trade nothing: borrow on short positions, equity
+// and exposure at the close. The loop touches only this book's state; run book after book, its
+// sums stay in registers (both books in one loop spill them to memory).
+template <int NC>
+void mark(Book<NC>& k, Columns C, Eigen::Index N, Eigen::Index from, Eigen::Index to) {
+  // Local copies of what the loop reads or changes: locals whose address never escapes stay in
+  // registers, where fields reached through a reference are reloaded after every store.
+  const auto q = k.q.view();
+  const double borrow_rate = k.borrow;
+  double cash = k.cash, costs = k.costs;
+  MetricsAccumulator acc = k.acc;
+  Eigen::Index bad = k.bad;
+  double* const equity = k.equity;
+  double* const exposure = k.exposure;
+  for (Eigen::Index t = from; t < to; ++t) {
+    double value = 0, gross_value = 0;
+    for (Eigen::Index i = 0; i < N; ++i) {
+      const double v = q[i] * C(t, i);
+      value += v;
+      gross_value += std::abs(v);
+    }
+    if (borrow_rate > 0) {
+      double short_value = 0;
+      for (Eigen::Index i = 0; i < N; ++i) short_value -= std::min(q[i] * C(t, i), 0.0);
+      if (short_value > 0) {
+        const double borrow = short_value * borrow_rate;
+        cash -= borrow;
+        costs += borrow;
+      }
+    }
+    const double e = cash + value;
+    if (!std::isfinite(e) && bad == 0) bad = t;
+    const double x = acc.add_value(e, gross_value);
+    if (equity) {
+      equity[t] = e;
+      exposure[t] = x;
+    }
+  }
+  k.cash = cash;
+  k.costs = costs;
+  k.acc = acc;
+  k.bad = bad;
+}
+
+template <int NC>
 void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& o, bool keep_fills,
               bool keep_curves, const std::vector<char>& forced, Run& gross, Run& net) {
-  const auto T = static_cast<Eigen::Index>(mk.bars()), N = static_cast<Eigen::Index>(mk.assets());
+  const auto T = static_cast<Eigen::Index>(mk.bars());
+  const Eigen::Index N = NC == Eigen::Dynamic ? static_cast<Eigen::Index>(mk.assets()) : NC;
   const bool at_open = o.fill() == "next_open" && mk.open.size() > 0;
   const bool has_volume = mk.volume.size() > 0;
   const bool every_bar = o.rebalance() == "every_bar";
   const bool whole = o.whole_shares();
   const double lmax = o.max_leverage();
   const CostOptions& c = o.costs();
-  std::vector<double> holdings(2 * static_cast<std::size_t>(N), 0.0);
-  // Two named books, not an array: each is a set of scalars the compiler keeps in registers.
-  Book gb, nb;
-  const auto open_book = [&](Book& k, Run& run, double* q) {
+  Book<NC> gb, nb;
+  const auto open_book = [&](Book<NC>& k, Run& run) {
     k.cash = o.initial_capital();
     k.acc = MetricsAccumulator(k.cash);
-    k.q = q;
+    k.q.init(N, 0.0);
     if (keep_curves) {
-      run.equity.reserve(static_cast<std::size_t>(T));
-      run.gross_exposure.reserve(static_cast<std::size_t>(T));
-      run.equity.push_back(k.cash);
-      run.gross_exposure.push_back(0);
+      run.equity.assign(static_cast<std::size_t>(T), k.cash);
+      run.gross_exposure.assign(static_cast<std::size_t>(T), 0.0);
+      k.equity = run.equity.data();
+      k.exposure = run.gross_exposure.data();
     }
   };
-  open_book(gb, gross, holdings.data());
-  open_book(nb, net, holdings.data() + N);
+  open_book(gb, gross);
+  open_book(nb, net);
   nb.rate = (c.commission_bps() + c.spread_bps() / 2 + c.slippage_bps()) * 1e-4;
   nb.fixed = c.commission_fixed();
   nb.impact = has_volume ? c.impact_coefficient() : 0.0;
   nb.borrow = c.borrow_bps() * 1e-4 / o.periods_per_year();
-  std::vector<double> w(static_cast<std::size_t>(N));
-  std::vector<char> changed(static_cast<std::size_t>(N));
-  const auto& X = at_open ? mk.open : mk.close;
+  const Columns X{(at_open ? mk.open : mk.close).data(), T}, C{mk.close.data(), T}, Wc{W.data(), T},
+      V{has_volume ? mk.volume.data() : nullptr, T};
+  PerAsset<NC, double> w;
+  PerAsset<NC, char> changed;
+  w.init(N, 0.0);
+  changed.init(N, 0);
+  // Whether bar t trades: every asset on every-bar or forced rebalancing, else those whose
+  // target changed (the decision of t - 1 against that of t - 2; W[-1] = 0).
+  const auto all_trade = [&](Eigen::Index t) {
+    return every_bar || (!forced.empty() && forced[static_cast<std::size_t>(t - 1)]);
+  };
+  const auto changes = [&](Eigen::Index t, Eigen::Index i) {
+    return t == 1 ? Wc(0, i) != 0 : Wc(t - 1, i) != Wc(t - 2, i);
+  };
+  const auto trades = [&](Eigen::Index t) {
+    if (all_trade(t)) return true;
+    for (Eigen::Index i = 0; i < N; ++i)
+      if (changes(t, i)) return true;
+    return false;
+  };
   // Steps 2 and 3 for one book on a bar with a change.
-  const auto trade = [&](Book& k, Run& run, Eigen::Index t) {
+  const auto trade = [&](Book<NC>& k, Run& run, Eigen::Index t) {
     // 2. Equity at the fill prices, before this bar's trades.
     double ex = k.cash;
     for (Eigen::Index i = 0; i < N; ++i) ex += k.q[i] * X(t, i);
     for (Eigen::Index i = 0; i < N; ++i) {
-      if (!changed[static_cast<std::size_t>(i)]) continue;
+      if (!changed[i]) continue;
       const double price = X(t, i);
-      double target = w[static_cast<std::size_t>(i)] * ex / price;
+      double target = w[i] * ex / price;
       if (whole) target = std::trunc(target);
       const double d = target - k.q[i];
       if (d == 0) continue;
@@ -312,9 +399,9 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
       const double notional = std::abs(d) * price;
       double cost = k.rate * notional + k.fixed;
       if (k.impact > 0) {
-        const double v = mk.volume(t - 1, i);
+        const double v = V(t - 1, i);
         if (v > 0)
-          cost += k.impact * recent_volatility(mk.close, static_cast<std::size_t>(t), i) *
+          cost += k.impact * recent_volatility(C.p + i * T, static_cast<std::size_t>(t)) *
                   std::sqrt(std::abs(d) / v) * notional;
       }
       k.cash -= d * price + cost;
@@ -327,57 +414,35 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
             {static_cast<std::size_t>(t), static_cast<std::size_t>(i), d, price, cost});
     }
   };
-  // Step 4 for one book: borrow on short positions, equity and exposure at the close.
-  const auto mark = [&](Book& k, Run& run, Eigen::Index t, Eigen::Index& bad) {
-    double value = 0, gross_value = 0, short_value = 0;
-    for (Eigen::Index i = 0; i < N; ++i) {
-      const double v = k.q[i] * mk.close(t, i);
-      value += v;
-      gross_value += std::abs(v);
-      short_value -= std::min(v, 0.0);
-    }
-    if (short_value > 0 && k.borrow > 0) {
-      const double borrow = short_value * k.borrow;
-      k.cash -= borrow;
-      k.costs += borrow;
-    }
-    const double e = k.cash + value;
-    if (!std::isfinite(e) && bad == 0) bad = t;
-    const double x = k.acc.add_value(e, gross_value);
-    if (keep_curves) {
-      run.equity.push_back(e);
-      run.gross_exposure.push_back(x);
-    }
-  };
-  Eigen::Index bad = 0;  // the first bar whose equity is not finite
-  for (Eigen::Index t = 1; t < T; ++t) {
-    // Which targets changed (the decision of t - 1 against that of t - 2; W[-1] = 0). A bar
-    // without a change and without every-bar rebalancing has no trade.
-    bool any = false;
-    const bool all = every_bar || (!forced.empty() && forced[static_cast<std::size_t>(t - 1)]);
-    for (Eigen::Index i = 0; i < N; ++i) {
-      const bool ch = all || (t == 1 ? W(0, i) != 0 : W(t - 1, i) != W(t - 2, i));
-      changed[static_cast<std::size_t>(i)] = ch;
-      any = any || ch;
-    }
-    if (any) {
+  for (Eigen::Index t = 1; t < T;) {
+    if (trades(t)) {
       // 1. Targets decided at the close of t - 1, scaled to the leverage limit.
+      const bool all = all_trade(t);
+      for (Eigen::Index i = 0; i < N; ++i) changed[i] = all || changes(t, i);
       double g = 0;
-      for (Eigen::Index i = 0; i < N; ++i) g += std::abs(W(t - 1, i));
+      for (Eigen::Index i = 0; i < N; ++i) g += std::abs(Wc(t - 1, i));
       const double scale = g > lmax ? lmax / g : 1.0;
-      for (Eigen::Index i = 0; i < N; ++i) w[static_cast<std::size_t>(i)] = W(t - 1, i) * scale;
+      for (Eigen::Index i = 0; i < N; ++i) w[i] = Wc(t - 1, i) * scale;
       trade(gb, gross, t);
       trade(nb, net, t);
+      mark(gb, C, N, t, t + 1);
+      mark(nb, C, N, t, t + 1);
+      ++t;
+      continue;
     }
-    mark(gb, gross, t, bad);
-    mark(nb, net, t, bad);
+    // A stretch of bars without trades (most bars of a trend-following strategy).
+    Eigen::Index end = t + 1;
+    while (end < T && !trades(end)) ++end;
+    mark(gb, C, N, t, end);
+    mark(nb, C, N, t, end);
+    t = end;
   }
+  const Eigen::Index bad = gb.bad == 0 ? nb.bad : nb.bad == 0 ? gb.bad : std::min(gb.bad, nb.bad);
   FG_CHECK(Runtime, bad == 0, "the equity became non-finite at bar {}", bad);
-  const auto close_book = [&](const Book& k, Run& run) {
+  const auto close_book = [&](const Book<NC>& k, Run& run) {
     run.costs = k.costs;
     run.traded_notional = k.notional;
-    const MetricsAccumulator acc = k.acc;  // a copy: k.acc itself never escapes the loop
-    run.metrics = acc.finish(k.notional, k.fills, o.periods_per_year());
+    run.metrics = k.acc.finish(k.notional, k.fills, o.periods_per_year());
   };
   close_book(gb, gross);
   close_book(nb, net);
@@ -397,7 +462,13 @@ BacktestResult backtest(const Market& market, const Eigen::MatrixXd& weights,
   BacktestResult r;
   FG_REQUIRE(rebalance_at.empty() || rebalance_at.size() == market.bars(),
              "{} rebalancing flags for {} bars", rebalance_at.size(), market.bars());
-  simulate(market, weights, options, keep_fills, keep_curves, rebalance_at, r.gross, r.net);
+  // One engine, compiled twice: for one asset the per-asset loops vanish and the holdings are
+  // scalars.
+  if (market.assets() == 1)
+    simulate<1>(market, weights, options, keep_fills, keep_curves, rebalance_at, r.gross, r.net);
+  else
+    simulate<Eigen::Dynamic>(market, weights, options, keep_fills, keep_curves, rebalance_at,
+                             r.gross, r.net);
   return r;
 }
 

@@ -80,16 +80,18 @@ class MetricsAccumulator {
     const double d = r - shift_;
     sum_ += d;
     sum_sq_ += d * d;
-    // Branch-free where the branch would be a coin flip (the sign of a return, a new peak).
-    const double neg = std::min(r, 0.0);
+    // Branch-free where a branch would be a coin flip (the sign of a return, a new peak).
+    // min(r, 0) as (r - |r|) / 2: exact (2r and its half are exact; where 2r overflows, r * r
+    // does too), while compilers turn std::min(r, 0.0) into a branch here.
+    const double neg = (r - std::abs(r)) * 0.5;
     down_ += neg * neg;
     equity_sum_ += e;
     last_r_ = r;
-    const bool below = e < peak_;
     // A new maximum drawdown needs e / peak < 1 - mdd: divide only then (rarely).
     if (e < peak_ * (1 - mdd_)) mdd_ = std::max(mdd_, 1 - e / peak_);
-    peak_ = below ? peak_ : e;
-    run_ = below ? run_ + 1 : 0;
+    const std::size_t below = e < peak_;
+    run_ = (run_ + 1) & (0 - below);  // below ? run_ + 1 : 0, without a branch
+    peak_ = peak_ > e ? peak_ : e;    // below ? peak_ : e (NaN included), as one maxsd
     longest_ = std::max(longest_, run_);
     return inv;
   }
