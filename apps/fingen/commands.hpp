@@ -285,6 +285,7 @@ struct CreditArgs {
   std::vector<std::string> models = {"logistic", "mahalanobis", "isolation-forest"};
   std::vector<std::string> set;
   int folds = 5, repeats = 2;
+  int threads = 0;  ///< credit evaluate: folds in parallel (0: all cores)
   std::uint64_t seed = 1;
   double oversample_to = 0;
   std::vector<std::string> oversamplers = {"smote"};

@@ -56,7 +56,11 @@ int run_credit_evaluate(const CreditArgs& a, std::ostream& out) {
                          a.oversamplers.end(),
                  "--set '{}': expected NAME.key=value for one of the models or oversamplers", x);
     }
-    q.cv.folds(a.folds).repeats(a.repeats).seed(a.seed).oversample_to(a.oversample_to);
+    q.cv.folds(a.folds)
+        .repeats(a.repeats)
+        .seed(a.seed)
+        .oversample_to(a.oversample_to)
+        .threads(a.threads);
     q.progress = [](const std::string& s) { std::cerr << "  " << s << "\n"; };
     const credit::EvaluateReport r = credit::evaluate_table(q);
     out << credit::format_report(r);
@@ -146,6 +150,10 @@ void add_credit(CLI::App& app, CreditArgs& ev, int& code, std::ostream& out) {
   e->add_option("--models", ev.models, "Models, KIND or NAME=KIND")->delimiter(',');
   e->add_option("--set", ev.set, "A model or oversampler option, NAME.key=value (repeatable)");
   e->add_option("--folds", ev.folds, "Folds")->check(CLI::Range(2, 100));
+  e->add_option("--threads", ev.threads,
+                "Folds run in parallel on this many threads (0: all cores); the results are the "
+                "same for any number")
+      ->check(CLI::Range(0, 1024));
   e->add_option("--repeats", ev.repeats, "Repeats of the cross-validation")
       ->check(CLI::Range(1, 100));
   e->add_option("--seed", ev.seed, "Seed of the folds and the models");

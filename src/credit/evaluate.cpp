@@ -4,12 +4,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <tuple>
 
 #include <fmt/format.h>
+#include <omp.h>
 #include <boost/math/distributions/students_t.hpp>
 
 #include "fingen/core/error.hpp"
@@ -174,9 +178,6 @@ std::vector<CvResult> cross_validate(
     std::size_t sampler_index;
   };
   std::vector<Run> runs;
-  std::vector<CvResult> out;
-  // Oversampled rows of each (oversampler, repeat, fold), made once and shared by the specs.
-  std::map<std::tuple<std::size_t, int, int>, Eigen::MatrixXd> extra_rows;
   for (const auto& s : specs) {
     const auto probe = make_detector(s.kind, s.options, 0, "detector " + s.name);
     runs.push_back({&s, "none", nullptr, 0});
@@ -184,88 +185,163 @@ std::vector<CvResult> cross_validate(
       for (std::size_t i = 0; i < oversamplers.size(); ++i)
         runs.push_back({&s, oversamplers[i].first, &oversamplers[i].second, i});
   }
-  for (const Run& run : runs) {
+  const auto R = static_cast<std::size_t>(o.repeats()), F = static_cast<std::size_t>(o.folds());
+  std::vector<std::vector<int>> folds;
+  for (std::size_t rep = 0; rep < R; ++rep)
+    folds.push_back(stratified_folds(y, o.folds(), o.seed() + rep));
+  // One (repeat, fold): its rows, standardised with the training fold only (constant columns:
+  // centred, not scaled).
+  struct Fold {
+    std::vector<Eigen::Index> tr, te;
+    Eigen::MatrixXd xtr, xte;
+    std::vector<int> ytr, yte;
+  };
+  auto make_fold = [&](std::size_t rep, std::size_t f) {
+    Fold d;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      (folds[rep][i] == static_cast<int>(f) ? d.te : d.tr).push_back(static_cast<Eigen::Index>(i));
+    d.xtr = rows_of(x, d.tr);
+    d.xte = rows_of(x, d.te);
+    for (auto i : d.tr) d.ytr.push_back(y[static_cast<std::size_t>(i)]);
+    for (auto i : d.te) d.yte.push_back(y[static_cast<std::size_t>(i)]);
+    const Eigen::RowVectorXd mean = d.xtr.colwise().mean();
+    Eigen::RowVectorXd sd = ((d.xtr.rowwise() - mean).array().square().colwise().sum() /
+                             std::max<double>(1.0, static_cast<double>(d.xtr.rows() - 1)))
+                                .sqrt();
+    for (Eigen::Index j = 0; j < sd.size(); ++j)
+      if (!(sd(j) > 1e-12)) sd(j) = 1;
+    d.xtr = (d.xtr.rowwise() - mean).array().rowwise() / sd.array();
+    d.xte = (d.xte.rowwise() - mean).array().rowwise() / sd.array();
+    return d;
+  };
+  auto fold_seed = [&](std::size_t rep, std::size_t f) {
+    return o.seed() * 1000003u + static_cast<std::uint64_t>(rep * 101 + f);
+  };
+  // Extra rows m so that (p + m) / (n + m) = share.
+  auto extra_count = [&](const std::vector<int>& ytr) {
+    const double p = static_cast<double>(std::count(ytr.begin(), ytr.end(), 1)),
+                 n = static_cast<double>(ytr.size()), share = o.oversample_to();
+    return static_cast<std::size_t>(std::max(0.0, std::ceil((share * n - p) / (1 - share))));
+  };
+
+  // Every task is independent and seeded by its (repeat, fold), and the detectors and
+  // oversamplers run single-threaded inside it, so results do not depend on the thread count.
+  // Exceptions are kept per task and the first in task order is rethrown.
+  const int threads = o.threads() > 0 ? o.threads() : omp_get_max_threads();
+  std::mutex progress_mutex;
+  auto say = [&](const std::string& m) {
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress(m);
+  };
+  auto run_tasks = [&](std::size_t n, const std::function<void(std::size_t)>& task) {
+    std::vector<std::exception_ptr> errors(n);
+    const auto count = static_cast<std::int64_t>(n);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (std::int64_t t = 0; t < count; ++t) {
+      try {
+        task(static_cast<std::size_t>(t));
+      } catch (...) {
+        errors[static_cast<std::size_t>(t)] = std::current_exception();
+      }
+    }
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  };
+
+  // 1. Each oversampler's rows for each (repeat, fold), made once and shared by the specs.
+  std::vector<Eigen::MatrixXd> extra(oversamplers.size() * R * F);
+  if (o.oversample_to() > 0 && !oversamplers.empty()) {
+    run_tasks(extra.size(), [&](std::size_t k) {
+      const std::size_t si = k / (R * F), rep = k / F % R, f = k % F;
+      say(fmt::format("{}: repeat {}/{}, fold {}/{}", oversamplers[si].first, rep + 1, R, f + 1,
+                      F));
+      const Fold d = make_fold(rep, f);
+      const std::size_t m = extra_count(d.ytr);
+      if (m == 0) return;
+      Eigen::MatrixXd made = oversamplers[si].second(d.xtr, d.ytr, m, fold_seed(rep, f));
+      FG_CHECK(Numeric,
+               made.rows() == static_cast<Eigen::Index>(m) && made.cols() == d.xtr.cols() &&
+                   made.allFinite(),
+               "oversampler {} returned rows of the wrong shape or non-finite values",
+               oversamplers[si].first);
+      extra[k] = std::move(made);
+    });
+  }
+
+  // 2. Every run on every (repeat, fold).
+  struct Outcome {
+    std::vector<double> scores;
+    bool supervised = false;
+    double auroc = 0, auprc = 0, brier = kNaN, recall = 0, test_over_train = 0, seconds = 0;
+  };
+  std::vector<Outcome> outcomes(runs.size() * R * F);
+  run_tasks(outcomes.size(), [&](std::size_t k) {
+    const Run& run = runs[k / (R * F)];
+    const std::size_t rep = k / F % R, f = k % F;
+    say(fmt::format("{} ({}): repeat {}/{}, fold {}/{}", run.spec->name, run.oversampling, rep + 1,
+                    R, f + 1, F));
+    const auto t0 = std::chrono::steady_clock::now();
+    Fold d = make_fold(rep, f);
+    Outcome& out = outcomes[k];
+    out.test_over_train = static_cast<double>(d.te.size()) / static_cast<double>(d.tr.size());
+    if (run.sampler) {
+      const Eigen::MatrixXd& more = extra[(run.sampler_index * R + rep) * F + f];
+      if (more.rows() > 0) {
+        Eigen::MatrixXd both(d.xtr.rows() + more.rows(), d.xtr.cols());
+        both << d.xtr, more;
+        d.xtr = std::move(both);
+        d.ytr.insert(d.ytr.end(), static_cast<std::size_t>(more.rows()), 1);
+      }
+    }
+    auto det = make_detector(run.spec->kind, run.spec->options, fold_seed(rep, f),
+                             "detector " + run.spec->name);
+    out.supervised = det->supervised();
+    if (!o.groups().empty()) det->set_groups(o.groups());
+    det->fit(d.xtr, d.ytr);
+    const Eigen::VectorXd s = det->score(d.xte);
+    FG_CHECK(Numeric, s.allFinite(), "{}: a score is not finite", run.spec->name);
+    out.scores.assign(s.data(), s.data() + s.size());
+    out.auroc = eval::auroc(out.scores, d.yte);
+    out.auprc = eval::average_precision(out.scores, d.yte);
+    if (out.supervised) out.brier = eval::brier(out.scores, d.yte);
+    out.recall = eval::recall_at_fpr(out.scores, d.yte, 0.01);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  });
+
+  // 3. The results, in run order: folds in order, out-of-fold scores from the first repeat.
+  std::vector<CvResult> results;
+  for (std::size_t ri = 0; ri < runs.size(); ++ri) {
+    const Run& run = runs[ri];
     CvResult r;
     r.name = run.spec->name;
     r.kind = run.spec->kind;
     r.oversampling = run.oversampling;
-    const auto t0 = std::chrono::steady_clock::now();
-    double test_over_train = 0, recall = 0;
-    for (int rep = 0; rep < o.repeats(); ++rep) {
-      const auto fold = stratified_folds(y, o.folds(), o.seed() + static_cast<std::uint64_t>(rep));
-      for (int f = 0; f < o.folds(); ++f) {
-        if (progress)
-          progress(fmt::format("{} ({}): repeat {}/{}, fold {}/{}", r.name, r.oversampling, rep + 1,
-                               o.repeats(), f + 1, o.folds()));
-        std::vector<Eigen::Index> tr, te;
-        for (std::size_t i = 0; i < y.size(); ++i)
-          (fold[i] == f ? te : tr).push_back(static_cast<Eigen::Index>(i));
-        test_over_train = static_cast<double>(te.size()) / static_cast<double>(tr.size());
-        Eigen::MatrixXd xtr = rows_of(x, tr), xte = rows_of(x, te);
-        std::vector<int> ytr, yte;
-        for (auto i : tr) ytr.push_back(y[static_cast<std::size_t>(i)]);
-        for (auto i : te) yte.push_back(y[static_cast<std::size_t>(i)]);
-        // Standardise with the training fold only (constant columns: centred, not scaled).
-        const Eigen::RowVectorXd mean = xtr.colwise().mean();
-        Eigen::RowVectorXd sd = ((xtr.rowwise() - mean).array().square().colwise().sum() /
-                                 std::max<double>(1.0, static_cast<double>(xtr.rows() - 1)))
-                                    .sqrt();
-        for (Eigen::Index j = 0; j < sd.size(); ++j)
-          if (!(sd(j) > 1e-12)) sd(j) = 1;
-        xtr = (xtr.rowwise() - mean).array().rowwise() / sd.array();
-        xte = (xte.rowwise() - mean).array().rowwise() / sd.array();
-        const std::uint64_t seed = o.seed() * 1000003u + static_cast<std::uint64_t>(rep * 101 + f);
-        if (run.sampler) {
-          const double share = o.oversample_to();
-          const double p = static_cast<double>(std::count(ytr.begin(), ytr.end(), 1)),
-                       n = static_cast<double>(ytr.size());
-          // Extra rows m so that (p + m) / (n + m) = share.
-          const double m = std::max(0.0, std::ceil((share * n - p) / (1 - share)));
-          if (m > 0) {
-            const auto key = std::make_tuple(run.sampler_index, rep, f);
-            auto it = extra_rows.find(key);
-            if (it == extra_rows.end()) {
-              Eigen::MatrixXd made = (*run.sampler)(xtr, ytr, static_cast<std::size_t>(m), seed);
-              FG_CHECK(Numeric,
-                       made.rows() == static_cast<Eigen::Index>(m) && made.cols() == xtr.cols() &&
-                           made.allFinite(),
-                       "oversampler {} returned rows of the wrong shape or non-finite values",
-                       run.oversampling);
-              it = extra_rows.emplace(key, std::move(made)).first;
-            }
-            const Eigen::MatrixXd& extra = it->second;
-            Eigen::MatrixXd both(xtr.rows() + extra.rows(), xtr.cols());
-            both << xtr, extra;
-            xtr = std::move(both);
-            ytr.insert(ytr.end(), static_cast<std::size_t>(extra.rows()), 1);
-          }
-        }
-        auto det = make_detector(run.spec->kind, run.spec->options, seed, "detector " + r.name);
-        r.supervised = det->supervised();
-        if (!o.groups().empty()) det->set_groups(o.groups());
-        det->fit(xtr, ytr);
-        const Eigen::VectorXd s = det->score(xte);
-        FG_CHECK(Numeric, s.allFinite(), "{}: a score is not finite", r.name);
-        const std::vector<double> sv(s.data(), s.data() + s.size());
+    r.oof.assign(y.size(), kNaN);
+    double recall = 0, test_over_train = 0;
+    for (std::size_t rep = 0; rep < R; ++rep)
+      for (std::size_t f = 0; f < F; ++f) {
+        const Outcome& out = outcomes[(ri * R + rep) * F + f];
+        r.supervised = out.supervised;
         if (rep == 0) {
-          if (r.oof.empty()) r.oof.assign(y.size(), kNaN);
-          for (std::size_t i = 0; i < te.size(); ++i)
-            r.oof[static_cast<std::size_t>(te[i])] = sv[i];
+          std::size_t j = 0;
+          for (std::size_t i = 0; i < y.size(); ++i)
+            if (folds[0][i] == static_cast<int>(f)) r.oof[i] = out.scores[j++];
         }
-        r.auroc.push_back(eval::auroc(sv, yte));
-        r.auprc.push_back(eval::average_precision(sv, yte));
-        r.brier.push_back(r.supervised ? eval::brier(sv, yte) : kNaN);
-        recall += eval::recall_at_fpr(sv, yte, 0.01);
+        r.auroc.push_back(out.auroc);
+        r.auprc.push_back(out.auprc);
+        r.brier.push_back(out.brier);
+        recall += out.recall;
+        test_over_train = out.test_over_train;
+        r.seconds += out.seconds;
       }
-    }
-    const double folds = static_cast<double>(r.auroc.size());
-    r.recall_at_1pct_fpr = recall / folds;
+    const double n = static_cast<double>(r.auroc.size());
+    r.recall_at_1pct_fpr = recall / n;
     r.auroc_ci = interval(r.auroc, test_over_train);
     r.auprc_ci = interval(r.auprc, test_over_train);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    out.push_back(std::move(r));
+    results.push_back(std::move(r));
   }
-  return out;
+  return results;
 }
 
 PrivacyCheck privacy_check(const Eigen::MatrixXd& real, const Eigen::MatrixXd& syn) {

@@ -101,7 +101,6 @@ class NeuralDetector final : public credit::Detector {
  private:
   void fit_impl(const Eigen::MatrixXd& x, const std::vector<int>& y) {
     at::set_num_threads(o_.threads());
-    torch::manual_seed(seed_);
     cols_ = x.cols();
     std::vector<Eigen::Index> rows;
     for (std::size_t i = 0; i < y.size(); ++i)
@@ -115,7 +114,13 @@ class NeuralDetector final : public credit::Detector {
     }
     const torch::Tensor X = to_tensor(xs);
     const torch::Tensor Y = torch::tensor(ys).unsqueeze(1);
-    build();
+    {
+      // Initial weights come from LibTorch's global generator: seeded and drawn under one lock,
+      // so fits running in parallel (cross-validation folds) each get their seed's weights.
+      std::lock_guard<std::mutex> lock(global_generator_mutex());
+      torch::manual_seed(seed_);
+      build();
+    }
     torch::optim::Adam opt(net_->parameters(),
                            torch::optim::AdamOptions(o_.lr()).weight_decay(o_.weight_decay()));
     double pos = 0;

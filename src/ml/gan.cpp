@@ -207,13 +207,13 @@ struct GanGenerator::Impl {
   // Cholesky factor as the right-hand matrix of eps [.., A] x L^T (rows of eps are draws).
   torch::Tensor chol_t() const { return to_tensor(Eigen::MatrixXd(innovation_chol.transpose())); }
 
-  // garch output: r_t = mu_G + m_t + sqrt(h_t) v_t eps_t with the GARCH(1,1) variance recursion
+  // garch output: r_t = mu_G + sqrt(h_t) (m_t + v_t eps_t) with the GARCH(1,1) variance recursion
   // h_{t+1} = omega + alpha e_t^2 + beta h_t run on the generated deviations e_t = r_t - mu_G
   // themselves, so today's generated move feeds tomorrow's volatility (clustering); the network
-  // adds a mean m_t and a volatility factor v_t = softplus(.) / log 2 (1 at a zero output) that
-  // depend on the noise and the shocks it has seen (leverage, long memory, tails beyond the
+  // adds a mean m_t = 0.2 tanh(.) and a volatility factor v_t = 3^tanh(.) (1 at a zero output)
+  // that depend on the noise and the shocks it has seen (leverage, long memory, tails beyond the
   // GARCH's). h starts at the unconditional variance; burn-in steps wash the start out. h is kept
-  // in [1e-4, 100] (standardized units) so a factor far above 1 cannot make the recursion explode.
+  // in [1e-4, 100] (standardized units).
   torch::Tensor garch_paths(const torch::Tensor& mu, const torch::Tensor& raw_factor,
                             const torch::Tensor& eps) const {
     const int64_t B = eps.size(0), L = eps.size(1);
@@ -228,14 +228,15 @@ struct GanGenerator::Impl {
       h0[i] = static_cast<float>(std::isfinite(u) ? std::clamp(u, 1e-4, 100.0) : 1.0);
     }
     const torch::Tensor omega = torch::tensor(w), alpha = torch::tensor(a), beta = torch::tensor(b);
-    const torch::Tensor factor =
-        (torch::nn::functional::softplus(raw_factor) / std::log(2.0)).clamp(1e-3, 20);
-    const torch::Tensor shock = factor * eps;  // [B, L, A]
+    // Both corrections are bounded, so the network modulates the GARCH rather than replaces it:
+    // a factor in [1/3, 3] and a mean within 0.2 conditional sd.
+    const torch::Tensor shock =
+        (std::log(3.0) * raw_factor.tanh()).exp() * eps + 0.2 * mu.tanh();  // [B, L, A]
     torch::Tensor h = torch::tensor(h0).expand({B, assets});
     std::vector<torch::Tensor> dev;
     dev.reserve(static_cast<std::size_t>(L));
     for (int64_t t = 0; t < L; ++t) {
-      const torch::Tensor e = mu.select(1, t) + h.sqrt() * shock.select(1, t);  // [B, A]
+      const torch::Tensor e = h.sqrt() * shock.select(1, t);  // [B, A]
       dev.push_back(e);
       h = (omega + alpha * e * e + beta * h).clamp(1e-4, 100);
     }
@@ -727,6 +728,8 @@ void GanGenerator::fit_impl(const Panel& returns) {
   t.eval_every = o.eval_every();
   t.checkpoint_every = o.checkpoint_every();
   t.log_every = o.log_every();
+  // garch: the untrained generator is its GARCH(1,1)-t backbone, a candidate like any step.
+  t.validate_start = m.garch_output();
   t.control = m.control;
   t.control.checkpoint_dir = o.checkpoint_dir();
   t.control.resume = o.resume();
@@ -743,7 +746,7 @@ void GanGenerator::fit_impl(const Panel& returns) {
   m.log = std::move(result.log);
   m.best_step = result.best_step;
   m.best_score = result.best_score;
-  if (m.best_step > 0) m.set_generator_state(task.best_state);
+  if (m.best_step >= 0) m.set_generator_state(task.best_state);
   m.calibrate_drift();
   m.G->eval();
   m.fitted = true;

@@ -136,6 +136,11 @@ void SequenceNetImpl::scale_head(double factor) {
   }
 }
 
+std::mutex& global_generator_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 SequenceNet make_generator_net(const NetConfig& config) {
   return SequenceNet(config, NetRole::Generator);
 }

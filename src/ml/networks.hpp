@@ -8,6 +8,8 @@
 // steps for L blocks: 6 blocks see 127 steps), as in Wiese et al. (2020), "Quant GANs".
 #pragma once
 
+#include <mutex>
+
 #include <string>
 
 #include <torch/torch.h>
@@ -70,6 +72,10 @@ class SequenceNetImpl : public torch::nn::Module {
   torch::nn::Conv1d conv_head_{nullptr};
 };
 TORCH_MODULE(SequenceNet);
+
+/// Held while seeding LibTorch's global generator and drawing initial weights from it, so that
+/// models built on several threads at once each get the weights of their own seed.
+std::mutex& global_generator_mutex();
 
 /// Generator: [B, T, noise] (+ cond) -> [B, T, out].
 SequenceNet make_generator_net(const NetConfig& config);

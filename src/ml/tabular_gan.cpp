@@ -323,7 +323,6 @@ class TabularGan {
     FG_REQUIRE(static_cast<std::size_t>(x.rows()) == y.size(), "gan: {} rows, {} labels", x.rows(),
                y.size());
     at::set_num_threads(o_.threads());
-    torch::manual_seed(seed_);
     layout_ = make_layout(groups_, x);
     index_blocks();
     const int64_t w = layout_.width();
@@ -336,8 +335,13 @@ class TabularGan {
     const torch::Tensor X = encode(layout_, x);
     const torch::Tensor rows[2] = {torch::tensor(by_class[0], torch::kLong),
                                    torch::tensor(by_class[1], torch::kLong)};
-    g_ = dense(o_.noise() + cond_dim_, o_.hidden(), w, /*leaky=*/false);
-    d_ = dense(w + cond_dim_, o_.hidden(), 1, /*leaky=*/true);
+    {
+      // Seeded and drawn under one lock, as in detectors.cpp.
+      std::lock_guard<std::mutex> lock(global_generator_mutex());
+      torch::manual_seed(seed_);
+      g_ = dense(o_.noise() + cond_dim_, o_.hidden(), w, /*leaky=*/false);
+      d_ = dense(w + cond_dim_, o_.hidden(), 1, /*leaky=*/true);
+    }
     const auto adam = torch::optim::AdamOptions(o_.lr()).betas({0.5, 0.9});
     torch::optim::Adam opt_g(g_->parameters(), adam), opt_d(d_->parameters(), adam);
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed_);

@@ -165,6 +165,14 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
       progress(p);
     }
   }
+  if (o_.validate_start && step == 0) {
+    const double v = task.validate();
+    if (std::isfinite(v)) {
+      r.best_score = v;
+      r.best_step = 0;
+      task.keep_best();
+    }
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t first_step = step;
   while (step < o_.steps) {

@@ -46,6 +46,8 @@ struct TrainerOptions {
   int64_t eval_every = 100, checkpoint_every = 100, log_every = 50;
   /// Early stopping: stop after this many validations without a better score (0: never).
   int64_t patience = 0;
+  /// Also validate the initial weights (as step 0), which are kept if no later step beats them.
+  bool validate_start = false;
   scenario::FitControl control;  ///< checkpoint directory, resume, progress callback
   /// What a checkpoint must have been made with to be resumed: options (compared key by key for
   /// `resume_keys`) and the data's SHA-256.

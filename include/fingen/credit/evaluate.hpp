@@ -52,6 +52,9 @@ struct CvOptions {
   FG_ARG(double, oversample_to) = 0.0;
   /// Column groups of the design (Design::groups), passed to every detector; empty: all numeric.
   FG_ARG(std::vector<int>, groups);
+  /// Folds run in parallel on this many threads (0: all cores); each fold's models run
+  /// single-threaded and are seeded by the fold, so results are the same for any thread count.
+  FG_ARG(int, threads) = 0;
 };
 
 struct DetectorSpec {

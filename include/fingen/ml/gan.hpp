@@ -64,8 +64,10 @@ namespace fingen::ml {
   X(int64_t, steps, 1500, "generator updates")                                                   \
   X(int64_t, critic_steps, 0,                                                                    \
     "discriminator updates per generator update (0: 5 for wgan-gp, else 1)")                     \
-  X(double, lr, 0.0, "generator Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4)")            \
-  X(double, critic_lr, 0.0, "discriminator Adam learning rate (0 = lr)")                         \
+  X(double, lr, 0.0,                                                                             \
+    "generator Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4; a quarter of it for garch)")  \
+  X(double, critic_lr, 0.0,                                                                      \
+    "discriminator Adam learning rate (0: lr if set, else 1e-4 for wgan-gp, 2e-4 otherwise)")    \
   X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                                  \
   X(uint64_t, seed, 42, "random seed")                                                           \
   X(int, threads, 0,                                                                             \
@@ -92,8 +94,18 @@ struct GanOptions {
   int64_t effective_critic_steps() const {
     return critic_steps_ > 0 ? critic_steps_ : (loss_ == "wgan-gp" ? 5 : 1);
   }
-  double effective_lr() const { return lr_ > 0 ? lr_ : (loss_ == "wgan-gp" ? 1e-4 : 2e-4); }
-  double effective_critic_lr() const { return critic_lr_ > 0 ? critic_lr_ : effective_lr(); }
+  /// garch output: the generator only corrects its GARCH backbone, with a quarter of the
+  /// critic's learning rate.
+  double effective_lr() const {
+    if (lr_ > 0) return lr_;
+    const double base = loss_ == "wgan-gp" ? 1e-4 : 2e-4;
+    return output_ == "garch" ? base / 4 : base;
+  }
+  double effective_critic_lr() const {
+    if (critic_lr_ > 0) return critic_lr_;
+    if (lr_ > 0) return lr_;
+    return loss_ == "wgan-gp" ? 1e-4 : 2e-4;
+  }
   int64_t effective_critic_layers() const {
     return critic_layers_ > 0 ? critic_layers_ : (discriminator_ == "tcn" ? 6 : layers_);
   }
