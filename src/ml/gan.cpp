@@ -76,8 +76,8 @@ void GanOptions::validate() const {
                "unknown network '{}': expected mlp, lstm or tcn", *net);
   FG_REQUIRE(window_ >= 2 && window_ <= 4096, "window must be in [2, 4096], got {}", window_);
   FG_REQUIRE(context_ >= 0 && context_ <= 1024, "context must be in [0, 1024], got {}", context_);
-  FG_REQUIRE(output_ == "sv" || output_ == "direct" || output_ == "garch",
-             "unknown GAN output '{}': expected garch, sv or direct", output_);
+  FG_REQUIRE(output_ == "auto" || output_ == "sv" || output_ == "direct" || output_ == "garch",
+             "unknown GAN output '{}': expected auto, garch, sv or direct", output_);
   FG_REQUIRE(output_ != "garch" || (generator_ != "mlp" && context_ == 0 && !regime_),
              "the garch output runs a variance recursion along whole paths: it needs an lstm or "
              "tcn generator and an unconditional GAN (context 0, no regime)");
@@ -254,10 +254,15 @@ struct GanGenerator::Impl {
       const Eigen::VectorXd col = z.col(j);
       const scenario::GarchFit f = scenario::fit_garch11(
           col.data(), static_cast<std::size_t>(col.size()), scenario::Innovation::StudentT);
-      FG_CHECK(Numeric, f.model.persistence() < 1,
-               "gan: the GARCH(1,1) backbone of series {} is not stationary (alpha + beta = {})",
-               j + 1, f.model.persistence());
-      garch.push_back(f.model);
+      scenario::Garch11 g = f.model;
+      // A persistence at (or numerically past) 1 would make the backbone's variance wander
+      // without a mean to return to: it is capped at 0.999, alpha and beta in their ratio.
+      if (g.persistence() > 0.999) {
+        const double k = 0.999 / g.persistence();
+        g.alpha *= k;
+        g.beta *= k;
+      }
+      garch.push_back(g);
       for (Eigen::Index t = 0; t < z.rows(); ++t)
         resid(t, j) = (z(t, j) - f.model.mu) / std::sqrt(f.variance[static_cast<std::size_t>(t)]);
       const double nu = f.model.shape;
@@ -594,6 +599,7 @@ class GanTask final : public TrainingTask {
 
 GanGenerator::GanGenerator(GanOptions options) : impl_(std::make_unique<Impl>()) {
   options.validate();
+  options.output(options.effective_output());  // saved resolved, so a model never changes kind
   impl_->opt = std::move(options);
 }
 GanGenerator::~GanGenerator() = default;

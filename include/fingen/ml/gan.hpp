@@ -17,6 +17,10 @@
 /// forward window by window, each conditioned on the previous k generated steps. The default
 /// discriminator is a TCN: on S&P 500 returns an MLP discriminator let the LSTM generator learn a
 /// period-3 artifact (ACF of returns 0.82 at lag 3) that the TCN's local filters reject.
+/// Outputs: "garch" (the default for unconditional tcn/lstm generators) runs a GARCH(1,1)-t
+/// variance recursion along each generated path, fitted to the training data, which the network
+/// modulates with a bounded mean and volatility factor; "sv" makes the network emit a mean and a
+/// volatility for Student-t shocks; "direct" takes the network's output as the return.
 /// Conditioning (context k > 0): the previous k standardized returns, and optionally the volatility
 /// regime (realised volatility of the last 20 days above/below its training median), are given to
 /// both networks. Returns are z-scored with a scaler fitted on the training rows only and mapped
@@ -39,47 +43,47 @@ namespace fingen::ml {
 
 /// The GAN's options, declared once: fields, JSON form (model.json, configs), `--set key=value`
 /// parsing and descriptions all come from this list.
-#define FINGEN_GAN_OPTIONS(X)                                                                    \
-  X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                          \
-  X(std::string, generator, "tcn", "generator network: tcn, lstm or mlp")                        \
-  X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")                \
-  X(std::string, output, "sv",                                                                   \
-    "sv: r_t = mu_t + sigma_t eps_t with Student-t eps (stochastic volatility); garch: "         \
-    "r_t = mu + m_t + v_t sqrt(h_t) eps_t, h_t a GARCH(1,1) recursion on the generated path "    \
-    "that the network modulates; direct: as is")                                                 \
-  X(double, innovation_df, 0.0,                                                                  \
-    "sv/garch: degrees of freedom of eps (0 = per asset from a GARCH(1,1)-t fit)")               \
-  X(int64_t, window, 128, "steps per training window")                                           \
-  X(int64_t, burn_in, 64, "lstm/tcn generators: steps generated and dropped before each window") \
-  X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")         \
-  X(bool, regime, false, "also condition on the volatility regime (high/low)")                   \
-  X(int64_t, noise_dim, 8, "noise dimensions per step")                                          \
-  X(int64_t, hidden, 32, "generator hidden units / channels")                                    \
-  X(int64_t, layers, 6,                                                                          \
-    "generator layers (TCN blocks: 6 see 127 steps; LSTM layers; MLP hidden layers)")            \
-  X(int64_t, critic_hidden, 0, "discriminator hidden units / channels (0 = hidden)")             \
-  X(int64_t, critic_layers, 0,                                                                   \
-    "discriminator layers (0 = 6 for a tcn: a receptive field of 127 steps; else layers)")       \
-  X(int64_t, batch_size, 64, "windows per batch")                                                \
-  X(int64_t, steps, 1500, "generator updates")                                                   \
-  X(int64_t, critic_steps, 0,                                                                    \
-    "discriminator updates per generator update (0: 5 for wgan-gp, else 1)")                     \
-  X(double, lr, 0.0,                                                                             \
-    "generator Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4; a quarter of it for garch)")  \
-  X(double, critic_lr, 0.0,                                                                      \
-    "discriminator Adam learning rate (0: lr if set, else 1e-4 for wgan-gp, 2e-4 otherwise)")    \
-  X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                                  \
-  X(uint64_t, seed, 42, "random seed")                                                           \
-  X(int, threads, 0,                                                                             \
-    "threads (0 = all cores); the same seed and thread count give the same model")               \
-  X(std::string, selection, "stylized",                                                          \
-    "weights kept: stylized (closest stylized facts, eval/selection.hpp) or w1 (held-out W1)")   \
-  X(double, validation_fraction, 0.0,                                                            \
-    "share of the history held out for the selection (0 = select on the training data)")         \
-  X(int64_t, eval_every, 100, "steps between validation checks")                                 \
-  X(int64_t, checkpoint_every, 100, "steps between checkpoints")                                 \
-  X(int64_t, log_every, 50, "steps between progress reports")                                    \
-  X(bool, warm_start, false, "refits continue from the fitted weights (rolling backtests)")      \
+#define FINGEN_GAN_OPTIONS(X)                                                                     \
+  X(std::string, loss, "ns", "minimax, ns (non-saturating) or wgan-gp")                           \
+  X(std::string, generator, "tcn", "generator network: tcn, lstm or mlp")                         \
+  X(std::string, discriminator, "tcn", "discriminator network: tcn, mlp or lstm")                 \
+  X(std::string, output, "auto",                                                                  \
+    "garch: r_t = mu + sqrt(h_t) (m_t + v_t eps_t), h_t a GARCH(1,1) recursion on the generated " \
+    "path that the network modulates; sv: r_t = mu_t + sigma_t eps_t (stochastic volatility); "   \
+    "direct: as is; auto: garch for unconditional tcn/lstm generators, else sv")                  \
+  X(double, innovation_df, 0.0,                                                                   \
+    "sv/garch: degrees of freedom of eps (0 = per asset from a GARCH(1,1)-t fit)")                \
+  X(int64_t, window, 128, "steps per training window")                                            \
+  X(int64_t, burn_in, 64, "lstm/tcn generators: steps generated and dropped before each window")  \
+  X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")          \
+  X(bool, regime, false, "also condition on the volatility regime (high/low)")                    \
+  X(int64_t, noise_dim, 8, "noise dimensions per step")                                           \
+  X(int64_t, hidden, 32, "generator hidden units / channels")                                     \
+  X(int64_t, layers, 6,                                                                           \
+    "generator layers (TCN blocks: 6 see 127 steps; LSTM layers; MLP hidden layers)")             \
+  X(int64_t, critic_hidden, 0, "discriminator hidden units / channels (0 = hidden)")              \
+  X(int64_t, critic_layers, 0,                                                                    \
+    "discriminator layers (0 = 6 for a tcn: a receptive field of 127 steps; else layers)")        \
+  X(int64_t, batch_size, 64, "windows per batch")                                                 \
+  X(int64_t, steps, 1500, "generator updates")                                                    \
+  X(int64_t, critic_steps, 0,                                                                     \
+    "discriminator updates per generator update (0: 5 for wgan-gp, else 1)")                      \
+  X(double, lr, 0.0,                                                                              \
+    "generator Adam learning rate (0: 1e-4 for wgan-gp, else 2e-4; a quarter of it for garch)")   \
+  X(double, critic_lr, 0.0,                                                                       \
+    "discriminator Adam learning rate (0: lr if set, else 1e-4 for wgan-gp, 2e-4 otherwise)")     \
+  X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                                   \
+  X(uint64_t, seed, 42, "random seed")                                                            \
+  X(int, threads, 0,                                                                              \
+    "threads (0 = all cores); the same seed and thread count give the same model")                \
+  X(std::string, selection, "stylized",                                                           \
+    "weights kept: stylized (closest stylized facts, eval/selection.hpp) or w1 (held-out W1)")    \
+  X(double, validation_fraction, 0.0,                                                             \
+    "share of the history held out for the selection (0 = select on the training data)")          \
+  X(int64_t, eval_every, 100, "steps between validation checks")                                  \
+  X(int64_t, checkpoint_every, 100, "steps between checkpoints")                                  \
+  X(int64_t, log_every, 50, "steps between progress reports")                                     \
+  X(bool, warm_start, false, "refits continue from the fitted weights (rolling backtests)")       \
   X(int64_t, warm_steps, 0, "steps of a warm-started refit (0 = steps)")
 
 struct GanOptions {
@@ -94,12 +98,17 @@ struct GanOptions {
   int64_t effective_critic_steps() const {
     return critic_steps_ > 0 ? critic_steps_ : (loss_ == "wgan-gp" ? 5 : 1);
   }
+  /// output, with auto resolved: garch for an unconditional tcn or lstm generator, else sv.
+  std::string effective_output() const {
+    if (output_ != "auto") return output_;
+    return generator_ != "mlp" && context_ == 0 && !regime_ ? "garch" : "sv";
+  }
   /// garch output: the generator only corrects its GARCH backbone, with a quarter of the
   /// critic's learning rate.
   double effective_lr() const {
     if (lr_ > 0) return lr_;
     const double base = loss_ == "wgan-gp" ? 1e-4 : 2e-4;
-    return output_ == "garch" ? base / 4 : base;
+    return effective_output() == "garch" ? base / 4 : base;
   }
   double effective_critic_lr() const {
     if (critic_lr_ > 0) return critic_lr_;
