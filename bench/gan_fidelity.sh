@@ -40,11 +40,20 @@ for entry in "${datasets[@]}"; do
   seeds="$seeds_other"; [ "$name" = sp500 ] && seeds="$seeds_sp"
   d="$out/$name"; mkdir -p "$d"
   echo "== $name: train .. $train_end, test $test_start .. (seeds: $seeds)"
+  # A baseline that cannot be fitted (GARCH on an integrated series, say) is left out of the
+  # comparison, with the reason in OUT/NAME/MODEL.error.
+  baselines=()
   for m in garch bootstrap; do
-    [ -f "$d/$m.npy" ] && continue
-    "$fingen" fit --model "$m" --data "$file" "${sel[@]}" --end "$train_end" --out "$d/$m" -q
-    "$fingen" generate --model "$d/$m" --paths 1000 --horizon 252 --seed 7 --out "$d/$m.npy" -q
+    if [ ! -f "$d/$m.npy" ] && [ ! -f "$d/$m.error" ]; then
+      "$fingen" fit --model "$m" --data "$file" "${sel[@]}" --end "$train_end" --out "$d/$m" -q \
+        2> "$d/$m.error" &&
+        "$fingen" generate --model "$d/$m" --paths 1000 --horizon 252 --seed 7 --out "$d/$m.npy" -q &&
+        rm -f "$d/$m.error"
+    fi
+    if [ -f "$d/$m.npy" ]; then baselines+=("$m"); else echo "   $m left out: $(cat "$d/$m.error")"; fi
   done
+  scen=(); names=gan
+  for m in "${baselines[@]}"; do scen+=(--scenarios "$d/$m.npy"); names+=",$m"; done
   for s in $seeds; do
     g="$d/gan_s$s"
     if [ ! -f "$g.npy" ]; then
@@ -56,8 +65,7 @@ for entry in "${datasets[@]}"; do
       [ -f "$g.$where.json" ] && continue
       if [ "$where" = oos ]; then range=(--start "$test_start"); else range=(--start "$(awk -F, 'NR == 22 { gsub(/"/, "", $1); print $1 }' "$file")" --end "$train_end"); fi
       "$fingen" evaluate --real "$file" "${sel[@]}" "${range[@]}" \
-        --scenarios "$g.npy" --scenarios "$d/garch.npy" --scenarios "$d/bootstrap.npy" \
-        --names gan,garch,bootstrap --posthoc-window "$window" --posthoc-iterations 1000 \
+        --scenarios "$g.npy" "${scen[@]}" --names "$names" --posthoc-window "$window" --posthoc-iterations 1000 \
         --json "$g.$where.json" > "$g.$where.txt"
     done
   done

@@ -10,6 +10,8 @@ import sys
 
 def metric(models, name, key):
     """A metric of one model; several assets: the mean over the ASSET/key entries."""
+    if name not in models:  # a baseline that could not be fitted on this series
+        return float("nan")
     m = models[name]
     if key in m:
         return m[key]
