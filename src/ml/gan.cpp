@@ -192,8 +192,9 @@ struct GanGenerator::Impl {
     const int64_t L = T + lead;
     const torch::Tensor z = torch::randn({B, L, opt.noise_dim()}, gen);  // [B, L, noise]
     if (!sv()) return G->forward(z, cond).slice(1, lead);
-    torch::Tensor eps = student_t(gen, B, L);                              // [B, L, A]
-    if (garch_output() && assets > 1) eps = torch::matmul(eps, chol_t());  // correlated shocks
+    torch::Tensor eps = student_t(gen, B, L);  // [B, L, A]
+    if (garch_output() && assets > 1)
+      eps = torch::matmul(eps, backbone_t.chol_t);  // correlated shocks
     // The network sees yesterday's shock, so sigma_t can respond to it (clustering, leverage).
     const torch::Tensor prev =
         torch::cat({torch::zeros({B, 1, assets}), eps.slice(1, 0, L - 1)}, 1);
@@ -204,8 +205,27 @@ struct GanGenerator::Impl {
     return (mu + sigma.clamp_max(20) * eps).slice(1, lead);  // [B, T, A]
   }
 
-  // Cholesky factor as the right-hand matrix of eps [.., A] x L^T (rows of eps are draws).
-  torch::Tensor chol_t() const { return to_tensor(Eigen::MatrixXd(innovation_chol.transpose())); }
+  // The backbone as tensors, made once when it is fitted or loaded (set_innovation_correlation,
+  // which both call last): per-asset mu, omega, alpha, beta, the starting variance h0 (the
+  // unconditional one, kept in [1e-4, 100]), and the Cholesky factor as the right-hand matrix of
+  // eps [.., A] x L^T.
+  struct BackboneTensors {
+    torch::Tensor mu, omega, alpha, beta, h0, chol_t;
+  } backbone_t;
+  void cache_backbone() {
+    std::vector<float> m, w, a, b, h0;
+    for (const auto& g : garch) {
+      m.push_back(static_cast<float>(g.mu));
+      w.push_back(static_cast<float>(g.omega));
+      a.push_back(static_cast<float>(g.alpha));
+      b.push_back(static_cast<float>(g.beta));
+      const double u = g.unconditional_variance();
+      h0.push_back(static_cast<float>(std::isfinite(u) ? std::clamp(u, 1e-4, 100.0) : 1.0));
+    }
+    backbone_t = {torch::tensor(m),  torch::tensor(w),
+                  torch::tensor(a),  torch::tensor(b),
+                  torch::tensor(h0), to_tensor(Eigen::MatrixXd(innovation_chol.transpose()))};
+  }
 
   // garch output: r_t = mu_G + sqrt(h_t) (m_t + v_t eps_t) with the GARCH(1,1) variance recursion
   // h_{t+1} = omega + alpha e_t^2 + beta h_t run on the generated deviations e_t = r_t - mu_G
@@ -217,22 +237,13 @@ struct GanGenerator::Impl {
   torch::Tensor garch_paths(const torch::Tensor& mu, const torch::Tensor& raw_factor,
                             const torch::Tensor& eps) const {
     const int64_t B = eps.size(0), L = eps.size(1);
-    std::vector<float> m(garch.size()), w(garch.size()), a(garch.size()), b(garch.size()),
-        h0(garch.size());
-    for (std::size_t i = 0; i < garch.size(); ++i) {
-      m[i] = static_cast<float>(garch[i].mu);
-      w[i] = static_cast<float>(garch[i].omega);
-      a[i] = static_cast<float>(garch[i].alpha);
-      b[i] = static_cast<float>(garch[i].beta);
-      const double u = garch[i].unconditional_variance();
-      h0[i] = static_cast<float>(std::isfinite(u) ? std::clamp(u, 1e-4, 100.0) : 1.0);
-    }
-    const torch::Tensor omega = torch::tensor(w), alpha = torch::tensor(a), beta = torch::tensor(b);
     // Both corrections are bounded, so the network modulates the GARCH rather than replaces it:
     // a factor in [1/3, 3] and a mean within 0.2 conditional sd.
     const torch::Tensor shock =
         (std::log(3.0) * raw_factor.tanh()).exp() * eps + 0.2 * mu.tanh();  // [B, L, A]
-    torch::Tensor h = torch::tensor(h0).expand({B, assets});
+    const torch::Tensor &omega = backbone_t.omega, &alpha = backbone_t.alpha,
+                        &beta = backbone_t.beta;
+    torch::Tensor h = backbone_t.h0.expand({B, assets});
     std::vector<torch::Tensor> dev;
     dev.reserve(static_cast<std::size_t>(L));
     for (int64_t t = 0; t < L; ++t) {
@@ -240,7 +251,7 @@ struct GanGenerator::Impl {
       dev.push_back(e);
       h = (omega + alpha * e * e + beta * h).clamp(1e-4, 100);
     }
-    return torch::stack(dev, 1) + torch::tensor(m);  // [B, L, A]
+    return torch::stack(dev, 1) + backbone_t.mu;  // [B, L, A]
   }
 
   // Fits the garch output's backbone on the standardized training rows: one GARCH(1,1)-t per
@@ -283,6 +294,7 @@ struct GanGenerator::Impl {
     FG_CHECK(Numeric, llt.info() == Eigen::Success && corr.allFinite(),
              "gan: the correlation of the GARCH residuals is not positive definite");
     innovation_chol = llt.matrixL();
+    cache_backbone();
   }
 
   // Regime one-hot from a window of standardized returns [rows, assets] (last kRegimeWindow rows).
