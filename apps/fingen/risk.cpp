@@ -41,27 +41,27 @@ int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.levels.empty(), "no --level given");
     const Scenarios s = read_scenarios_npy(args.scenarios);
-    const std::vector<double> w = risk::portfolio_weights(args.weights, s.assets);
-    const std::vector<double> losses = risk::scenario_losses(s, w, args.horizon, !args.simple);
-    nlohmann::json rows = nlohmann::json::array();
+    pipeline::ScenarioRiskOptions o;
+    o.weights = args.weights;
+    o.horizon = args.horizon;
+    o.log_returns = !args.simple;
+    o.levels = args.levels;
+    o.confidence = args.confidence;
+    o.bootstrap = args.bootstrap;
+    o.seed = args.seed;
+    const pipeline::ScenarioRisk r = pipeline::scenario_var_es(s, o);
+    const std::vector<double>& w = r.weights;
     out << fmt::format(
         "{} scenarios, horizon {} step(s), weights {}; losses are positive fractions of value\n",
         s.paths, args.horizon, fmt::join(w, ","));
     out << fmt::format("{:>7} {:>10} {:>23} {:>10} {:>23}\n", "level", "VaR",
                        fmt::format("VaR {:.0f}% CI", 100 * args.confidence), "ES",
                        fmt::format("ES {:.0f}% CI", 100 * args.confidence));
-    for (double level : args.levels) {
-      const risk::VarEsInterval v = risk::empirical_var_es_interval(losses, level, args.confidence,
-                                                                    args.bootstrap, args.seed);
+    for (const risk::VarEsInterval& v : r.levels)
       out << fmt::format(
-          "{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} [{:>10.6f}, {:>10.6f}]\n", level,
-          v.estimate.var, v.var_lo, v.var_hi, v.estimate.es, v.es_lo, v.es_hi);
-      rows.push_back({{"level", level},
-                      {"var", v.estimate.var},
-                      {"es", v.estimate.es},
-                      {"var_ci", {v.var_lo, v.var_hi}},
-                      {"es_ci", {v.es_lo, v.es_hi}}});
-    }
+          "{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} [{:>10.6f}, {:>10.6f}]\n",
+          v.estimate.level, v.estimate.var, v.var_lo, v.var_hi, v.estimate.es, v.es_lo, v.es_hi);
+    const nlohmann::json rows = pipeline::scenario_risk_rows(r);
     if (!args.json.empty())
       write_manifest(args.json, "risk var",
                      {{"scenarios", args.scenarios},

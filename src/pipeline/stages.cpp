@@ -74,24 +74,33 @@ nlohmann::json fit_manifest(const std::string& dir) {
 }
 }  // namespace
 
+Scenarios generate_checked(const scenario::ScenarioGenerator& generator, std::size_t paths,
+                           std::size_t horizon, std::uint64_t seed, int threads) {
+  FG_REQUIRE(paths > 0, "the number of paths must be positive");
+  FG_REQUIRE(horizon > 0, "the horizon must be positive");
+  const std::size_t steps = checked_mul(paths, horizon, "paths x horizon");
+  FG_REQUIRE(steps <= kMaxGeneratedValues, "{} paths x {} steps is too many values (at most {})",
+             paths, horizon, kMaxGeneratedValues);
+  FG_REQUIRE(threads >= 0, "the number of threads must be >= 0");
+  const std::size_t values = checked_mul(steps, std::max<std::size_t>(generator.names().size(), 1),
+                                         "paths x horizon x series");
+  FG_REQUIRE(values <= kMaxGeneratedValues,
+             "{} paths x {} steps x {} series is too many values (at most {})", paths, horizon,
+             generator.names().size(), kMaxGeneratedValues);
+  FG_REQUIRE(generator.fitted(), "the {} model is not fitted", generator.kind());
+  if (threads > 0) omp_set_num_threads(threads);
+  return generator.generate(paths, horizon, seed);
+}
+
 GenerateResult generate_scenarios(const GenerateRequest& req) {
   FG_REQUIRE(req.paths > 0, "the number of paths must be positive");
   FG_REQUIRE(req.horizon > 0, "the horizon must be positive");
-  const std::size_t steps = checked_mul(req.paths, req.horizon, "paths x horizon");
-  FG_REQUIRE(steps <= kMaxGeneratedValues, "{} paths x {} steps is too many values (at most {})",
-             req.paths, req.horizon, kMaxGeneratedValues);
   FG_REQUIRE(req.threads >= 0, "the number of threads must be >= 0");
-  if (req.threads > 0) omp_set_num_threads(req.threads);
   const auto generator = scenario::load_generator(req.model_dir);
-  const std::size_t values = checked_mul(steps, std::max<std::size_t>(generator->names().size(), 1),
-                                         "paths x horizon x series");
-  FG_REQUIRE(values <= kMaxGeneratedValues,
-             "{} paths x {} steps x {} series is too many values (at most {})", req.paths,
-             req.horizon, generator->names().size(), kMaxGeneratedValues);
   GenerateResult result;
   result.kind = generator->kind();
   const auto t0 = std::chrono::steady_clock::now();
-  result.scenarios = generator->generate(req.paths, req.horizon, req.seed);
+  result.scenarios = generate_checked(*generator, req.paths, req.horizon, req.seed, req.threads);
   result.seconds = seconds_since(t0);
   if (req.out.empty()) return result;
   const Scenarios& s = result.scenarios;
@@ -122,19 +131,20 @@ namespace {
 // The request's names, or the scenario files' stems.
 std::vector<std::string> model_names(const EvaluateRequest& req) {
   std::vector<std::string> names = req.names;
-  if (names.empty())
+  if (names.empty() && req.scenarios.empty())
     for (const auto& f : req.scenario_files) {
       std::string stem = f.substr(f.find_last_of('/') + 1);
       names.push_back(stem.substr(0, stem.find_last_of('.')));
     }
-  FG_REQUIRE(names.size() == req.scenario_files.size(), "{} names for {} scenario files",
-             names.size(), req.scenario_files.size());
+  FG_REQUIRE(names.size() == req.scenario_files.size() + req.scenarios.size(),
+             "{} names for {} sets of scenarios", names.size(),
+             req.scenario_files.size() + req.scenarios.size());
   return names;
 }
 }  // namespace
 
 EvaluateResult evaluate_scenarios(const EvaluateRequest& req) {
-  FG_REQUIRE(!req.scenario_files.empty(), "no scenario files to evaluate");
+  FG_REQUIRE(!req.scenario_files.empty() || !req.scenarios.empty(), "no scenarios to evaluate");
   FG_REQUIRE(!req.test_start.empty(), "no {} given (the first day of the held-out period)",
              req.what);
   const std::vector<std::string> names = model_names(req);
@@ -148,9 +158,12 @@ EvaluateResult evaluate_scenarios(const EvaluateRequest& req) {
   const Panel& real = result.real;
   std::vector<eval::FidelityReport> reports;
   double trtr = std::numeric_limits<double>::quiet_NaN();  // predictive score trained on real
-  for (const auto& f : req.scenario_files) {
-    const Scenarios& s = result.scenarios.emplace_back(read_scenarios_npy(f));
-    FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})", f, s.assets,
+  for (const auto& f : req.scenario_files) result.scenarios.push_back(read_scenarios_npy(f));
+  for (const auto& s : req.scenarios) result.scenarios.push_back(s);
+  for (std::size_t i = 0; i < result.scenarios.size(); ++i) {
+    const Scenarios& s = result.scenarios[i];
+    FG_REQUIRE(s.assets == real.cols(), "{} has {} series, the real data {} ({})",
+               i < req.scenario_files.size() ? req.scenario_files[i] : names[i], s.assets,
                real.cols(), fmt::join(real.names, ", "));
     reports.push_back(eval::evaluate_fidelity(real, s, result.train, eval::FidelityOptions()));
     if (req.posthoc_window > 0) {
@@ -169,9 +182,32 @@ EvaluateResult evaluate_scenarios(const EvaluateRequest& req) {
     nlohmann::json sections = eval::metrics_json(result.comparison);
     sections["real"] = data::describe_data(all, real);
     sections["scenarios"] = req.scenario_files;
+    if (!req.scenarios.empty()) sections["scenarios_in_memory"] = req.scenarios.size();
     write_manifest(req.json_out, "evaluate", sections);
   }
   return result;
+}
+
+ScenarioRisk scenario_var_es(const Scenarios& s, const ScenarioRiskOptions& o) {
+  FG_REQUIRE(!o.levels.empty(), "no VaR level given");
+  ScenarioRisk r;
+  r.weights = risk::portfolio_weights(o.weights, s.assets);
+  const std::vector<double> losses = risk::scenario_losses(s, r.weights, o.horizon, o.log_returns);
+  for (double level : o.levels)
+    r.levels.push_back(
+        risk::empirical_var_es_interval(losses, level, o.confidence, o.bootstrap, o.seed));
+  return r;
+}
+
+nlohmann::json scenario_risk_rows(const ScenarioRisk& r) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& v : r.levels)
+    rows.push_back({{"level", v.estimate.level},
+                    {"var", v.estimate.var},
+                    {"es", v.estimate.es},
+                    {"var_ci", {v.var_lo, v.var_hi}},
+                    {"es_ci", {v.es_lo, v.es_hi}}});
+  return rows;
 }
 
 VarBacktestRun run_var_backtests(const VarBacktestRequest& req) {

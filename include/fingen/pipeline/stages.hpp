@@ -20,6 +20,7 @@
 #include "fingen/core/panel.hpp"
 #include "fingen/data/load.hpp"
 #include "fingen/eval/comparison.hpp"
+#include "fingen/risk/measures.hpp"
 #include "fingen/risk/stress.hpp"
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/generator.hpp"
@@ -73,6 +74,11 @@ struct GenerateResult {
   double seconds = 0;
 };
 
+/// `paths` x `horizon` scenarios of a fitted generator on `threads` OpenMP threads (0: as is), with
+/// the checks of generate_scenarios (Error(Usage) for zero sizes, too many values, an unfitted
+/// model).
+Scenarios generate_checked(const scenario::ScenarioGenerator& generator, std::size_t paths,
+                           std::size_t horizon, std::uint64_t seed, int threads = 0);
 /// Loads the model and generates `paths` x `horizon` scenarios; writes the .npy, the CSV and
 /// NAME.manifest.json together (all or none). Error(Usage) for zero paths or horizon and for more
 /// than kMaxGeneratedValues values (products checked, never wrapping).
@@ -84,7 +90,10 @@ struct EvaluateRequest {
   data::ReturnsSource data;  ///< all real returns (its start is ignored; end ends the test period)
   std::string test_start;    ///< first day of the held-out period; the days before train
   std::vector<std::string> scenario_files;
-  std::vector<std::string> names;  ///< one per file; empty: the files' stems
+  /// Scenarios already in memory (bindings), evaluated after the files; each needs a name.
+  std::vector<Scenarios> scenarios;
+  std::vector<std::string> names;  ///< one per file, then one per in-memory set; empty: the files'
+                                   ///< stems (files only)
   std::size_t posthoc_window = 0;  ///< > 0: also TimeGAN's post-hoc scores on such windows
   std::int64_t posthoc_iterations = 2000;
   std::string json_out;             ///< metrics.json to write (optional)
@@ -101,6 +110,26 @@ struct EvaluateResult {
 /// Each file's fidelity against the held-out data (and the post-hoc scores when asked), side by
 /// side; writes metrics.json (eval/comparison.hpp) when json_out is set.
 EvaluateResult evaluate_scenarios(const EvaluateRequest& request);
+
+// --- VaR and ES of scenarios -------------------------------------------------------------------
+
+struct ScenarioRiskOptions {
+  std::vector<double> weights;  ///< empty: equal weights
+  std::size_t horizon = 1;      ///< steps summed into each path's loss
+  bool log_returns = true;      ///< the scenarios hold log returns (false: simple)
+  std::vector<double> levels = {0.99};
+  double confidence = 0.95;     ///< of the VaR and ES intervals
+  std::size_t bootstrap = 500;  ///< ES bootstrap resamples
+  std::uint64_t seed = 1;       ///< of the ES bootstrap
+};
+struct ScenarioRisk {
+  std::vector<double> weights;              ///< as used (equal weights filled in)
+  std::vector<risk::VarEsInterval> levels;  ///< one per requested level, in order
+};
+/// Portfolio VaR and ES with intervals at each level from scenarios (`fingen risk var`).
+ScenarioRisk scenario_var_es(const Scenarios& scenarios, const ScenarioRiskOptions& options);
+/// The "results" rows of `fingen risk var --json`: [{level, var, es, var_ci, es_ci}, ...].
+nlohmann::json scenario_risk_rows(const ScenarioRisk& risk);
 
 // --- VaR backtest ------------------------------------------------------------------------------
 
