@@ -128,6 +128,10 @@ struct GanGenerator::Impl {
   // the Cholesky factor of the correlation of its standardized residuals (lower triangular).
   std::vector<scenario::Garch11> garch;
   Eigen::MatrixXd innovation_chol;
+  // garch output: the backbone's variance for the step after the fitted data (standardized
+  // units), where generate() starts its paths as a fitted GARCH does; empty in models saved before
+  // it existed (they start at the unconditional variance).
+  Eigen::VectorXd garch_h_end;
   std::vector<TrainLogRow> log;
   int64_t best_step = -1;
   double best_score = std::numeric_limits<double>::infinity();
@@ -186,8 +190,10 @@ struct GanGenerator::Impl {
   // One batch of generated standardized returns [B, T, A] (with gradients unless the caller
   // holds a NoGradGuard). lstm/tcn generators first run `burn_in` steps, which are dropped, so
   // windows start from the network's stationary state rather than from zeros.
+  // garch output: `h_start` [A] (optional) is the variance of the first kept step, so paths
+  // continue from a given state instead of the stationary one.
   torch::Tensor generate_batch(at::Generator& gen, int64_t B, int64_t T, const torch::Tensor& cond,
-                               bool burn) const {
+                               bool burn, const torch::Tensor& h_start = torch::Tensor()) const {
     const int64_t lead = burn && burns() ? opt.burn_in() : 0;
     const int64_t L = T + lead;
     const torch::Tensor z = torch::randn({B, L, opt.noise_dim()}, gen);  // [B, L, noise]
@@ -200,15 +206,18 @@ struct GanGenerator::Impl {
         torch::cat({torch::zeros({B, 1, assets}), eps.slice(1, 0, L - 1)}, 1);
     const torch::Tensor out = G->forward(torch::cat({z, prev}, 2), cond);  // [B, L, 2A]
     const torch::Tensor mu = out.slice(2, 0, assets);
-    if (garch_output()) return garch_paths(mu, out.slice(2, assets), eps).slice(1, lead);
+    if (garch_output())
+      return garch_paths(mu, out.slice(2, assets), eps, lead, h_start).slice(1, lead);
     const torch::Tensor sigma = torch::nn::functional::softplus(out.slice(2, assets)) + 1e-3;
     return (mu + sigma.clamp_max(20) * eps).slice(1, lead);  // [B, T, A]
   }
 
   // The backbone as tensors, made once when it is fitted or loaded (set_innovation_correlation,
-  // which both call last): per-asset mu, omega, alpha, beta, the starting variance h0 (the
-  // unconditional one, kept in [1e-4, 100]), and the Cholesky factor as the right-hand matrix of
-  // eps [.., A] x L^T.
+  // which both call last): per-asset mu, omega, alpha, beta, the starting variance h0, and the
+  // Cholesky factor as the right-hand matrix of eps [.., A] x L^T. h0 is 1, the variance of the
+  // standardized training returns: the model's unconditional variance omega / (1 - alpha - beta)
+  // is no estimate of it when the persistence is near 1 (S&P 500 2000-2017: 0.999 gives 5.6, a
+  // path sd 2.4 times the data's that a 64-step burn-in hardly reduces).
   struct BackboneTensors {
     torch::Tensor mu, omega, alpha, beta, h0, chol_t;
   } backbone_t;
@@ -219,8 +228,7 @@ struct GanGenerator::Impl {
       w.push_back(static_cast<float>(g.omega));
       a.push_back(static_cast<float>(g.alpha));
       b.push_back(static_cast<float>(g.beta));
-      const double u = g.unconditional_variance();
-      h0.push_back(static_cast<float>(std::isfinite(u) ? std::clamp(u, 1e-4, 100.0) : 1.0));
+      h0.push_back(1.0f);
     }
     backbone_t = {torch::tensor(m),  torch::tensor(w),
                   torch::tensor(a),  torch::tensor(b),
@@ -232,10 +240,12 @@ struct GanGenerator::Impl {
   // themselves, so today's generated move feeds tomorrow's volatility (clustering); the network
   // adds a mean m_t = 0.2 tanh(.) and a volatility factor v_t = 3^tanh(.) (1 at a zero output)
   // that depend on the noise and the shocks it has seen (leverage, long memory, tails beyond the
-  // GARCH's). h starts at the unconditional variance; burn-in steps wash the start out. h is kept
-  // in [1e-4, 100] (standardized units).
+  // GARCH's). h starts at h0 = 1 (see cache_backbone); burn-in steps wash the start out. h is kept
+  // in [1e-4, 100] (standardized units). With `h_start` [A], h is set to it at step `lead` (the
+  // first kept step): the network is burnt in as usual, the variance continues from a given state.
   torch::Tensor garch_paths(const torch::Tensor& mu, const torch::Tensor& raw_factor,
-                            const torch::Tensor& eps) const {
+                            const torch::Tensor& eps, int64_t lead = 0,
+                            const torch::Tensor& h_start = torch::Tensor()) const {
     const int64_t B = eps.size(0), L = eps.size(1);
     // Both corrections are bounded, so the network modulates the GARCH rather than replaces it:
     // a factor in [1/3, 3] and a mean within 0.2 conditional sd.
@@ -247,6 +257,7 @@ struct GanGenerator::Impl {
     std::vector<torch::Tensor> dev;
     dev.reserve(static_cast<std::size_t>(L));
     for (int64_t t = 0; t < L; ++t) {
+      if (t == lead && h_start.defined()) h = h_start.expand({B, assets});
       const torch::Tensor e = h.sqrt() * shock.select(1, t);  // [B, A]
       dev.push_back(e);
       h = (omega + alpha * e * e + beta * h).clamp(1e-4, 100);
@@ -289,6 +300,26 @@ struct GanGenerator::Impl {
         sd.cwiseInverse().asDiagonal() * cov * sd.cwiseInverse().asDiagonal();
     set_innovation_correlation(corr);
   }
+  // The backbone's variance after the standardized rows `z` [rows, assets]: the recursion from h0
+  // = 1 through every row, kept in [1e-4, 100] as in garch_paths; the state of the step after them.
+  Eigen::VectorXd garch_variance_after(const Eigen::MatrixXd& z) const {
+    Eigen::VectorXd h(assets);
+    for (int64_t a = 0; a < assets; ++a) {
+      const scenario::Garch11& g = garch[static_cast<std::size_t>(a)];
+      double v = 1.0;
+      for (Eigen::Index t = 0; t < z.rows(); ++t) {
+        const double e = z(t, a) - g.mu;
+        v = std::clamp(g.omega + g.alpha * e * e + g.beta * v, 1e-4, 100.0);
+      }
+      h(a) = v;
+    }
+    return h;
+  }
+  torch::Tensor h_tensor(const Eigen::VectorXd& h) const {
+    std::vector<float> v(h.data(), h.data() + h.size());
+    return torch::tensor(v);
+  }
+
   void set_innovation_correlation(const Eigen::MatrixXd& corr) {
     Eigen::LLT<Eigen::MatrixXd> llt(corr);
     FG_CHECK(Numeric, llt.info() == Eigen::Success && corr.allFinite(),
@@ -314,8 +345,9 @@ struct GanGenerator::Impl {
   }
 
   // Standardized paths [paths, horizon, assets]; `history` = standardized rows before the paths.
-  torch::Tensor sample(int64_t paths, int64_t horizon, uint64_t seed,
-                       const torch::Tensor& history) const {
+  // garch output: `h_start` [A] (optional) is the variance the paths start from.
+  torch::Tensor sample(int64_t paths, int64_t horizon, uint64_t seed, const torch::Tensor& history,
+                       const torch::Tensor& h_start = torch::Tensor()) const {
     torch::NoGradGuard no_grad;
     G->eval();
     const bool rolling = opt.generator() == "mlp";
@@ -335,7 +367,7 @@ struct GanGenerator::Impl {
         // paths are asked for (BLAS kernels may round differently for other batch sizes).
         torch::Tensor cond;
         if (conditional()) cond = condition_from(history).unsqueeze(0).expand({kChunk, cond_dim()});
-        out = generate_batch(gen, kChunk, horizon, cond, true).slice(0, 0, n);
+        out = generate_batch(gen, kChunk, horizon, cond, true, h_start).slice(0, 0, n);
       } else {
         // Roll an MLP window by window; each window conditioned on the k steps before it.
         std::vector<torch::Tensor> parts;
@@ -628,7 +660,8 @@ nlohmann::json GanGenerator::options() const {
   return impl_->opt.to_json();
 }
 bool GanGenerator::conditional() const {
-  return impl_->conditional();
+  // A garch output continues the variance state of a given history (generate_from).
+  return impl_->conditional() || impl_->garch_output();
 }
 void GanGenerator::set_fit_control(const scenario::FitControl& control) {
   impl_->control = control;
@@ -717,7 +750,9 @@ void GanGenerator::fit_impl(const Panel& returns) {
     torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
     m.build();
   }
-  if (!warm && m.garch_output())
+  // The backbone is refitted on a warm start too: the scaler was refitted above, and a rolling
+  // refit (risk backtest) must follow the window's volatility.
+  if (m.garch_output())
     m.fit_backbone(m.scaler.transform(returns.values.topRows(train_end)));
   else if (!warm && m.sv())
     m.innovation_df = innovation_df_for(returns.values.topRows(train_end), o);
@@ -766,6 +801,7 @@ void GanGenerator::fit_impl(const Panel& returns) {
   m.best_score = result.best_score;
   if (m.best_step >= 0) m.set_generator_state(task.best_state);
   m.calibrate_drift();
+  if (m.garch_output()) m.garch_h_end = m.garch_variance_after(m.scaler.transform(returns.values));
   m.G->eval();
   m.fitted = true;
 }
@@ -778,8 +814,12 @@ Scenarios GanGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
   torch::Tensor history;
   if (m.conditional()) history = to_tensor(m.scaler.transform(m.tail));
   return torch_guard("generation", [&] {
-    Scenarios s = m.to_scenarios(
-        m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+    // garch output: from the state at the end of the fitted data, as a fitted GARCH starts.
+    const torch::Tensor h_start = m.garch_output() && m.garch_h_end.size() == m.assets
+                                      ? m.h_tensor(m.garch_h_end)
+                                      : torch::Tensor();
+    Scenarios s = m.to_scenarios(m.sample(static_cast<int64_t>(paths),
+                                          static_cast<int64_t>(horizon), seed, history, h_start));
     check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
     return s;
   });
@@ -789,19 +829,25 @@ Scenarios GanGenerator::generate_from(const Eigen::MatrixXd& context, std::size_
                                       std::size_t horizon, std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "gan: generate_from() before fit()");
   const Impl& m = *impl_;
-  FG_REQUIRE(m.conditional(),
+  FG_REQUIRE(m.conditional() || m.garch_output(),
              "this GAN is unconditional (fit with context K > 0 to condition on recent history)");
   FG_REQUIRE(context.cols() == m.assets, "gan: context has {} series, the model {}", context.cols(),
              m.assets);
-  FG_REQUIRE(context.rows() >= m.history_needed(),
-             "gan: the context needs at least {} rows, got {}", m.history_needed(), context.rows());
+  FG_REQUIRE(context.rows() >= std::max<int64_t>(m.history_needed(), 1),
+             "gan: the context needs at least {} rows, got {}",
+             std::max<int64_t>(m.history_needed(), 1), context.rows());
   FG_REQUIRE(context.allFinite(), "gan: the context has missing or non-finite values");
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
-  const torch::Tensor history = to_tensor(m.scaler.transform(context));
+  const Eigen::MatrixXd z = m.scaler.transform(context);
+  // garch output: the backbone's variance recursion run through the context sets the state the
+  // paths start from (the network itself has no condition input).
+  const torch::Tensor h_start =
+      m.garch_output() ? m.h_tensor(m.garch_variance_after(z)) : torch::Tensor();
+  const torch::Tensor history = m.conditional() ? to_tensor(z) : torch::Tensor();
   return torch_guard("generation", [&] {
-    Scenarios s = m.to_scenarios(
-        m.sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history));
+    Scenarios s = m.to_scenarios(m.sample(static_cast<int64_t>(paths),
+                                          static_cast<int64_t>(horizon), seed, history, h_start));
     check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
     return s;
   });
@@ -832,6 +878,8 @@ void GanGenerator::save(const std::string& dir) const {
     file.params()["garch"] = g;
     file.params()["innovation_correlation"] = scenario::ModelFile::to_json(
         Eigen::MatrixXd(m.innovation_chol * m.innovation_chol.transpose()));
+    if (m.garch_h_end.size() == m.assets)
+      file.params()["garch_variance_end"] = scenario::ModelFile::to_json(m.garch_h_end);
   }
   file.params()["weights_file"] = "generator.pt";
   torch::serialize::OutputArchive archive;
@@ -882,6 +930,14 @@ void load_backbone(const scenario::ModelFile& file, const std::string& where,
     m.set_innovation_correlation(corr);
   } catch (const Error& e) {
     throw_input_error({where, 0, {}}, e.what());
+  }
+  // Optional (models saved before it start at the unconditional variance); the range that
+  // garch_paths keeps the variance in.
+  m.garch_h_end.resize(0);
+  if (file.params().contains("garch_variance_end")) {
+    m.garch_h_end = file.vector("garch_variance_end", n);
+    if (!((m.garch_h_end.array() >= 1e-4).all() && (m.garch_h_end.array() <= 100).all()))
+      throw_input_error({where, 0, {}}, "\"garch_variance_end\" must lie in [1e-4, 100]");
   }
 }
 }  // namespace

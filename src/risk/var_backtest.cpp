@@ -264,14 +264,18 @@ const std::map<std::string, VarModelEntry>& var_models() {
                   [](const VarBacktestOptions&) {
                     return nlohmann::json{{"innovation", "t"}};
                   });
-    // A conditional GAN small enough to refit every 20 days: 600 steps on the first window, then
-    // 50 warm-started steps at each refit.
-    add_generator("gan", "gan", "scenarios from a conditional GAN (600 steps, then 50 per refit)",
+    // The default GAN's design (TCN generator, GARCH(1,1)-t backbone) at a size that refits
+    // every 20 days: 300 steps on the first window, then the backbone refitted and 20 warm-started
+    // steps at each refit; paths start from the variance the window implies (generate_from).
+    add_generator("gan", "gan",
+                  "scenarios from the GAN (TCN on a GARCH backbone; 300 steps, then 20 per "
+                  "refit), started from the window's volatility",
                   [](const VarBacktestOptions& o) {
-                    return nlohmann::json{{"context", 20},      {"generator", "mlp"},
-                                          {"window", 5},        {"steps", 600},
-                                          {"lr", 1e-3},         {"seed", o.seed()},
-                                          {"warm_start", true}, {"warm_steps", 50}};
+                    return nlohmann::json{{"generator", "tcn"}, {"hidden", 16},
+                                          {"layers", 4},        {"window", 64},
+                                          {"burn_in", 32},      {"batch_size", 32},
+                                          {"steps", 300},       {"seed", o.seed()},
+                                          {"warm_start", true}, {"warm_steps", 20}};
                   });
     return m;
   }();

@@ -13,6 +13,7 @@
 
 #include "fingen/core/io.hpp"
 #include "fingen/core/rng.hpp"
+#include "fingen/data/load.hpp"
 #include "fingen/data/readers.hpp"
 #include "fingen/data/transform.hpp"
 #include "fingen/scenario/garch.hpp"
@@ -417,6 +418,7 @@ TEST(Gan, GarchOutputSavesLoadsAndRefusesCorruptBackbones) {
   corrupt([](nlohmann::json& p) { p["garch"].erase(3); }, "array of 4");
   corrupt([](nlohmann::json& p) { p["garch"][0]["omega"] = "x"; }, "omega");
   corrupt([](nlohmann::json& p) { p["innovation_correlation"][0][1] = 0.3; }, "correlation matrix");
+  corrupt([](nlohmann::json& p) { p["garch_variance_end"][2] = 1e9; }, "garch_variance_end");
   corrupt(
       [](nlohmann::json& p) {
         for (int i = 0; i < 4; ++i)
@@ -427,6 +429,37 @@ TEST(Gan, GarchOutputSavesLoadsAndRefusesCorruptBackbones) {
                      ErrorCategory::Usage, {"garch output", "unconditional"});
   test::expect_error([] { GanGenerator(GanOptions().output("garch").context(5)); },
                      ErrorCategory::Usage, {"garch output"});
+}
+
+// The garch output continues a volatility state as a fitted GARCH does: generate() from the end of
+// the fitted data, generate_from() from the state a given history implies (risk backtests, stress
+// from a crisis). No training step, so nothing here depends on the CPU's kernels.
+TEST(Gan, GarchOutputContinuesTheVolatilityOfAHistory) {
+  const Panel all = sp500_returns();
+  const std::size_t end_2017 = data::split_row(all, "2018-01-01", "test");
+  const std::size_t end_oct_2008 = data::split_row(all, "2008-11-01", "test");
+  const Panel r = all.slice_rows(0, end_2017);  // ends in the calm of December 2017
+  GanGenerator gan(GanOptions().hidden(16).batch_size(16).steps(0).threads(1));
+  gan.fit(r);
+  scenario::GarchGenerator garch;
+  garch.fit(r);
+  EXPECT_TRUE(gan.conditional());
+  auto first_sd = [](const Scenarios& s) { return stats::moments(s.data).sd; };
+  const double gan_end = first_sd(gan.generate(4000, 1, 3));
+  const double garch_end = first_sd(garch.generate(4000, 1, 3));
+  EXPECT_NEAR(gan_end / garch_end, 1.0, 0.15);
+  EXPECT_LT(gan_end, 0.6 * stats::moments(std::vector<double>(r.values.data(),
+                                                              r.values.data() + r.values.size()))
+                               .sd);  // calm: well below the data's average
+  const Eigen::MatrixXd calm = r.values.bottomRows(250);
+  const Eigen::MatrixXd crisis = all.values.middleRows(end_oct_2008 - 250, 250);
+  const double gan_calm = first_sd(gan.generate_from(calm, 4000, 1, 4));
+  const double gan_crisis = first_sd(gan.generate_from(crisis, 4000, 1, 4));
+  EXPECT_GT(gan_crisis / gan_calm, 4.0);  // October 2008 against December 2017
+  EXPECT_NEAR(gan_crisis / first_sd(garch.generate_from(crisis, 4000, 1, 4)), 1.0, 0.2);
+  EXPECT_NEAR(gan_calm / gan_end, 1.0, 0.1);  // the same state, reached from 250 rows
+  test::expect_error([&] { gan.generate_from(Eigen::MatrixXd(0, 1), 10, 1, 1); },
+                     ErrorCategory::Usage, {"at least 1 rows"});
 }
 
 TEST(Gan, SeveralAssetsAtOnce) {
