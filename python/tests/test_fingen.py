@@ -302,6 +302,29 @@ def test_run_a_config(tmp_path):
     assert np.array_equal(fingen.load(r["models"][0]["model_dir"]).generate(200, 60, seed=7), s)
 
 
+# ---- installed package ---------------------------------------------------------------------------
+
+def test_cmake_install_puts_an_importable_package_under_the_prefix(tmp_path):
+    build = os.environ.get("FINGEN_BINARY_DIR")
+    rel = os.environ.get("FINGEN_PYTHON_INSTALL_DIR")
+    if not build or not rel:
+        pytest.skip("run by CTest (needs FINGEN_BINARY_DIR and FINGEN_PYTHON_INSTALL_DIR)")
+    prefix = tmp_path / "prefix"
+    p = subprocess.run(["cmake", "--install", build, "--prefix", str(prefix)], capture_output=True,
+                       text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    site = prefix / rel
+    assert (site / "fingen" / "__init__.pyi").exists() and (site / "fingen" / "py.typed").exists()
+    code = ("import fingen, numpy as np; print(fingen.__file__); "
+            "g = fingen.fit('gbm', np.full(300, 0.001) + np.sin(np.arange(300)) * 0.01); "
+            "print(g.generate(5, 3, seed=1).shape)")
+    env = dict(os.environ, PYTHONPATH=str(site))
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                       cwd=str(tmp_path))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.startswith(str(site)) and "(5, 3, 1)" in p.stdout
+
+
 # ---- LibTorch shared with PyTorch ----------------------------------------------------------------
 
 @pytest.mark.parametrize("first", ["torch", "fingen"])
