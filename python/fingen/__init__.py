@@ -43,6 +43,8 @@ from ._fingen import (  # noqa: F401  (re-exported)
     run,
     set_threads,
     split_row,
+    strategy_backtest,
+    strategy_robustness,
     var_backtest,
     var_es,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "Panel", "Generator", "GBM", "GARCH", "Bootstrap", "GAN", "WGANGP",
     "load_returns", "split_row", "fit", "load", "kinds", "kind_info",
     "fit_model", "generate_scenarios", "evaluate", "var_es", "var_backtest", "run",
+    "strategy_backtest", "strategy_robustness",
     "set_threads", "backend_info", "__version__",
 ]
 

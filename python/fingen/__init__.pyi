@@ -200,6 +200,31 @@ def var_backtest(
     json_out: str = ...,
     days_csv: str = ...,
 ) -> List[Dict[str, Any]]: ...
+def strategy_backtest(
+    data: str,
+    strategy: str,
+    options: Dict[str, Any] = ...,
+    series: Optional[Sequence[str]] = ...,
+    start: str = ...,
+    end: str = ...,
+    with_files: Sequence[str] = ...,
+) -> Dict[str, Any]:
+    """`fingen strategy backtest`'s JSON: gross, net, buy_and_hold, ..."""
+
+def strategy_robustness(
+    data: str,
+    strategy: str,
+    options: Dict[str, Any] = ...,
+    scenario_files: Sequence[str] = ...,
+    names: Sequence[str] = ...,
+    model_dir: str = ...,
+    paths: int = ...,
+    horizon: int = ...,
+    seed: int = ...,
+    series: Optional[Sequence[str]] = ...,
+    start: str = ...,
+    end: str = ...,
+) -> Dict[str, Any]: ...
 def run(config: str, out: str = ..., progress: Progress = ...) -> Dict[str, Any]: ...
 def set_threads(threads: int) -> None: ...
 def backend_info() -> Dict[str, Any]: ...

@@ -39,6 +39,8 @@
 #include "fingen/risk/var_backtest.hpp"
 #include "fingen/scenario/generator.hpp"
 #include "fingen/scenario/scenarios.hpp"
+#include "fingen/trading/run.hpp"
+#include "fingen/trading/strategy.hpp"
 #include "fingen/version.hpp"
 #ifdef FINGEN_PYTHON_WITH_TORCH
 #include "fingen/ml/runtime.hpp"
@@ -433,6 +435,28 @@ py::dict kind_info(const std::string& name) {
   return out;
 }
 
+/// The CLI's --set rule for strategies: a key the strategy declares is a strategy option, any
+/// other a backtest option (costs, sizing, execution).
+trading::StrategyRequest strategy_request(const std::string& data, const std::string& strategy,
+                                          const py::dict& options,
+                                          std::optional<std::vector<std::string>> series,
+                                          const std::string& start, const std::string& end,
+                                          const std::vector<std::string>& with_files) {
+  const trading::StrategyKind& kind = trading::strategy_kind(strategy);
+  trading::StrategyRequest req;
+  req.strategy = strategy;
+  const json given = from_py(options, strategy + " options");
+  for (const auto& [k, v] : given.items()) {
+    bool declared = false;
+    for (const auto& o : kind.options) declared = declared || o.name == k;
+    (declared ? req.strategy_options : req.backtest_options)[k] = v;
+  }
+  req.data = source_from(data, series, false, "log", start, end);
+  for (const auto& f : with_files)
+    req.more_data.push_back(source_from(f, std::nullopt, false, "log", start, end));
+  return req;
+}
+
 std::string panel_repr(const Panel& p) {
   std::string names;
   for (std::size_t j = 0; j < p.cols() && j < 5; ++j) names += (j ? ", " : "") + p.names[j];
@@ -819,6 +843,64 @@ so the result is the same for any number of threads and equals ``fingen generate
       py::arg("config"), py::arg("out") = "", py::arg("progress") = true,
       "`fingen run`: every stage of a config file (fit, generate, evaluate, and the risk, "
       "trading, portfolio, forecast, credit and detect sections it has) with the HTML report.");
+
+  // ---- trading ----
+  m.def(
+      "strategy_backtest",
+      [](const std::string& data, const std::string& strategy, const py::dict& options,
+         std::optional<std::vector<std::string>> series, const std::string& start,
+         const std::string& end, const std::vector<std::string>& with_files) {
+        const trading::StrategyRequest req =
+            strategy_request(data, strategy, options, series, start, end, with_files);
+        json j;
+        {
+          py::gil_scoped_release release;
+          j = trading::strategy_json(trading::run_strategy(req));
+        }
+        return to_py(j);
+      },
+      py::arg("data"), py::arg("strategy"), py::arg("options") = py::dict(),
+      py::arg("series") = py::none(), py::arg("start") = "", py::arg("end") = "",
+      py::arg("with_files") = std::vector<std::string>{},
+      R"(`fingen strategy backtest`: the strategy and buy-and-hold on a price file, gross and net of
+costs. options: the strategy's keys (fast, slow, ...) and the backtest's (spread_bps, ...) in one
+dict, as the CLI's --set. Returns the --json document as a dict.
+
+>>> fingen.strategy_backtest("data/sp500_ohlcv_2000_2020.csv", "sma", {"fast": 20, "slow": 100})["net"]["metrics"]["sharpe"])");
+  m.def(
+      "strategy_robustness",
+      [](const std::string& data, const std::string& strategy, const py::dict& options,
+         const std::vector<std::string>& scenario_files, const std::vector<std::string>& names,
+         const std::string& model_dir, std::size_t paths, std::size_t horizon, std::uint64_t seed,
+         std::optional<std::vector<std::string>> series, const std::string& start,
+         const std::string& end) {
+        trading::RobustnessRequest req;
+        req.base = strategy_request(data, strategy, options, series, start, end, {});
+        req.scenario_files = scenario_files;
+        req.names = names;
+        req.model_dir = model_dir;
+        req.paths = paths;
+        req.horizon = horizon;
+        req.seed = seed;
+        json j;
+        {
+          py::gil_scoped_release release;
+          const trading::RobustnessRun r = trading::run_robustness(req);
+          j = trading::strategy_json(r.historical);
+          json sources = json::object();
+          for (const auto& [name, res] : r.sources) sources[name] = trading::to_json(res);
+          j["sources"] = sources;
+        }
+        return to_py(j);
+      },
+      py::arg("data"), py::arg("strategy"), py::arg("options") = py::dict(),
+      py::arg("scenario_files") = std::vector<std::string>{},
+      py::arg("names") = std::vector<std::string>{}, py::arg("model_dir") = "",
+      py::arg("paths") = 1000, py::arg("horizon") = 0, py::arg("seed") = 1,
+      py::arg("series") = py::none(), py::arg("start") = "", py::arg("end") = "",
+      "`fingen strategy robustness`: the strategy on the data's closes and over every path of "
+      "scenario files (or of a saved model's paths); the --json document as a dict, with "
+      "sources[name] holding each source's metric distributions.");
 
   // ---- runtime ----
   m.def(

@@ -284,6 +284,26 @@ def test_var_backtest_equals_the_clis(tmp_path):
         assert a == b  # every test statistic, exactly
 
 
+def test_trading_equals_the_clis(tmp_path, sp500_train):
+    opts = {"fast": 20, "slow": 100, "spread_bps": 5}
+    got = fingen.strategy_backtest(SP500, "sma", opts, end="2010-12-31")
+    cli("strategy", "backtest", "--data", SP500, "--strategy", "sma", "--set", "fast=20", "--set",
+        "slow=100", "--set", "spread_bps=5", "--end", "2010-12-31", "--json",
+        str(tmp_path / "t.json"))
+    with open(str(tmp_path / "t.json")) as f:
+        want = json.load(f)
+    for k in ("gross", "net", "buy_and_hold", "strategy_options", "options", "bars"):
+        assert got[k] == want[k], k
+    assert got["net"]["metrics"]["total_return"] < got["gross"]["metrics"]["total_return"]  # costs
+    npy = str(tmp_path / "boot.npy")
+    np.save(npy, fingen.fit("bootstrap", sp500_train).generate(50, 500, seed=2))
+    rob = fingen.strategy_robustness(SP500, "sma", opts, scenario_files=[npy], names=["boot"],
+                                     end="2010-12-31")
+    assert rob["sources"]["boot"]["paths"] == 50
+    with pytest.raises(ValueError, match="no_such_key"):
+        fingen.strategy_backtest(SP500, "sma", {"no_such_key": 1})
+
+
 def test_run_a_config(tmp_path):
     cfg = {
         "name": "py",
