@@ -552,7 +552,9 @@ returns=True when the file already holds returns; return_kind 'log' or 'simple'.
 
   m.def("split_row", &data::split_row, py::arg("returns"), py::arg("date"),
         py::arg("what") = "date",
-        "The first row on or after `date`: rows before it train, rows from it are held out.");
+        "The first row on or after `date`: rows before it train, rows from it are held out.\n\n"
+        ">>> n = fingen.split_row(r, \"2018-01-01\"); train, test = r.slice(0, n), r.slice(n, "
+        "len(r))");
 
   // ---- generators ----
   py::class_<Generator>(m, "Generator", R"(A scenario generator: GBM, GARCH, bootstrap or a GAN.
@@ -654,10 +656,14 @@ so the result is the same for any number of threads and equals ``fingen generate
         py::gil_scoped_release release;
         return scenario::load_generator(dir);
       },
-      py::arg("dir"), "Restores a generator saved by fingen (Python or the command line).");
-  m.def("kinds", &scenario::generator_kinds, "Registered generator kinds.");
+      py::arg("dir"),
+      "Restores a generator saved by fingen (Python or the command line).\n\n"
+      ">>> fingen.load(\"runs/demo/sp500/models/garch\").generate(1000, 10, seed=1).shape");
+  m.def("kinds", &scenario::generator_kinds,
+        "Registered generator kinds.\n\n>>> fingen.kinds()\n['bootstrap', 'gan', ...]");
   m.def("kind_info", &kind_info, py::arg("kind"),
-        "A kind's description and options [{name, type, default, help}].");
+        "A kind's description and options [{name, type, default, help}].\n\n"
+        ">>> [o[\"name\"] for o in fingen.kind_info(\"garch\")[\"options\"]]");
 
   // ---- the command line's stages ----
   m.def(
@@ -683,7 +689,9 @@ so the result is the same for any number of threads and equals ``fingen generate
       py::arg("start") = "", py::arg("end") = "", py::arg("resume") = false,
       py::arg("progress") = true,
       "`fingen fit`: fits `kind` on a data file and saves it to `out` with its manifest.json; "
-      "returns the fitted Generator.");
+      "returns the fitted Generator.\n\n"
+      ">>> fingen.fit_model(\"garch\", \"data/sp500_ohlcv_2000_2020.csv\", \"runs/garch\", "
+      "{\"innovation\": \"t\"}, end=\"2017-12-29\")");
 
   m.def(
       "generate_scenarios",
@@ -707,7 +715,8 @@ so the result is the same for any number of threads and equals ``fingen generate
       py::arg("model_dir"), py::arg("paths"), py::arg("horizon"), py::arg("seed") = 0,
       py::arg("threads") = 0, py::arg("out") = "", py::arg("csv") = "",
       "`fingen generate`: scenarios of a saved model; writes out (.npy, with its manifest) and "
-      "csv when given.");
+      "csv when given.\n\n"
+      ">>> s = fingen.generate_scenarios(\"runs/garch\", 10000, 252, seed=7, out=\"g.npy\")");
 
   m.def(
       "evaluate",
@@ -742,7 +751,10 @@ so the result is the same for any number of threads and equals ``fingen generate
       py::arg("returns") = false, py::arg("end") = "", py::arg("posthoc_window") = 0,
       py::arg("posthoc_iterations") = 2000, py::arg("json_out") = "",
       "`fingen evaluate`: fidelity of scenarios against the held-out data from test_start on; "
-      "returns metrics.json's content as a dict.");
+      "returns metrics.json's content as a dict.\n\n"
+      ">>> m = fingen.evaluate(\"data/sp500_ohlcv_2000_2020.csv\", \"2018-01-01\", "
+      "scenarios=[s1, s2], names=[\"garch\", \"gan\"])\n"
+      ">>> m[\"rows_won\"], m[\"models\"][\"gan\"][\"excess_kurtosis\"]");
 
   m.def(
       "var_es",
@@ -775,7 +787,8 @@ so the result is the same for any number of threads and equals ``fingen generate
       py::arg("weights") = std::vector<double>{}, py::arg("horizon") = 1, py::arg("simple") = false,
       py::arg("confidence") = 0.95, py::arg("bootstrap") = 500, py::arg("seed") = 1,
       "`fingen risk var`: portfolio VaR and ES (positive fractions of value) with intervals; "
-      "{'weights': [...], 'results': [{level, var, es, var_ci, es_ci}, ...]}.");
+      "{'weights': [...], 'results': [{level, var, es, var_ci, es_ci}, ...]}.\n\n"
+      ">>> fingen.var_es(s, levels=[0.99], horizon=10)[\"results\"][0][\"es\"]");
 
   m.def(
       "var_backtest",
@@ -810,7 +823,9 @@ so the result is the same for any number of threads and equals ``fingen generate
       py::arg("level") = 0.99, py::arg("scenarios") = 2000, py::arg("seed") = 1,
       py::arg("json_out") = "", py::arg("days_csv") = "",
       "`fingen risk backtest`: rolling VaR/ES forecasts of each model with the exception and ES "
-      "tests; one dict per model as in backtest.json's results.");
+      "tests; one dict per model as in backtest.json's results.\n\n"
+      ">>> [(r[\"model\"], r[\"exceptions\"], r[\"traffic_light\"][\"zone\"]) for r in "
+      "fingen.var_backtest(\"data/sp500_ohlcv_2000_2020.csv\", [\"garch\", \"historical\"])]");
 
   m.def(
       "run",
@@ -842,7 +857,8 @@ so the result is the same for any number of threads and equals ``fingen generate
       },
       py::arg("config"), py::arg("out") = "", py::arg("progress") = true,
       "`fingen run`: every stage of a config file (fit, generate, evaluate, and the risk, "
-      "trading, portfolio, forecast, credit and detect sections it has) with the HTML report.");
+      "trading, portfolio, forecast, credit and detect sections it has) with the HTML report.\n\n"
+      ">>> fingen.run(\"examples/sp500.json\", out=\"runs/py\")[\"report_file\"]");
 
   // ---- trading ----
   m.def(
@@ -900,7 +916,9 @@ dict, as the CLI's --set. Returns the --json document as a dict.
       py::arg("series") = py::none(), py::arg("start") = "", py::arg("end") = "",
       "`fingen strategy robustness`: the strategy on the data's closes and over every path of "
       "scenario files (or of a saved model's paths); the --json document as a dict, with "
-      "sources[name] holding each source's metric distributions.");
+      "sources[name] holding each source's metric distributions.\n\n"
+      ">>> fingen.strategy_robustness(\"data/sp500_ohlcv_2000_2020.csv\", \"sma\", "
+      "{\"fast\": 20, \"slow\": 100}, scenario_files=[\"g.npy\"])[\"sources\"]");
 
   // ---- runtime ----
   m.def(
@@ -913,7 +931,8 @@ dict, as the CLI's --set. Returns the --json document as a dict.
 #endif
       },
       py::arg("threads"),
-      "Threads for OpenMP loops and LibTorch (results do not depend on it where fingen says so).");
+      "Threads for OpenMP loops and LibTorch (results do not depend on it where fingen says "
+      "so).\n\n>>> fingen.set_threads(2)");
   m.def("backend_info", [] {
     const BackendInfo b = backend_info();
     py::dict d;
