@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -155,6 +156,23 @@ def test_generation_returns_its_buffer_and_ignores_the_thread_count(sp500_train)
     assert np.array_equal(a, b)
     assert a.flags.c_contiguous and a.flags.writeable and not a.flags.owndata  # no copy
     assert not np.array_equal(a, g.generate(400, 30, seed=4))
+
+
+def test_the_gil_is_released_while_cpp_works(sp500_train):
+    g = fingen.fit("garch", sp500_train)
+    t0 = time.perf_counter()
+    g.generate(20000, 252, seed=1, threads=1)
+    alone = time.perf_counter() - t0
+    worker = threading.Thread(target=g.generate, args=(20000, 252), kwargs={"seed": 1, "threads": 1})
+    last, gap = None, 0.0
+    worker.start()
+    while worker.is_alive():  # Python keeps running beside the C++ call
+        now = time.perf_counter()
+        if last is not None:
+            gap = max(gap, now - last)
+        last = now
+    worker.join()
+    assert gap < 0.5 * alone, (gap, alone)
 
 
 def test_generate_scenarios_is_fingen_generate(tmp_path, sp500_train):
