@@ -12,63 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json test_json(const stats::TestResult& t) {
-  return json{{"statistic", t.statistic}, {"df", t.df}, {"p_value", t.p_value}};
-}
-
-json report_json(const data::InspectReport& r, std::size_t lags) {
-  json j{{"file", r.file},
-         {"sha256", r.sha256},
-         {"format", data::to_string(r.format)},
-         {"rows", r.rows},
-         {"columns", r.columns}};
-  if (r.format == data::FileFormat::Labelled) {
-    j["label"] = {
-        {"column", r.label},
-        {"positive_class", r.positive_class},
-        {"positives", r.positives},
-        {"positive_rate", static_cast<double>(r.positives) / static_cast<double>(r.rows)}};
-    json features = json::array();
-    for (const auto& f : r.features) {
-      json fj{{"name", f.name},
-              {"type", f.categorical ? "categorical" : "numeric"},
-              {"missing", f.missing}};
-      if (f.categorical)
-        fj["levels"] = f.levels;
-      else
-        fj.update({{"mean", f.mean}, {"sd", f.sd}, {"min", f.min}, {"max", f.max}});
-      features.push_back(fj);
-    }
-    j["features"] = features;
-    return j;
-  }
-  j["index"] = {{"kind", to_string(r.index_kind)}, {"first", r.first}, {"last", r.last}};
-  json series = json::array();
-  for (const auto& s : r.series) {
-    json sj{{"name", s.name}, {"observations", s.observations}, {"missing", s.missing}};
-    if (s.has_stats) {
-      const auto& m = s.moments;
-      sj["log_returns"] = {{"n", m.n},
-                           {"mean", m.mean},
-                           {"sd", m.sd},
-                           {"skewness", m.skewness},
-                           {"excess_kurtosis", m.excess_kurtosis},
-                           {"min", m.min},
-                           {"max", m.max},
-                           {"acf1", s.acf1},
-                           {"acf1_squared", s.acf1_sq},
-                           {"jarque_bera", test_json(s.jarque_bera)},
-                           {"ljung_box", test_json(s.ljung_box)}};
-      sj["log_returns"]["ljung_box"]["lags"] = lags;
-    } else {
-      sj["log_returns"] = nullptr;
-    }
-    series.push_back(sj);
-  }
-  j["series"] = series;
-  return j;
-}
-
 void print_report(const data::InspectReport& r, std::ostream& out, bool returns, std::size_t lags) {
   out << fmt::format("{}  ({}, sha256 {})\n", r.file, data::to_string(r.format),
                      r.sha256.substr(0, 12));
@@ -135,7 +78,7 @@ int run_data_inspect(const DataInspectArgs& args, std::ostream& out) {
         if (i > 0) out << '\n';
         print_report(r, out, args.returns, args.lags);
       }
-      files.push_back(report_json(r, args.lags));
+      files.push_back(data::to_json(r, args.lags));
     }
     if (!args.json.empty()) {
       const json doc{

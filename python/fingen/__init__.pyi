@@ -1,5 +1,5 @@
 # Type stubs of the fingen package (the C++ module fingen._fingen and the Python helpers).
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -119,6 +119,27 @@ def load_returns(
     end: str = ...,
 ) -> Panel:
     """>>> r = load_returns("data/sp500_ohlcv_2000_2020.csv", end="2016-03-29")"""
+
+def inspect(
+    file: str, format: str = ..., returns: bool = ..., lags: int = ...
+) -> Dict[str, Any]:
+    """`fingen data inspect --json`'s entry for one file."""
+
+def clean(
+    files: Sequence[str],
+    out: str = ...,
+    missing: str = ...,
+    limit: int = ...,
+    join: str = ...,
+    max_fill: int = ...,
+    outliers: str = ...,
+    threshold: float = ...,
+    returns: bool = ...,
+    to_returns: bool = ...,
+    return_kind: str = ...,
+    report: str = ...,
+) -> Tuple[Panel, Dict[str, Any]]:
+    """`fingen data clean`: (the clean panel, the report)."""
 
 def split_row(returns: Panel, date: str, what: str = ...) -> int: ...
 def fit(

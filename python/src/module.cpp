@@ -31,6 +31,8 @@
 #include "fingen/core/panel.hpp"
 #include "fingen/core/runtime.hpp"
 #include "fingen/core/time.hpp"
+#include "fingen/data/clean_files.hpp"
+#include "fingen/data/inspect.hpp"
 #include "fingen/data/load.hpp"
 #include "fingen/eval/comparison.hpp"
 #include "fingen/pipeline/config.hpp"
@@ -549,6 +551,59 @@ returns=True when the file already holds returns; return_kind 'log' or 'simple'.
 >>> r = fingen.load_returns("data/sp500_ohlcv_2000_2020.csv", end="2017-12-29")
 >>> r.names
 ['adjusted'])");
+
+  m.def(
+      "inspect",
+      [](const std::string& file, const std::string& format, bool returns, std::size_t lags) {
+        json j;
+        {
+          py::gil_scoped_release release;
+          j = data::to_json(
+              data::inspect(file,
+                            data::InspectOptions().format(format).returns(returns).lags(lags)),
+              lags);
+        }
+        return to_py(j);
+      },
+      py::arg("file"), py::arg("format") = "auto", py::arg("returns") = false, py::arg("lags") = 10,
+      "`fingen data inspect`: validates a file and summarises it (shape, calendar, return "
+      "statistics with Jarque-Bera and Ljung-Box tests, or a labelled table's features) as the "
+      "--json entry.\n\n>>> "
+      "fingen.inspect(\"data/dow_jones_30.csv\")[\"series\"][0][\"log_returns\"][\"sd\"]");
+  m.def(
+      "clean",
+      [](const std::vector<std::string>& files, const std::string& out, const std::string& missing,
+         std::size_t limit, const std::string& join, std::size_t max_fill,
+         const std::string& outliers, double threshold, bool returns, bool to_returns,
+         const std::string& return_kind, const std::string& report) {
+        data::CleanRequest req;
+        req.files = files;
+        req.out = out;
+        req.missing = missing;
+        req.limit = limit;
+        req.join = join;
+        req.max_fill = max_fill;
+        req.outliers = outliers;
+        req.threshold = threshold;
+        req.returns = returns;
+        req.to_returns = to_returns;
+        req.return_kind = return_kind;
+        req.report = report;
+        data::CleanResult r;
+        {
+          py::gil_scoped_release release;
+          r = data::clean_files(req);
+        }
+        return py::make_tuple(std::move(r.panel), to_py(r.report));
+      },
+      py::arg("files"), py::arg("out") = "", py::arg("missing") = "ffill", py::arg("limit") = 0,
+      py::arg("join") = "inner", py::arg("max_fill") = 5, py::arg("outliers") = "none",
+      py::arg("threshold") = 8.0, py::arg("returns") = false, py::arg("to_returns") = false,
+      py::arg("return_kind") = "log", py::arg("report") = "",
+      "`fingen data clean`: aligns files, fills or drops gaps, converts to returns, reports or "
+      "treats outliers; returns (Panel, report dict) and writes out/report when given.\n\n"
+      ">>> panel, report = fingen.clean([\"data/dow_jones_30.csv\"], to_returns=True, "
+      "outliers=\"winsorize\")");
 
   m.def("split_row", &data::split_row, py::arg("returns"), py::arg("date"),
         py::arg("what") = "date",

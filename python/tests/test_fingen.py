@@ -78,6 +78,25 @@ def test_load_returns_gives_the_clis_panel_without_copies(sp500_train):
     assert fingen.split_row(full, TEST_START) == len(r)
 
 
+def test_inspect_and_clean_equal_the_clis(tmp_path):
+    dj = os.path.join(SRC, "data", "dow_jones_30.csv")
+    cli("data", "inspect", dj, "--json", str(tmp_path / "i.json"))
+    with open(str(tmp_path / "i.json")) as f:
+        want = json.load(f)["files"][0]
+    assert fingen.inspect(dj) == want
+    out = str(tmp_path / "clean.csv")
+    panel, report = fingen.clean([dj], out=out, to_returns=True, outliers="winsorize",
+                                 threshold=8)
+    cli("data", "clean", dj, "--to-returns", "--outliers", "winsorize", "--threshold", "8",
+        "--out", str(tmp_path / "c.csv"), "--report", str(tmp_path / "c.json"))
+    with open(out) as a, open(str(tmp_path / "c.csv")) as b:
+        assert a.read() == b.read()
+    assert panel.values_kind == "returns" and panel.cols == 30
+    assert report["outliers"] == json.load(open(str(tmp_path / "c.json")))["outliers"]
+    with pytest.raises(fingen.UsageError):
+        fingen.clean([dj], outliers="explode")
+
+
 def test_panels_from_numpy_and_pandas():
     a = np.array([[0.01, 0.02], [-0.01, 0.0], [0.005, -0.003]])
     p = fingen.Panel(a, names=["a", "b"])

@@ -121,4 +121,65 @@ InspectReport inspect(const std::string& path, const InspectOptions& options) {
   return report;
 }
 
+using nlohmann::json;
+
+namespace {
+nlohmann::json test_json(const stats::TestResult& t) {
+  return {{"statistic", t.statistic}, {"df", t.df}, {"p_value", t.p_value}};
+}
+}  // namespace
+
+nlohmann::json to_json(const InspectReport& r, std::size_t lags) {
+  json j{{"file", r.file},
+         {"sha256", r.sha256},
+         {"format", to_string(r.format)},
+         {"rows", r.rows},
+         {"columns", r.columns}};
+  if (r.format == FileFormat::Labelled) {
+    j["label"] = {
+        {"column", r.label},
+        {"positive_class", r.positive_class},
+        {"positives", r.positives},
+        {"positive_rate", static_cast<double>(r.positives) / static_cast<double>(r.rows)}};
+    json features = json::array();
+    for (const auto& f : r.features) {
+      json fj{{"name", f.name},
+              {"type", f.categorical ? "categorical" : "numeric"},
+              {"missing", f.missing}};
+      if (f.categorical)
+        fj["levels"] = f.levels;
+      else
+        fj.update({{"mean", f.mean}, {"sd", f.sd}, {"min", f.min}, {"max", f.max}});
+      features.push_back(fj);
+    }
+    j["features"] = features;
+    return j;
+  }
+  j["index"] = {{"kind", to_string(r.index_kind)}, {"first", r.first}, {"last", r.last}};
+  json series = json::array();
+  for (const auto& s : r.series) {
+    json sj{{"name", s.name}, {"observations", s.observations}, {"missing", s.missing}};
+    if (s.has_stats) {
+      const auto& m = s.moments;
+      sj["log_returns"] = {{"n", m.n},
+                           {"mean", m.mean},
+                           {"sd", m.sd},
+                           {"skewness", m.skewness},
+                           {"excess_kurtosis", m.excess_kurtosis},
+                           {"min", m.min},
+                           {"max", m.max},
+                           {"acf1", s.acf1},
+                           {"acf1_squared", s.acf1_sq},
+                           {"jarque_bera", test_json(s.jarque_bera)},
+                           {"ljung_box", test_json(s.ljung_box)}};
+      sj["log_returns"]["ljung_box"]["lags"] = lags;
+    } else {
+      sj["log_returns"] = nullptr;
+    }
+    series.push_back(sj);
+  }
+  j["series"] = series;
+  return j;
+}
+
 }  // namespace fingen::data

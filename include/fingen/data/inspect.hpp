@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "fingen/core/options.hpp"
 #include "fingen/core/panel.hpp"
 #include "fingen/data/readers.hpp"
@@ -72,5 +74,10 @@ SeriesSummary summarize_returns(const std::string& name, const std::vector<doubl
 
 /// Reads and validates `path` and summarises it.
 InspectReport inspect(const std::string& path, const InspectOptions& options = {});
+
+/// One file's entry of `fingen data inspect --json`: {file, sha256, format, rows, columns, and
+/// index + series (time series; log_returns statistics with the Ljung-Box `lags`) or label +
+/// features (labelled tables)}.
+nlohmann::json to_json(const InspectReport& report, std::size_t lags);
 
 }  // namespace fingen::data
