@@ -241,6 +241,16 @@ def test_gan_trains_with_progress_and_round_trips_through_the_cli(tmp_path, sp50
     assert np.array_equal(fingen.load(d).generate(64, 40, seed=21), mine)
 
 
+def test_gan_fitted_in_python_equals_the_clis_bit_for_bit(tmp_path, sp500_train):
+    d = str(tmp_path / "cli_gan")
+    sets = []
+    for k, v in TINY_GAN.items():
+        sets += ["--set", "%s=%s" % (k, v)]
+    cli("fit", "--model", "gan", "--data", SP500, "--end", TRAIN_END, "--out", d, "-q", *sets)
+    mine = fingen.fit("gan", sp500_train, progress=False, **TINY_GAN)
+    assert np.array_equal(fingen.load(d).generate(32, 30, seed=4), mine.generate(32, 30, seed=4))
+
+
 def test_progress_true_prints_the_cli_lines(capfd, sp500_train):
     fingen.fit("gan", sp500_train, progress=True, **TINY_GAN)
     err = capfd.readouterr().err
