@@ -133,7 +133,7 @@ struct GanGenerator::Impl {
   Eigen::MatrixXd innovation_chol;
   // garch output: the backbone's variance for the step after the fitted data (standardized
   // units), where generate() starts its paths as a fitted GARCH does; empty in models saved before
-  // it existed (they start at the unconditional variance).
+  // it existed (their paths start from the burnt-in state, h = 1 before the burn-in).
   Eigen::VectorXd garch_h_end;
   std::vector<TrainLogRow> log;
   int64_t best_step = -1;
@@ -216,26 +216,21 @@ struct GanGenerator::Impl {
   }
 
   // The backbone as tensors, made once when it is fitted or loaded (set_innovation_correlation,
-  // which both call last): per-asset mu, omega, alpha, beta, the starting variance h0, and the
-  // Cholesky factor as the right-hand matrix of eps [.., A] x L^T. h0 is 1, the variance of the
-  // standardized training returns: the model's unconditional variance omega / (1 - alpha - beta)
-  // is no estimate of it when the persistence is near 1 (S&P 500 2000-2017: 0.999 gives 5.6, a
-  // path sd 2.4 times the data's that a 64-step burn-in hardly reduces).
+  // which both call last): per-asset mu, omega, alpha, beta, and the Cholesky factor as the
+  // right-hand matrix of eps [.., A] x L^T.
   struct BackboneTensors {
-    torch::Tensor mu, omega, alpha, beta, h0, chol_t;
+    torch::Tensor mu, omega, alpha, beta, chol_t;
   } backbone_t;
   void cache_backbone() {
-    std::vector<float> m, w, a, b, h0;
+    std::vector<float> m, w, a, b;
     for (const auto& g : garch) {
       m.push_back(static_cast<float>(g.mu));
       w.push_back(static_cast<float>(g.omega));
       a.push_back(static_cast<float>(g.alpha));
       b.push_back(static_cast<float>(g.beta));
-      h0.push_back(1.0f);
     }
-    backbone_t = {torch::tensor(m),  torch::tensor(w),
-                  torch::tensor(a),  torch::tensor(b),
-                  torch::tensor(h0), to_tensor(Eigen::MatrixXd(innovation_chol.transpose()))};
+    backbone_t = {torch::tensor(m), torch::tensor(w), torch::tensor(a), torch::tensor(b),
+                  to_tensor(Eigen::MatrixXd(innovation_chol.transpose()))};
   }
 
   // garch output: r_t = mu_G + sqrt(h_t) (m_t + v_t eps_t) with the GARCH(1,1) variance recursion
@@ -243,7 +238,10 @@ struct GanGenerator::Impl {
   // themselves, so today's generated move feeds tomorrow's volatility (clustering); the network
   // adds a mean m_t = 0.2 tanh(.) and a volatility factor v_t = 3^tanh(.) (1 at a zero output)
   // that depend on the noise and the shocks it has seen (leverage, long memory, tails beyond the
-  // GARCH's). h starts at h0 = 1 (see cache_backbone); burn-in steps wash the start out. h is kept
+  // GARCH's). h starts at 1, the variance of the standardized training returns (the model's
+  // unconditional variance omega / (1 - alpha - beta) is no estimate of it when the persistence is
+  // near 1: S&P 500 2000-2017, 0.999, gives 5.6, a path sd 2.4 times the data's that a 64-step
+  // burn-in hardly reduces); burn-in steps wash the start out. h is kept
   // in [1e-4, 100] (standardized units). With `h_start` [A], h is set to it at step `lead` (the
   // first kept step): the network is burnt in as usual, the variance continues from a given state.
   torch::Tensor garch_paths(const torch::Tensor& mu, const torch::Tensor& raw_factor,
@@ -256,7 +254,7 @@ struct GanGenerator::Impl {
         (std::log(3.0) * raw_factor.tanh()).exp() * eps + 0.2 * mu.tanh();  // [B, L, A]
     const torch::Tensor &omega = backbone_t.omega, &alpha = backbone_t.alpha,
                         &beta = backbone_t.beta;
-    torch::Tensor h = backbone_t.h0.expand({B, assets});
+    torch::Tensor h = torch::ones({B, assets});
     std::vector<torch::Tensor> dev;
     dev.reserve(static_cast<std::size_t>(L));
     for (int64_t t = 0; t < L; ++t) {
@@ -303,8 +301,9 @@ struct GanGenerator::Impl {
         sd.cwiseInverse().asDiagonal() * cov * sd.cwiseInverse().asDiagonal();
     set_innovation_correlation(corr);
   }
-  // The backbone's variance after the standardized rows `z` [rows, assets]: the recursion from h0
-  // = 1 through every row, kept in [1e-4, 100] as in garch_paths; the state of the step after them.
+  // The backbone's variance after the standardized rows `z` [rows, assets]: the recursion from 1
+  // (as in garch_paths) through every row, kept in [1e-4, 100] as in garch_paths; the state of the
+  // step after them.
   Eigen::VectorXd garch_variance_after(const Eigen::MatrixXd& z) const {
     Eigen::VectorXd h(assets);
     for (int64_t a = 0; a < assets; ++a) {
@@ -398,6 +397,15 @@ struct GanGenerator::Impl {
       chunks.push_back(out);
     }
     return torch::cat(chunks, 0);
+  }
+
+  // Scenarios in the data's units from sample(), checked finite: generate() and generate_from().
+  Scenarios scenarios(std::size_t paths, std::size_t horizon, uint64_t seed,
+                      const torch::Tensor& history, const torch::Tensor& h_start) const {
+    Scenarios s = to_scenarios(
+        sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history, h_start));
+    check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
+    return s;
   }
 
   Scenarios to_scenarios(const torch::Tensor& std_paths) const {
@@ -828,10 +836,7 @@ Scenarios GanGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
     const torch::Tensor h_start = m.garch_output() && m.garch_h_end.size() == m.assets
                                       ? m.h_tensor(m.garch_h_end)
                                       : torch::Tensor();
-    Scenarios s = m.to_scenarios(m.sample(static_cast<int64_t>(paths),
-                                          static_cast<int64_t>(horizon), seed, history, h_start));
-    check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
-    return s;
+    return m.scenarios(paths, horizon, seed, history, h_start);
   });
 }
 
@@ -855,12 +860,8 @@ Scenarios GanGenerator::generate_from(const Eigen::MatrixXd& context, std::size_
   const torch::Tensor h_start =
       m.garch_output() ? m.h_tensor(m.garch_variance_after(z)) : torch::Tensor();
   const torch::Tensor history = m.conditional() ? to_tensor(z) : torch::Tensor();
-  return torch_guard("generation", [&] {
-    Scenarios s = m.to_scenarios(m.sample(static_cast<int64_t>(paths),
-                                          static_cast<int64_t>(horizon), seed, history, h_start));
-    check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
-    return s;
-  });
+  return torch_guard("generation",
+                     [&] { return m.scenarios(paths, horizon, seed, history, h_start); });
 }
 
 void GanGenerator::save(const std::string& dir) const {
@@ -941,8 +942,7 @@ void load_backbone(const scenario::ModelFile& file, const std::string& where,
   } catch (const Error& e) {
     throw_input_error({where, 0, {}}, e.what());
   }
-  // Optional (models saved before it start at the unconditional variance); the range that
-  // garch_paths keeps the variance in.
+  // Optional (models saved before it have none); the range that garch_paths keeps the variance in.
   m.garch_h_end.resize(0);
   if (file.params().contains("garch_variance_end")) {
     m.garch_h_end = file.vector("garch_variance_end", n);
