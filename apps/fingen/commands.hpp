@@ -52,6 +52,14 @@ struct DataCleanArgs {
 int run_data_clean(const DataCleanArgs& args, std::ostream& out);
 void add_data_clean(CLI::App& data, DataCleanArgs& args, int& code, std::ostream& out);
 
+/// --world-size, --rank, --master-addr, --master-port, --dist-timeout as typed (empty: not
+/// given; the environment then decides, see dist::resolve).
+struct DistArgs {
+  std::string world_size, rank, master_addr, master_port, timeout;
+};
+void add_dist_options(CLI::App& cmd, DistArgs& args);
+dist::DistOptions resolve_dist(const DistArgs& args);
+
 struct FitArgs {
   std::string model;
   std::string data;
@@ -68,6 +76,7 @@ struct FitArgs {
   bool resume = false;
   bool quiet = false;
   bool list_options = false;  ///< print the model's options and exit
+  DistArgs dist;              ///< data-parallel training over several processes
 };
 /// Prints a training progress line on stderr (what `fit` shows while a GAN trains).
 void print_progress(const scenario::FitProgress& p);
@@ -88,11 +97,21 @@ struct GenerateArgs {
   std::string csv;
   int threads = 0;
   bool quiet = false;
+  DistArgs dist;
 };
 int run_generate(const GenerateArgs& args, std::ostream& out);
 void print_generated(const pipeline::GenerateResult& generated, const std::string& npy,
                      const std::string& csv, std::ostream& out);
 void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& out);
+
+struct LaunchArgs {
+  int processes = 0;
+  int master_port = 0;
+  std::vector<std::string> command;  ///< the fingen subcommand and its arguments
+};
+/// Runs `fingen COMMAND...` as `processes` local ranks (dist::launch_local).
+int run_launch(const LaunchArgs& args, const std::string& self);
+void add_launch(CLI::App& app, LaunchArgs& args, int& code);
 
 struct RiskVarArgs {
   std::string scenarios;

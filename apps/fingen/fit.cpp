@@ -63,18 +63,29 @@ int run_fit(const FitArgs& args, std::ostream& out) {
         parse_option_assignments(args.set, kind.options, fmt::format("{} options", args.model)));
     // Checked here too so that the messages name the flags; fit_model checks the same.
     scenario::make_generator(args.model, req.options, fmt::format("{} options", args.model));
-    FG_REQUIRE(!args.resume || std::filesystem::exists(args.out + "/checkpoints/last.pt"),
+    const dist::DistOptions dist_options = resolve_dist(args.dist);
+    // (rank 0 reads the checkpoint and sends it to the others)
+    FG_REQUIRE(dist_options.rank != 0 || !args.resume ||
+                   std::filesystem::exists(args.out + "/checkpoints/last.pt"),
                "--resume: no checkpoint in {}/checkpoints", args.out);
     FG_REQUIRE(!args.data.empty(), "no data file given (--data)");
     req.data = {args.data, args.series, args.returns, args.return_kind, args.start, args.end};
     req.out = args.out;
     req.resume = args.resume;
-    if (!args.quiet) {
+    const auto comm = dist::connect(dist_options);
+    req.comm = comm.get();
+    const bool talk = !args.quiet && comm->rank() == 0;  // one rank prints
+    if (talk) {
       req.progress = print_progress;
-      req.on_data = [&](const Panel& r) { print_fit_start(args.model, r, args.data, out); };
+      req.on_data = [&](const Panel& r) {
+        print_fit_start(args.model, r, args.data, out);
+        if (comm->size() > 1)
+          out << fmt::format("data-parallel over {} processes ({})\n", comm->size(),
+                             comm->backend());
+      };
     }
     const pipeline::FitResult fitted = pipeline::fit_model(req);
-    if (!args.quiet) print_fit_done(fitted.summary, fitted.seconds, args.out, out);
+    if (talk) print_fit_done(fitted.summary, fitted.seconds, args.out, out);
     return static_cast<int>(kOk);
   });
 }
@@ -90,6 +101,9 @@ void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
       "them with --list-options. GANs print progress, write checkpoints to OUT/checkpoints, keep\n"
       "the weights that best match held-out data, and continue an interrupted run (Ctrl-C writes\n"
       "a checkpoint) with --resume.\n"
+      "Several processes (fingen launch -n N -- fit ..., or --world-size/--rank, or torchrun's\n"
+      "and Slurm's environment) train one GAN data-parallel: each takes its share of every batch\n"
+      "and the gradients are summed over them (c10d/Gloo); rank 0 writes the model.\n"
       "Prices are turned into log returns first (--returns if the file already holds returns).\n\n"
       "Examples:\n"
       "  fingen fit --model garch --data data/sp500_ohlcv_2000_2020.csv --end 2017-12-31 --out "
@@ -136,6 +150,7 @@ void add_fit(CLI::App& app, FitArgs& args, int& code, std::ostream& out) {
   cmd->add_flag("--resume", args.resume, "Continue from OUT/checkpoints/last.pt");
   cmd->add_flag("--quiet,-q", args.quiet, "Print nothing on success");
   cmd->add_flag("--list-options", args.list_options, "Print the options of --model and exit");
+  add_dist_options(*cmd, args.dist);
   cmd->callback([&] { code = run_fit(args, out); });
 }
 

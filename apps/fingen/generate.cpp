@@ -12,11 +12,11 @@ namespace fingen::cli {
 
 void print_generated(const pipeline::GenerateResult& g, const std::string& npy,
                      const std::string& csv, std::ostream& out) {
-  const Scenarios& s = g.scenarios;
   out << fmt::format(
-      "{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s); wrote {}{}\n",
-      g.kind, s.paths, s.horizon, s.assets, g.seconds,
-      static_cast<double>(s.paths) / std::max(g.seconds, 1e-9), npy,
+      "{} scenarios: {} paths x {} steps x {} series in {:.3f} s ({:.0f} paths/s{}); wrote {}{}\n",
+      g.kind, g.paths, g.horizon, g.assets, g.seconds,
+      static_cast<double>(g.paths) / std::max(g.seconds, 1e-9),
+      g.ranks > 1 ? fmt::format(", {} processes", g.ranks) : "", npy,
       csv.empty() ? "" : " and " + csv);
 }
 
@@ -33,8 +33,11 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
     req.threads = args.threads;
     req.out = args.out;
     req.csv = args.csv;
+    req.keep = false;  // written block by block: the file may be larger than memory
+    const auto comm = dist::connect(resolve_dist(args.dist));
+    req.comm = comm.get();
     const pipeline::GenerateResult g = pipeline::generate_scenarios(req);
-    if (!args.quiet) print_generated(g, args.out, args.csv, out);
+    if (!args.quiet && comm->rank() == 0) print_generated(g, args.out, args.csv, out);
     return static_cast<int>(kOk);
   });
 }
@@ -46,7 +49,12 @@ void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& ou
       "Writes a float64 .npy of shape (paths, horizon, series) that NumPy reads with np.load, and\n"
       "beside it NAME.manifest.json with the options, seed and model checksum. Path p depends only "
       "on\n"
-      "the seed and p, so results are the same for any --threads.\n\n"
+      "the seed and p, so results are the same for any --threads, and the same over several\n"
+      "processes: with --world-size N (or `fingen launch -n N -- generate ...`, or "
+      "torchrun/Slurm's\n"
+      "environment) each rank makes its share of the paths and rank 0 writes the file, byte for\n"
+      "byte what one process writes. Paths are written in blocks, so the file may be larger than\n"
+      "memory.\n\n"
       "Examples:\n"
       "  fingen generate --model runs/garch --paths 10000 --horizon 250 --seed 7 --out "
       "runs/garch_scen.npy\n"
@@ -65,6 +73,7 @@ void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& ou
   cmd->add_option("--csv", args.csv, "Also write the scenarios as CSV");
   cmd->add_option("--threads", args.threads, "Threads (0 = all cores)");
   cmd->add_flag("--quiet,-q", args.quiet, "Print nothing on success");
+  add_dist_options(*cmd, args.dist);
   cmd->callback([&] { code = run_generate(args, out); });
 }
 

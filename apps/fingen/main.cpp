@@ -1,6 +1,7 @@
 // fingen: financial analysis with deep generative models. One program, many subcommands.
 #include <csignal>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
   add_fit(app, fit_args, code, std::cout);
   GenerateArgs generate_args;
   add_generate(app, generate_args, code, std::cout);
+  LaunchArgs launch_args;
+  add_launch(app, launch_args, code);
   RiskVarArgs risk_var_args;
   RiskBacktestArgs risk_backtest_args;
   add_risk(app, risk_var_args, risk_backtest_args, code, std::cout);
@@ -63,8 +66,17 @@ int main(int argc, char** argv) {
   InfoArgs info_args;
   add_info(app, info_args, code, std::cout);
 
+  // `fingen launch [options] -- COMMAND...`: what follows -- is the command of the ranks.
+  int own_argc = argc;
+  if (argc > 1 && std::string(argv[1]) == "launch")
+    for (int i = 2; i < argc; ++i)
+      if (std::string(argv[i]) == "--") {
+        launch_args.command.assign(argv + i + 1, argv + argc);
+        own_argc = i;
+        break;
+      }
   try {
-    app.parse(argc, argv);
+    app.parse(own_argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kOk : kUsageError;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include <fcntl.h>
@@ -75,8 +76,8 @@ const std::string& host_tag() {
   return tag;
 }
 
-// Writes content to a new temporary beside path (flushed to disk) and returns its name.
-std::string write_temporary(const std::string& path, std::string_view content) {
+// Creates a new temporary beside path; returns its name and descriptor.
+std::pair<std::string, int> create_temporary(const std::string& path) {
   FG_REQUIRE(!path.empty(), "output path is empty");
   std::random_device rd;
   const std::string tmp =
@@ -84,10 +85,17 @@ std::string write_temporary(const std::string& path, std::string_view content) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     FG_FAIL(Io, "{}: cannot create temporary file {}: {}", path, tmp, std::strerror(errno));
+  return {tmp, fd};
+}
+
+// Writes all of content at `offset` (pwrite) or, with offset < 0, at the file position. On failure
+// closes fd, removes tmp and throws naming path.
+void write_all(const std::string& path, const std::string& tmp, int fd, std::string_view content,
+               off_t offset = -1) {
   const char* p = content.data();
   std::size_t left = content.size();
   while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
+    const ssize_t n = offset < 0 ? ::write(fd, p, left) : ::pwrite(fd, p, left, offset);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int err = errno;
@@ -98,7 +106,12 @@ std::string write_temporary(const std::string& path, std::string_view content) {
     }
     p += n;
     left -= static_cast<std::size_t>(n);
+    if (offset >= 0) offset += n;
   }
+}
+
+// Flushes to disk and closes; on failure removes tmp and throws naming path.
+void finish_temporary(const std::string& path, const std::string& tmp, int fd) {
   if (::fsync(fd) != 0) {
     const int err = errno;
     ::close(fd);
@@ -110,6 +123,13 @@ std::string write_temporary(const std::string& path, std::string_view content) {
     ::unlink(tmp.c_str());
     FG_FAIL(Io, "{}: flush failed: {}", path, std::strerror(err));
   }
+}
+
+// Writes content to a new temporary beside path (flushed to disk) and returns its name.
+std::string write_temporary(const std::string& path, std::string_view content) {
+  const auto [tmp, fd] = create_temporary(path);
+  write_all(path, tmp, fd, content);
+  finish_temporary(path, tmp, fd);
   return tmp;
 }
 
@@ -163,6 +183,16 @@ std::size_t remove_stale_temporaries(const std::string& path) {
   return removed;
 }
 
+std::uint64_t free_space_for(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  const fs::space_info info = fs::space(dir, ec);
+  if (ec) return std::numeric_limits<std::uint64_t>::max();
+  return info.available;
+}
+
 void write_file_atomic(const std::string& path, std::string_view content) {
   FG_REQUIRE(!path.empty(), "output path is empty");
   remove_stale_temporaries(path);
@@ -170,7 +200,63 @@ void write_file_atomic(const std::string& path, std::string_view content) {
 }
 
 AtomicFiles::~AtomicFiles() {
-  for (const Pending& p : pending_) ::unlink(p.tmp.c_str());
+  for (const Pending& p : pending_) {
+    if (p.fd >= 0) ::close(p.fd);
+    ::unlink(p.tmp.c_str());
+  }
+}
+
+std::size_t AtomicFiles::open(const std::string& path) {
+  FG_REQUIRE(!path.empty(), "output path is empty");
+  remove_stale_temporaries(path);
+  const auto [tmp, fd] = create_temporary(path);
+  pending_.push_back({path, tmp, fd});
+  return pending_.size() - 1;
+}
+
+AtomicFiles::Pending& AtomicFiles::streamed(std::size_t handle) {
+  FG_REQUIRE(handle < pending_.size() && pending_[handle].fd >= 0, "no open file {}", handle);
+  return pending_[handle];
+}
+
+void AtomicFiles::write_at(std::size_t handle, std::uint64_t offset, std::string_view bytes) {
+  Pending& p = streamed(handle);
+  FG_REQUIRE(offset <= static_cast<std::uint64_t>(std::numeric_limits<off_t>::max()) - bytes.size(),
+             "{}: offset {} is too large", p.path, offset);
+  const int fd = p.fd;
+  p.fd = -1;  // write_all closes it and removes the temporary when it fails
+  write_all(p.path, p.tmp, fd, bytes, static_cast<off_t>(offset));
+  p.fd = fd;
+}
+
+void AtomicFiles::append(std::size_t handle, std::string_view bytes) {
+  Pending& p = streamed(handle);
+  const int fd = p.fd;
+  p.fd = -1;
+  write_all(p.path, p.tmp, fd, bytes);
+  p.fd = fd;
+}
+
+void AtomicFiles::read_at(std::size_t handle, std::uint64_t offset, char* out,
+                          std::size_t n) const {
+  FG_REQUIRE(handle < pending_.size() && pending_[handle].fd >= 0, "no open file {}", handle);
+  const Pending& p = pending_[handle];
+  // The temporary was opened write-only: read it through a second descriptor.
+  const int fd = ::open(p.tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) FG_FAIL(Io, "{}: cannot read back {}: {}", p.path, p.tmp, std::strerror(errno));
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t k = ::pread(fd, out + done, n - done, static_cast<off_t>(offset + done));
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      const int err = k < 0 ? errno : 0;
+      ::close(fd);
+      FG_FAIL(Io, "{}: reading back {} failed: {}", p.path, p.tmp,
+              k < 0 ? std::strerror(err) : "unexpected end of file");
+    }
+    done += static_cast<std::size_t>(k);
+  }
+  ::close(fd);
 }
 
 void AtomicFiles::add(const std::string& path, std::string_view content) {
@@ -180,6 +266,13 @@ void AtomicFiles::add(const std::string& path, std::string_view content) {
 }
 
 void AtomicFiles::commit() {
+  // Streamed files are flushed to disk first, like those add() wrote.
+  for (Pending& p : pending_)
+    if (p.fd >= 0) {
+      const int fd = p.fd;
+      p.fd = -1;
+      finish_temporary(p.path, p.tmp, fd);
+    }
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     try {
       rename_into_place(pending_[i].tmp, pending_[i].path);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <thread>
@@ -67,8 +68,15 @@ std::vector<OptionInfo> GanOptions::info() {
 }
 
 int GanOptions::effective_threads() const {
-  return threads_ > 0 ? threads_
-                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads_ > 0) return threads_;
+  // OMP_NUM_THREADS when set (fingen launch and torchrun set it for several processes on one
+  // host), else one thread per core.
+  if (const char* env = std::getenv("OMP_NUM_THREADS")) {
+    char* end = nullptr;
+    const long n = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && n > 0 && n <= 4096) return static_cast<int>(n);
+  }
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 void GanOptions::validate() const {
@@ -116,6 +124,14 @@ void GanOptions::validate() const {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+namespace {
+// Rows [lo, hi) of a batch (dimension 0); all rows when hi < 0.
+struct BatchRows {
+  int64_t lo = 0, hi = -1;
+  torch::Tensor of(const torch::Tensor& t) const { return hi < 0 ? t : t.slice(0, lo, hi); }
+};
+}  // namespace
 
 struct GanGenerator::Impl {
   GanOptions opt;
@@ -195,13 +211,17 @@ struct GanGenerator::Impl {
   // windows start from the network's stationary state rather than from zeros.
   // garch output: `h_start` [A] (optional) is the variance of the first kept step, so paths
   // continue from a given state instead of the stationary one.
+  // `rows`: data-parallel training draws the noise of the whole batch (as one process would) and
+  // runs its own rows [lo, hi) of it through the networks; `cond` holds those rows only.
   torch::Tensor generate_batch(at::Generator& gen, int64_t B, int64_t T, const torch::Tensor& cond,
-                               bool burn, const torch::Tensor& h_start = torch::Tensor()) const {
+                               bool burn, const torch::Tensor& h_start = torch::Tensor(),
+                               BatchRows rows = {}) const {
     const int64_t lead = burn && burns() ? opt.burn_in() : 0;
     const int64_t L = T + lead;
-    const torch::Tensor z = torch::randn({B, L, opt.noise_dim()}, gen);  // [B, L, noise]
+    const torch::Tensor z = rows.of(torch::randn({B, L, opt.noise_dim()}, gen));  // [B, L, noise]
     if (!sv()) return G->forward(z, cond).slice(1, lead);
-    torch::Tensor eps = student_t(gen, B, L);  // [B, L, A]
+    torch::Tensor eps = rows.of(student_t(gen, B, L));  // [B, L, A], then this rank's rows
+    B = eps.size(0);
     if (garch_output() && assets > 1)
       eps = torch::matmul(eps, backbone_t.chol_t);  // correlated shocks
     // The network sees yesterday's shock, so sigma_t can respond to it (clustering, leverage).
@@ -348,8 +368,10 @@ struct GanGenerator::Impl {
 
   // Standardized paths [paths, horizon, assets]; `history` = standardized rows before the paths.
   // garch output: `h_start` [A] (optional) is the variance the paths start from.
+  // Paths first .. first + paths - 1: chunk k (paths k kChunk ..) has its own seed, so a range
+  // that starts or ends inside a chunk makes the whole chunk and keeps its part.
   torch::Tensor sample(int64_t paths, int64_t horizon, uint64_t seed, const torch::Tensor& history,
-                       const torch::Tensor& h_start = torch::Tensor()) const {
+                       const torch::Tensor& h_start = torch::Tensor(), int64_t first = 0) const {
     torch::NoGradGuard no_grad;
     G->eval();
     const bool rolling = opt.generator() == "mlp";
@@ -359,17 +381,19 @@ struct GanGenerator::Impl {
                "generator, or condition it (context > 0)",
                opt.window(), horizon);
     std::vector<torch::Tensor> chunks;
-    for (int64_t c0 = 0; c0 < paths; c0 += kChunk) {
+    const int64_t end = first + paths;
+    for (int64_t c0 = first / kChunk * kChunk; c0 < end; c0 += kChunk) {
       auto gen = make_torch_generator(
           splitmix64(seed ^ splitmix64(static_cast<uint64_t>(c0 / kChunk) + 1)));
-      const int64_t n = std::min(kChunk, paths - c0);
+      const int64_t lo = std::max(first - c0, int64_t{0});  // the part of this chunk wanted
+      const int64_t n = std::min(kChunk, end - c0);
       torch::Tensor out;
       if (!rolling) {
         // The network always sees a full chunk, so a path's numbers do not depend on how many
         // paths are asked for (BLAS kernels may round differently for other batch sizes).
         torch::Tensor cond;
         if (conditional()) cond = condition_from(history).unsqueeze(0).expand({kChunk, cond_dim()});
-        out = generate_batch(gen, kChunk, horizon, cond, true, h_start).slice(0, 0, n);
+        out = generate_batch(gen, kChunk, horizon, cond, true, h_start).slice(0, lo, n);
       } else {
         // Roll an MLP window by window; each window conditioned on the k steps before it.
         std::vector<torch::Tensor> parts;
@@ -392,7 +416,7 @@ struct GanGenerator::Impl {
           hist = torch::cat({hist, w}, 1).slice(1, -std::max<int64_t>(history_needed(), 1));
           made += opt.window();
         }
-        out = torch::cat(parts, 1).slice(1, 0, horizon).slice(0, 0, n);
+        out = torch::cat(parts, 1).slice(1, 0, horizon).slice(0, lo, n);
       }
       chunks.push_back(out);
     }
@@ -401,9 +425,10 @@ struct GanGenerator::Impl {
 
   // Scenarios in the data's units from sample(), checked finite: generate() and generate_from().
   Scenarios scenarios(std::size_t paths, std::size_t horizon, uint64_t seed,
-                      const torch::Tensor& history, const torch::Tensor& h_start) const {
-    Scenarios s = to_scenarios(
-        sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon), seed, history, h_start));
+                      const torch::Tensor& history, const torch::Tensor& h_start,
+                      std::size_t first = 0) const {
+    Scenarios s = to_scenarios(sample(static_cast<int64_t>(paths), static_cast<int64_t>(horizon),
+                                      seed, history, h_start, static_cast<int64_t>(first)));
     check_finite(s, "gan");  // never hand out (or write) non-finite scenarios
     return s;
   }
@@ -532,8 +557,9 @@ std::vector<double> innovation_df_for(const Eigen::MatrixXd& x, const GanOptions
 class GanTask final : public TrainingTask {
  public:
   GanTask(GanGenerator::Impl& m, torch::Tensor z_all, torch::Tensor z_train,
-          torch::Tensor cond_table, int64_t train_end, int64_t lo)
+          torch::Tensor cond_table, int64_t train_end, int64_t lo, dist::Communicator* comm)
       : m_(m),
+        comm_(comm && comm->size() > 1 ? comm : nullptr),
         z_all_(std::move(z_all)),
         z_train_(std::move(z_train)),
         cond_table_(std::move(cond_table)),
@@ -547,6 +573,15 @@ class GanTask final : public TrainingTask {
         best_state(m.generator_state()) {
     m_.G->train();
     m_.D->train();
+    if (comm_) {
+      // This rank's rows of each batch; its gradients count in proportion to them.
+      const auto [first, count] =
+          dist::share(static_cast<std::size_t>(m.opt.batch_size()), comm_->rank(), comm_->size());
+      FG_REQUIRE(count > 0, "gan: a batch of {} cannot be split over {} processes",
+                 m.opt.batch_size(), comm_->size());
+      rows_ = {static_cast<int64_t>(first), static_cast<int64_t>(first + count)};
+      weight_ = static_cast<double>(count) / static_cast<double>(m.opt.batch_size());
+    }
   }
 
   StepLosses step(at::Generator& gen) override {
@@ -559,7 +594,7 @@ class GanTask final : public TrainingTask {
       torch::Tensor fake;
       {
         torch::NoGradGuard no_grad;
-        fake = m_.generate_batch(gen, B, T, cond, true);  // [B, T, A]
+        fake = m_.generate_batch(gen, B, T, cond, true, {}, rows_);  // [B, T, A]
       }
       const torch::Tensor d_real = m_.D->forward(x_real, cond);  // [B, 1]
       const torch::Tensor d_fake = m_.D->forward(fake, cond);
@@ -570,15 +605,26 @@ class GanTask final : public TrainingTask {
       }
       opt_d_.zero_grad();
       d_loss.backward();
+      all_reduce_gradients(*m_.D);
       opt_d_.step();
     }
-    const torch::Tensor logits = m_.D->forward(m_.generate_batch(gen, B, T, cond, true), cond);
+    const torch::Tensor logits =
+        m_.D->forward(m_.generate_batch(gen, B, T, cond, true, {}, rows_), cond);
     const torch::Tensor g_loss = generator_loss(o.loss(), logits);
     opt_g_.zero_grad();
     g_loss.backward();
+    all_reduce_gradients(*m_.G);
     opt_g_.step();
     out.d_loss = d_loss.item<double>();
     out.g_loss = g_loss.item<double>();
+    if (comm_) {  // the losses of the whole batch, as the gradients
+      double l[3] = {weight_ * out.d_loss, weight_ * out.g_loss,
+                     wgan_ ? weight_ * out.wasserstein : 0.0};
+      comm_->all_reduce_sum(l, 3);
+      out.d_loss = l[0];
+      out.g_loss = l[1];
+      if (wgan_) out.wasserstein = l[2];
+    }
     return out;
   }
 
@@ -631,17 +677,38 @@ class GanTask final : public TrainingTask {
     const bool wgan = o.loss() == "wgan-gp";
     return torch::optim::AdamOptions(lr).betas({wgan ? 0.0 : 0.5, wgan ? 0.9 : 0.999});
   }
+  // Data-parallel: each rank's loss is the mean over its rows, so the whole batch's gradient is
+  // the sum over the ranks of theirs weighted by their share of the rows (float sums: equal to one
+  // process's up to the order of the additions).
+  void all_reduce_gradients(torch::nn::Module& net) {
+    if (!comm_) return;
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : net.parameters())
+      if (p.grad().defined()) grads.push_back(p.grad());
+    std::vector<torch::Tensor> flat_parts;
+    for (const auto& g : grads) flat_parts.push_back(g.reshape({-1}).to(torch::kFloat32));
+    torch::Tensor flat = (torch::cat(flat_parts) * weight_).contiguous();
+    comm_->all_reduce_sum(flat.data_ptr<float>(), static_cast<std::size_t>(flat.numel()));
+    int64_t at = 0;
+    for (auto& g : grads) {
+      g.copy_(flat.slice(0, at, at + g.numel()).view_as(g));
+      at += g.numel();
+    }
+  }
   void real_batch(at::Generator& gen, torch::Tensor& x, torch::Tensor& cond) const {
-    const int64_t B = m_.opt.batch_size(), T = m_.opt.window();
-    const torch::Tensor starts = torch::randint(lo_, hi_ + 1, {B}, gen, torch::kLong);
+    const int64_t T = m_.opt.window();
+    // The whole batch's window starts are drawn on every rank, which keeps its own rows of them.
+    const torch::Tensor starts =
+        rows_.of(torch::randint(lo_, hi_ + 1, {m_.opt.batch_size()}, gen, torch::kLong));
+    const int64_t B = starts.size(0);
     const torch::Tensor idx = (starts.unsqueeze(1) + offsets_.unsqueeze(0)).reshape({-1});
     x = z_train_.index_select(0, idx).reshape({B, T, m_.assets});      // [B, T, A]
     if (m_.conditional()) cond = cond_table_.index_select(0, starts);  // [B, cond_dim]
   }
   torch::Tensor gradient_penalty(at::Generator& gen, const torch::Tensor& real,
                                  const torch::Tensor& fake, const torch::Tensor& cond) const {
-    const int64_t B = m_.opt.batch_size();
-    const torch::Tensor eps = torch::rand({B, 1, 1}, gen);
+    const torch::Tensor eps = rows_.of(torch::rand({m_.opt.batch_size(), 1, 1}, gen));
+    const int64_t B = eps.size(0);
     torch::Tensor x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
     const torch::Tensor out = m_.D->forward(x_hat, cond);
     const torch::Tensor grad = torch::autograd::grad({out.sum()}, {x_hat}, {}, true, true)[0];
@@ -649,6 +716,9 @@ class GanTask final : public TrainingTask {
   }
 
   GanGenerator::Impl& m_;
+  dist::Communicator* comm_;  // null: this process alone
+  BatchRows rows_;            // this rank's rows of each batch
+  double weight_ = 1;         // their share of the batch
   torch::Tensor z_all_, z_train_, cond_table_;
   int64_t train_end_, lo_, hi_;
   bool wgan_;
@@ -774,7 +844,7 @@ void GanGenerator::fit_impl(const Panel& returns) {
     m.fit_backbone(m.scaler.transform(returns.values.topRows(train_end)));
   else if (!warm && m.sv())
     m.innovation_df = innovation_df_for(returns.values.topRows(train_end), o);
-  GanTask task(m, z_all, z_train, cond_table, train_end, lo);
+  GanTask task(m, z_all, z_train, cond_table, train_end, lo, m.control.comm);
   if (o.selection() == "stylized") {
     // The selection rows: the held-out tail if there is one, else the training rows; summarised
     // on windows as long as the generated validation paths.
@@ -824,7 +894,8 @@ void GanGenerator::fit_impl(const Panel& returns) {
   m.fitted = true;
 }
 
-Scenarios GanGenerator::generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const {
+Scenarios GanGenerator::generate_range(std::size_t first, std::size_t paths, std::size_t horizon,
+                                       std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "gan: generate() before fit()");
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
@@ -836,7 +907,7 @@ Scenarios GanGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
     const torch::Tensor h_start = m.garch_output() && m.garch_h_end.size() == m.assets
                                       ? m.h_tensor(m.garch_h_end)
                                       : torch::Tensor();
-    return m.scenarios(paths, horizon, seed, history, h_start);
+    return m.scenarios(paths, horizon, seed, history, h_start, first);
   });
 }
 
@@ -1066,8 +1137,9 @@ scenario::GeneratorKind gan_kind(const std::string& name, const std::string& los
   return k;
 }
 const bool g_registered = [] {
-  register_forecasters();  // forecaster.cpp: the neural forecasters
-  register_detectors();    // detectors.cpp: mlp and autoencoder
+  register_forecasters();   // forecaster.cpp: the neural forecasters
+  register_detectors();     // detectors.cpp: mlp and autoencoder
+  register_gloo_backend();  // dist_gloo.cpp: several processes through c10d
   eval::register_posthoc_scorer(
       [](const WindowSet& r, const WindowSet& s, const PosthocOptions& o) {
         return ml::posthoc_scores(r, s, o);

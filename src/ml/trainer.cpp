@@ -63,7 +63,7 @@ Trainer::Trainer(TrainerOptions options) : o_(std::move(options)) {
 void Trainer::write_checkpoint(TrainingTask& task, at::Generator& gen, int64_t step,
                                const TrainerResult& r) const {
   const std::string& dir = o_.control.checkpoint_dir;
-  if (dir.empty()) return;
+  if (dir.empty() || !lead()) return;  // every rank holds the same state: rank 0 writes it
   std::filesystem::create_directories(dir);
   torch::serialize::OutputArchive archive;
   task.save(archive);
@@ -91,8 +91,35 @@ int64_t Trainer::read_checkpoint(TrainingTask& task, at::Generator& gen, Trainer
   const std::string& dir = o_.control.checkpoint_dir;
   FG_REQUIRE(!dir.empty(), "resuming needs a checkpoint directory");
   const std::string state_path = dir + "/train_state.json", last_path = dir + "/last.pt";
+  // Rank 0 reads the checkpoint and sends it to the others (hosts without rank 0's disk).
+  std::string bytes, state_text, state_error;
+  if (lead()) {
+    if (!std::filesystem::exists(last_path)) FG_FAIL(Io, "{}: no such file", last_path);
+    bytes = read_file(last_path);
+    try {
+      state_text = read_file(state_path);
+    } catch (const std::exception& e) {
+      state_error = e.what();
+    }
+  }
+  if (several()) {
+    dist::Communicator& comm = *o_.control.comm;
+    std::uint64_t sizes[3] = {bytes.size(), state_text.size(), state_error.size()};
+    comm.broadcast(sizes, sizeof sizes, 0);
+    bytes.resize(sizes[0]);
+    state_text.resize(sizes[1]);
+    state_error.resize(sizes[2]);
+    for (std::string* s : {&bytes, &state_text, &state_error})
+      comm.broadcast(s->data(), s->size(), 0);
+  }
   torch::serialize::InputArchive archive;
-  load_archive(archive, last_path);
+  try {
+    archive.load_from(bytes.data(), bytes.size());
+  } catch (const c10::Error& e) {
+    throw_input_error({last_path, 0, {}},
+                      fmt::format("not a readable fingen/LibTorch checkpoint ({})",
+                                  std::string(e.what_without_backtrace()).substr(0, 200)));
+  }
   int64_t step = 0;
   json embedded;
   try {
@@ -110,7 +137,8 @@ int64_t Trainer::read_checkpoint(TrainingTask& task, at::Generator& gen, Trainer
   json state;
   std::string where = state_path;
   try {
-    state = json::parse(read_file(state_path));
+    if (!state_error.empty()) throw std::runtime_error(state_error);
+    state = json::parse(state_text);
   } catch (const std::exception& e) {
     if (embedded.is_null()) throw_input_error({state_path, 0, {}}, fmt::format("{}", e.what()));
   }
@@ -150,6 +178,12 @@ int64_t Trainer::read_checkpoint(TrainingTask& task, at::Generator& gen, Trainer
   return step;
 }
 
+double Trainer::validate(TrainingTask& task) const {
+  double v = lead() ? task.validate() : 0.0;
+  if (several()) o_.control.comm->broadcast(&v, sizeof v, 0);
+  return v;
+}
+
 TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
   TrainerResult r;
   int64_t step = 0;
@@ -166,7 +200,7 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
     }
   }
   if (o_.validate_start && step == 0) {
-    const double v = task.validate();
+    const double v = validate(task);
     if (std::isfinite(v)) {
       r.best_score = v;
       r.best_step = 0;
@@ -175,8 +209,9 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t first_step = step;
+  bool stop = false;  // with several ranks: agreed after each step
   while (step < o_.steps) {
-    if (stop_requested()) {
+    if (several() ? stop : stop_requested()) {
       write_checkpoint(task, gen, step, r);
       take_stop_request();
       FG_FAIL(Runtime, "training interrupted at step {}{}", step,
@@ -188,6 +223,11 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
     }
     const StepLosses l = task.step(gen);
     ++step;
+    if (several()) {
+      double flag = stop_requested() ? 1.0 : 0.0;
+      o_.control.comm->all_reduce_sum(&flag, 1);
+      stop = flag > 0;
+    }
     if (!std::isfinite(l.d_loss) || !std::isfinite(l.g_loss))
       FG_FAIL(Numeric,
               "training diverged at step {} (discriminator loss {}, generator loss {}){}; try a "
@@ -201,7 +241,7 @@ TrainerResult Trainer::run(TrainingTask& task, at::Generator& gen) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     TrainLogRow row{step, l.d_loss, l.g_loss, l.wasserstein, -1.0, seconds};
     if (step % o_.eval_every == 0 || step == o_.steps) {
-      row.validation = task.validate();
+      row.validation = validate(task);
       if (row.validation < r.best_score) {
         r.best_score = row.validation;
         r.best_step = step;

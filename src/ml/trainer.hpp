@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
+#include "fingen/core/dist.hpp"
 #include "fingen/ml/gan.hpp"
 #include "fingen/scenario/generator.hpp"
 
@@ -64,6 +65,11 @@ struct TrainerResult {
   double best_score = std::numeric_limits<double>::infinity();
 };
 
+/// Data-parallel training (control.comm of several ranks): every rank runs the loop in step and
+/// the task all-reduces its gradients; rank 0 validates (the score is broadcast, so every rank
+/// keeps the same best step and stops together), writes the checkpoints and reads them on resume
+/// (their bytes are broadcast: other hosts need not see rank 0's disk). A stop request on any rank
+/// stops all of them after the same step.
 class Trainer {
  public:
   explicit Trainer(TrainerOptions options);
@@ -75,6 +81,10 @@ class Trainer {
   void write_checkpoint(TrainingTask& task, at::Generator& gen, int64_t step,
                         const TrainerResult& r) const;
   int64_t read_checkpoint(TrainingTask& task, at::Generator& gen, TrainerResult& r) const;
+  // The validation score, computed by rank 0 and broadcast when there are several ranks.
+  double validate(TrainingTask& task) const;
+  bool several() const { return o_.control.comm && o_.control.comm->size() > 1; }
+  bool lead() const { return !several() || o_.control.comm->rank() == 0; }
   TrainerOptions o_;
 };
 
@@ -85,6 +95,9 @@ void register_forecasters();
 void register_detectors();
 /// Registers the tabular GAN (tabular_gan.cpp): the oversampler "gan" and the detector "gan".
 void register_tabular_gan();
+/// Registers the distributed backend (dist_gloo.cpp: c10d with Gloo) with dist::register_backend;
+/// does nothing in a build without the Gloo headers.
+void register_gloo_backend();
 
 /// Atomic save of an archive (temporary file + rename); Error(Io) naming the path.
 void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -30,33 +31,50 @@ FitResult fit_model(const FitRequest& req) {
   FitResult result;
   result.model = scenario::make_generator(  // validates the options before reading data
       req.kind, req.options.is_null() ? nlohmann::json::object() : req.options, where);
-  FG_REQUIRE(!req.resume || std::filesystem::exists(req.out + "/checkpoints/last.pt"),
+  const bool several = req.comm && req.comm->size() > 1;
+  const bool lead = !several || req.comm->rank() == 0;  // the rank that writes
+  FG_REQUIRE(!lead || !req.resume || std::filesystem::exists(req.out + "/checkpoints/last.pt"),
              "cannot resume: no checkpoint in {}/checkpoints", req.out);
   FG_REQUIRE(!req.data.file.empty(), "no data file given");
   result.returns = data::load_returns(req.data);
+  if (several)
+    dist::check_same(*req.comm,
+                     nlohmann::json{{"kind", req.kind},
+                                    {"options", result.model->options()},
+                                    {"data", data::describe_data(req.data, result.returns)},
+                                    {"out", req.out},
+                                    {"resume", req.resume}}
+                         .dump(),
+                     "model, options, data or output directory");
   if (req.on_data) req.on_data(result.returns);
-  OutputDir out_dir(req.out);  // checkpoints go here during training; removed if left empty
+  // Checkpoints go here during training; removed if left empty.
+  std::optional<OutputDir> out_dir;
+  if (lead) out_dir.emplace(req.out);
   scenario::FitControl control;
   control.checkpoint_dir = req.out + "/checkpoints";
   control.resume = req.resume;
   control.progress = req.progress;
+  control.comm = req.comm;
   result.model->set_fit_control(control);
   const auto t0 = std::chrono::steady_clock::now();
   result.model->fit(result.returns);
   result.seconds = seconds_since(t0);
-  result.model->save(req.out);
   result.summary = result.model->summary();
-  write_manifest(req.out + "/manifest.json", "fit",
-                 {{"options",
-                   {{"model", req.kind},
-                    {"model_options", result.model->options()},
-                    {"resume", req.resume},
-                    {"start", req.data.start},
-                    {"end", req.data.end}}},
-                  {"data", data::describe_data(req.data, result.returns)},
-                  {"fit_seconds", result.seconds},
-                  {"summary", result.summary}});
-  out_dir.keep();
+  if (lead) {
+    result.model->save(req.out);
+    write_manifest(req.out + "/manifest.json", "fit",
+                   {{"options",
+                     {{"model", req.kind},
+                      {"model_options", result.model->options()},
+                      {"resume", req.resume},
+                      {"start", req.data.start},
+                      {"end", req.data.end},
+                      {"ranks", several ? req.comm->size() : 1}}},
+                    {"data", data::describe_data(req.data, result.returns)},
+                    {"fit_seconds", result.seconds},
+                    {"summary", result.summary}});
+    out_dir->keep();
+  }
   result.dir = req.out;
   return result;
 }
@@ -72,22 +90,57 @@ nlohmann::json fit_manifest(const std::string& dir) {
     return nullptr;  // a model saved by the library directly, not by fit_model
   }
 }
+
+std::string generate_manifest(const GenerateRequest& req, const GenerateResult& result,
+                              const std::vector<std::string>& names) {
+  return manifest_text("generate",
+                       {{"options",
+                         {{"model_dir", req.model_dir},
+                          {"paths", req.paths},
+                          {"horizon", req.horizon},
+                          {"seed", req.seed},
+                          {"threads", req.threads},
+                          {"ranks", result.ranks}}},
+                        {"model", result.kind},
+                        {"fit", fit_manifest(req.model_dir)},
+                        {"model_sha256", sha256_file(req.model_dir + "/model.json")},
+                        {"shape", {result.paths, result.horizon, result.assets}},
+                        {"names", names},
+                        {"values", "per-period returns of the kind the model was fitted on"},
+                        {"generate_seconds", result.seconds}});
+}
+}  // namespace
+
+namespace {
+// The size checks of generate_checked and generate_scenarios: Error(Usage) before any work.
+void check_generate(const scenario::ScenarioGenerator& generator, std::size_t paths,
+                    std::size_t horizon, int threads, std::size_t max_values) {
+  FG_REQUIRE(paths > 0, "the number of paths must be positive");
+  FG_REQUIRE(horizon > 0, "the horizon must be positive");
+  const std::size_t steps = checked_mul(paths, horizon, "paths x horizon");
+  FG_REQUIRE(steps <= max_values, "{} paths x {} steps is too many values (at most {})", paths,
+             horizon, max_values);
+  FG_REQUIRE(threads >= 0, "the number of threads must be >= 0");
+  const std::size_t values = checked_mul(steps, std::max<std::size_t>(generator.names().size(), 1),
+                                         "paths x horizon x series");
+  FG_REQUIRE(values <= max_values,
+             "{} paths x {} steps x {} series is too many values (at most {})", paths, horizon,
+             generator.names().size(), max_values);
+  FG_REQUIRE(generator.fitted(), "the {} model is not fitted", generator.kind());
+}
+
+// Paths per block: about 2^22 values (32 MB), a multiple of the GAN's 256-path chunks when larger.
+std::size_t block_size(std::size_t requested, std::size_t values_per_path) {
+  if (requested > 0) return requested;
+  std::size_t b = std::max<std::size_t>((std::size_t{1} << 22) / values_per_path, 1);
+  if (b > 256) b -= b % 256;
+  return b;
+}
 }  // namespace
 
 Scenarios generate_checked(const scenario::ScenarioGenerator& generator, std::size_t paths,
                            std::size_t horizon, std::uint64_t seed, int threads) {
-  FG_REQUIRE(paths > 0, "the number of paths must be positive");
-  FG_REQUIRE(horizon > 0, "the horizon must be positive");
-  const std::size_t steps = checked_mul(paths, horizon, "paths x horizon");
-  FG_REQUIRE(steps <= kMaxGeneratedValues, "{} paths x {} steps is too many values (at most {})",
-             paths, horizon, kMaxGeneratedValues);
-  FG_REQUIRE(threads >= 0, "the number of threads must be >= 0");
-  const std::size_t values = checked_mul(steps, std::max<std::size_t>(generator.names().size(), 1),
-                                         "paths x horizon x series");
-  FG_REQUIRE(values <= kMaxGeneratedValues,
-             "{} paths x {} steps x {} series is too many values (at most {})", paths, horizon,
-             generator.names().size(), kMaxGeneratedValues);
-  FG_REQUIRE(generator.fitted(), "the {} model is not fitted", generator.kind());
+  check_generate(generator, paths, horizon, threads, kMaxGeneratedValues);
   if (threads > 0) omp_set_num_threads(threads);
   return generator.generate(paths, horizon, seed);
 }
@@ -96,33 +149,135 @@ GenerateResult generate_scenarios(const GenerateRequest& req) {
   FG_REQUIRE(req.paths > 0, "the number of paths must be positive");
   FG_REQUIRE(req.horizon > 0, "the horizon must be positive");
   FG_REQUIRE(req.threads >= 0, "the number of threads must be >= 0");
+  const std::unique_ptr<dist::Communicator> alone = req.comm ? nullptr : dist::local();
+  dist::Communicator& comm = req.comm ? *req.comm : *alone;
+  const int rank = comm.rank(), ranks = comm.size();
   const auto generator = scenario::load_generator(req.model_dir);
+  check_generate(*generator, req.paths, req.horizon, req.threads,
+                 req.keep ? kMaxGeneratedValues : kMaxStreamedValues);
+  const std::size_t assets = std::max<std::size_t>(generator->names().size(), 1);
+  const std::size_t per_path = req.horizon * assets;  // checked above
   GenerateResult result;
   result.kind = generator->kind();
+  result.paths = req.paths;
+  result.horizon = req.horizon;
+  result.assets = assets;
+  result.ranks = ranks;
+  // Ranks must agree on what they make, or the file would mix two requests.
+  dist::check_same(comm,
+                   nlohmann::json{{"model_sha256", sha256_file(req.model_dir + "/model.json")},
+                                  {"paths", req.paths},
+                                  {"horizon", req.horizon},
+                                  {"seed", req.seed},
+                                  {"out", req.out},
+                                  {"csv", req.csv},
+                                  {"keep", req.keep},
+                                  {"block_paths", req.block_paths}}
+                       .dump(),
+                   "generate request (model, paths, horizon, seed or output files)");
+  if (rank == 0 && !req.out.empty()) {
+    // A file larger than the disk's free space would fail hours in: refused before any work. The
+    // CSV is counted at 12 bytes a value at least.
+    const std::uint64_t values = static_cast<std::uint64_t>(req.paths) * per_path;
+    const std::uint64_t need = 128 + values * 8 + (req.csv.empty() ? 0 : values * 12);
+    const std::uint64_t free = free_space_for(req.out);
+    FG_REQUIRE(need <= free,
+               "{} paths x {} steps x {} series need {:.1f} GB on disk{}, but only {:.1f} GB are "
+               "free where {} goes",
+               req.paths, req.horizon, assets, static_cast<double>(need) / 1e9,
+               req.csv.empty() ? "" : " (with the CSV)", static_cast<double>(free) / 1e9, req.out);
+  }
+  if (req.threads > 0) omp_set_num_threads(req.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  result.scenarios = generate_checked(*generator, req.paths, req.horizon, req.seed, req.threads);
-  result.seconds = seconds_since(t0);
+  if (ranks == 1 && req.keep) {
+    // One process, everything in memory: one piece.
+    result.scenarios = generator->generate(req.paths, req.horizon, req.seed);
+    result.seconds = seconds_since(t0);
+  } else {
+    const std::size_t B = block_size(req.block_paths, per_path);
+    const auto blocks_of = [&](int r) {
+      const std::size_t n = dist::share(req.paths, r, ranks).second;
+      return (n + B - 1) / B;
+    };
+    // Block j of rank r: its first path and its number of paths.
+    const auto block = [&](int r, std::size_t j) {
+      const auto [first, count] = dist::share(req.paths, r, ranks);
+      return std::pair<std::size_t, std::size_t>{first + j * B, std::min(B, count - j * B)};
+    };
+    if (rank != 0) {
+      for (std::size_t j = 0; j < blocks_of(rank); ++j) {
+        const auto [first, n] = block(rank, j);
+        const Scenarios s = generator->generate_range(first, n, req.horizon, req.seed);
+        comm.send(s.data.data(), s.data.size() * sizeof(double), 0);
+      }
+      result.seconds = seconds_since(t0);
+      return result;
+    }
+    // Rank 0: the blocks of every rank, in rounds (block j of each rank in turn), so every rank
+    // generates while rank 0 writes; each block goes to its place in the file and in memory.
+    AtomicFiles files;
+    std::size_t npy = 0;
+    std::uint64_t header = 0;
+    if (!req.out.empty()) {
+      npy = files.open(req.out);
+      const std::string h = npy_header({req.paths, req.horizon, assets});
+      files.write_at(npy, 0, h);
+      header = h.size();
+    }
+    if (req.keep) {
+      result.scenarios = Scenarios(req.paths, req.horizon, assets);
+      result.scenarios.names = generator->names();
+    }
+    Scenarios received;
+    for (std::size_t j = 0; j < blocks_of(0); ++j) {  // rank 0 has the most blocks
+      for (int r = 0; r < ranks; ++r) {
+        if (j >= blocks_of(r)) continue;
+        const auto [first, n] = block(r, j);
+        if (r == 0) {
+          received = generator->generate_range(first, n, req.horizon, req.seed);
+        } else {
+          received = Scenarios(n, req.horizon, assets);
+          comm.recv(received.data.data(), received.data.size() * sizeof(double), r);
+        }
+        const std::string_view bytes(reinterpret_cast<const char*>(received.data.data()),
+                                     received.data.size() * sizeof(double));
+        if (!req.out.empty()) files.write_at(npy, header + first * per_path * 8, bytes);
+        if (req.keep)
+          std::copy(received.data.begin(), received.data.end(),
+                    result.scenarios.data.begin() + static_cast<std::ptrdiff_t>(first * per_path));
+      }
+    }
+    result.seconds = seconds_since(t0);
+    if (req.out.empty()) return result;
+    if (!req.csv.empty()) {
+      // The CSV in path order, from memory or read back from the .npy block by block.
+      const std::size_t csv = files.open(req.csv);
+      Scenarios part(0, req.horizon, assets);
+      part.names = generator->names();
+      files.append(csv, scenarios_csv_header(part));
+      for (std::size_t first = 0; first < req.paths; first += B) {
+        const std::size_t n = std::min(B, req.paths - first);
+        part = Scenarios(n, req.horizon, assets);
+        part.names = generator->names();
+        if (req.keep)
+          std::copy_n(result.scenarios.path(first), n * per_path, part.data.begin());
+        else
+          files.read_at(npy, header + first * per_path * 8,
+                        reinterpret_cast<char*>(part.data.data()), n * per_path * 8);
+        files.append(csv, scenarios_csv_rows(part, first));
+      }
+    }
+    files.add(manifest_path_for(req.out), generate_manifest(req, result, generator->names()));
+    files.commit();
+    return result;
+  }
   if (req.out.empty()) return result;
   const Scenarios& s = result.scenarios;
   // The scenarios, their CSV and their manifest appear together or not at all.
   AtomicFiles files;
   files.add(req.out, npy_bytes(s));
   if (!req.csv.empty()) files.add(req.csv, scenarios_csv(s));
-  files.add(manifest_path_for(req.out),
-            manifest_text("generate",
-                          {{"options",
-                            {{"model_dir", req.model_dir},
-                             {"paths", req.paths},
-                             {"horizon", req.horizon},
-                             {"seed", req.seed},
-                             {"threads", req.threads}}},
-                           {"model", result.kind},
-                           {"fit", fit_manifest(req.model_dir)},
-                           {"model_sha256", sha256_file(req.model_dir + "/model.json")},
-                           {"shape", {s.paths, s.horizon, s.assets}},
-                           {"names", s.names},
-                           {"values", "per-period returns of the kind the model was fitted on"},
-                           {"generate_seconds", result.seconds}}));
+  files.add(manifest_path_for(req.out), generate_manifest(req, result, s.names));
   files.commit();
   return result;
 }

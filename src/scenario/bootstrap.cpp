@@ -83,8 +83,8 @@ void BootstrapGenerator::fit(const Panel& returns) {
       rows_[t * assets + a] = x(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(a));
 }
 
-Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
-                                       std::uint64_t seed) const {
+Scenarios BootstrapGenerator::generate_range(std::size_t first, std::size_t paths,
+                                             std::size_t horizon, std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "bootstrap: generate() before fit()");
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
@@ -95,7 +95,7 @@ Scenarios BootstrapGenerator::generate(std::size_t paths, std::size_t horizon,
   s.names = names_;
 #pragma omp parallel for schedule(static)
   for (std::size_t p = 0; p < paths; ++p) {
-    Rng rng = Rng::stream(seed, p);
+    Rng rng = Rng::stream(seed, first + p);
     double* out = s.path(p);
     std::size_t idx = rng.below(n);
     for (std::size_t t = 0; t < horizon; ++t) {

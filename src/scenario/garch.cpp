@@ -233,8 +233,9 @@ void GarchGenerator::fit(const Panel& returns) {
   next_variance_ = next;
 }
 
-Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::size_t paths,
-                                   std::size_t horizon, std::uint64_t seed) const {
+Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::size_t first,
+                                   std::size_t paths, std::size_t horizon,
+                                   std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "garch: generate() before fit()");
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
@@ -244,7 +245,7 @@ Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::s
   const bool copula = assets > 1 && innovation_ == Innovation::StudentT;
 #pragma omp parallel for schedule(static)
   for (std::size_t p = 0; p < paths; ++p) {
-    Rng rng = Rng::stream(seed, p);
+    Rng rng = Rng::stream(seed, first + p);
     Eigen::VectorXd h = start_variance;
     Eigen::VectorXd u(static_cast<Eigen::Index>(assets));
     double* out = s.path(p);
@@ -280,9 +281,9 @@ Scenarios GarchGenerator::simulate(const Eigen::VectorXd& start_variance, std::s
   return s;
 }
 
-Scenarios GarchGenerator::generate(std::size_t paths, std::size_t horizon,
-                                   std::uint64_t seed) const {
-  return simulate(next_variance_, paths, horizon, seed);
+Scenarios GarchGenerator::generate_range(std::size_t first, std::size_t paths, std::size_t horizon,
+                                         std::uint64_t seed) const {
+  return simulate(next_variance_, first, paths, horizon, seed);
 }
 
 Scenarios GarchGenerator::generate_from(const Eigen::MatrixXd& context, std::size_t paths,
@@ -303,7 +304,7 @@ Scenarios GarchGenerator::generate_from(const Eigen::MatrixXd& context, std::siz
     const double e_last = col(col.size() - 1) - m.mu;
     start(a) = m.omega + m.alpha * e_last * e_last + m.beta * h.back();
   }
-  return simulate(start, paths, horizon, seed);
+  return simulate(start, 0, paths, horizon, seed);
 }
 
 void GarchGenerator::save(const std::string& dir) const {

@@ -29,7 +29,8 @@ void GbmGenerator::fit(const Panel& returns) {
   set(mean, cov);
 }
 
-Scenarios GbmGenerator::generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const {
+Scenarios GbmGenerator::generate_range(std::size_t first, std::size_t paths, std::size_t horizon,
+                                       std::uint64_t seed) const {
   FG_REQUIRE(fitted(), "gbm: generate() before fit()");
   FG_REQUIRE(paths > 0 && horizon > 0, "paths and horizon must be positive (got {} and {})", paths,
              horizon);
@@ -38,7 +39,7 @@ Scenarios GbmGenerator::generate(std::size_t paths, std::size_t horizon, std::ui
   s.names = names_;
 #pragma omp parallel for schedule(static)
   for (std::size_t p = 0; p < paths; ++p) {
-    Rng rng = Rng::stream(seed, p);
+    Rng rng = Rng::stream(seed, first + p);
     Eigen::VectorXd z(static_cast<Eigen::Index>(assets));
     double* out = s.path(p);
     for (std::size_t t = 0; t < horizon; ++t) {

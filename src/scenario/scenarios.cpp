@@ -14,7 +14,7 @@ namespace fingen {
 
 static_assert(sizeof(double) == 8, "float64 expected");
 
-std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape) {
+std::string npy_header(const std::vector<std::size_t>& shape) {
   FG_REQUIRE(!shape.empty(), "npy: empty shape");
   std::size_t count = 1;
   std::string dims;
@@ -22,6 +22,7 @@ std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape)
     count = checked_mul(count, d, "npy: number of values");
     dims += fmt::format("{}, ", d);
   }
+  checked_mul(count, std::size_t{8}, "npy: number of bytes");
   if (shape.size() > 1)
     dims.erase(dims.size() - 2);  // (3,) for one dimension, (2, 3) otherwise
   else
@@ -34,13 +35,20 @@ std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape)
   header += '\n';
   FG_REQUIRE(header.size() < 65536, "npy header too long");
   std::string out;
-  out.reserve(10 + header.size() + count * 8);
   out.append("\x93NUMPY", 6);
   out.push_back('\x01');
   out.push_back('\x00');
   out.push_back(static_cast<char>(header.size() & 0xff));
   out.push_back(static_cast<char>(header.size() >> 8));
   out += header;
+  return out;
+}
+
+std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape) {
+  std::string out = npy_header(shape);
+  std::size_t count = 1;
+  for (std::size_t d : shape) count *= d;  // checked by npy_header
+  out.reserve(out.size() + count * 8);
   out.append(reinterpret_cast<const char*>(data), count * 8);
   return out;
 }
@@ -192,20 +200,30 @@ Scenarios read_scenarios_npy(const std::string& file) {
   return s;
 }
 
-std::string scenarios_csv(const Scenarios& s) {
+std::string scenarios_csv_header(const Scenarios& s) {
   fmt::memory_buffer buf;
   auto out = std::back_inserter(buf);
   fmt::format_to(out, "path,step");
   for (std::size_t a = 0; a < s.assets; ++a)
     fmt::format_to(out, ",{}", a < s.names.size() ? s.names[a] : fmt::format("asset{}", a + 1));
   buf.push_back('\n');
+  return std::string(buf.data(), buf.size());
+}
+
+std::string scenarios_csv_rows(const Scenarios& s, std::size_t first) {
+  fmt::memory_buffer buf;
+  auto out = std::back_inserter(buf);
   for (std::size_t p = 0; p < s.paths; ++p)
     for (std::size_t t = 0; t < s.horizon; ++t) {
-      fmt::format_to(out, "{},{}", p, t + 1);
+      fmt::format_to(out, "{},{}", first + p, t + 1);
       for (std::size_t a = 0; a < s.assets; ++a) fmt::format_to(out, ",{}", s.at(p, t, a));
       buf.push_back('\n');
     }
   return std::string(buf.data(), buf.size());
+}
+
+std::string scenarios_csv(const Scenarios& s) {
+  return scenarios_csv_header(s) + scenarios_csv_rows(s, 0);
 }
 
 void write_scenarios_csv(const std::string& file, const Scenarios& s) {

@@ -219,12 +219,15 @@ TEST(CliFitGenerate, HugeSizesAreUsageErrors) {
   gen.horizon = std::size_t{1} << 32;
   testing::internal::CaptureStderr();
   EXPECT_EQ(run_generate(gen, out), kUsageError);
-  gen.paths = 1'000'000'000;  // 2e9 steps fit, but not 4e9 values for the two series
+  gen.paths = 400'000'000'000;  // 8e11 steps fit, but not 1.6e12 values for the two series
   gen.horizon = 2;
+  EXPECT_EQ(run_generate(gen, out), kUsageError);
+  gen.paths = 200'000'000'000;  // 8e11 values may be streamed, but not into 6.4 TB of free disk
   EXPECT_EQ(run_generate(gen, out), kUsageError);
   const std::string err = testing::internal::GetCapturedStderr();
   EXPECT_NE(err.find("overflows"), std::string::npos) << err;
   EXPECT_NE(err.find("2 series is too many values"), std::string::npos) << err;
+  EXPECT_NE(err.find("need 6400.0 GB on disk, but only"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(gen.out));
 }
 

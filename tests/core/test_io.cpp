@@ -184,6 +184,52 @@ TEST(Io, AtomicFilesAppearTogetherOrNotAtAll) {
   EXPECT_EQ(entries(dir.path()), std::vector<std::string>{"blocked.json"});
 }
 
+TEST(Io, AtomicFilesStreamPiecesAtOffsetsAndReadThemBack) {
+  test::TempDir dir;
+  const std::string big = dir.file("big.bin"), side = dir.file("big.manifest.json"),
+                    log = dir.file("big.csv");
+  {
+    AtomicFiles files;
+    const std::size_t h = files.open(big), l = files.open(log);
+    files.write_at(h, 6, "world");  // out of order, as the blocks of several ranks arrive
+    files.write_at(h, 0, "hello ");
+    files.append(l, "a,");
+    files.append(l, "b");
+    char back[5] = {};
+    files.read_at(h, 6, back, 5);
+    EXPECT_EQ(std::string(back, 5), "world");
+    EXPECT_THROW(files.read_at(h, 100, back, 5), Error);  // past the end
+    files.add(side, "m");
+    EXPECT_FALSE(std::filesystem::exists(big));
+    files.commit();
+  }
+  EXPECT_EQ(read_file(big), "hello world");
+  EXPECT_EQ(read_file(log), "a,b");
+  EXPECT_EQ(read_file(side), "m");
+  {
+    AtomicFiles files;  // never committed: its open temporary goes with it
+    const std::size_t h = files.open(dir.file("gone.bin"));
+    files.write_at(h, 0, "x");
+  }
+  EXPECT_EQ(entries(dir.path()),
+            (std::vector<std::string>{"big.bin", "big.csv", "big.manifest.json"}));
+}
+
+TEST(Io, StreamedWriteErrorNamesThePathAndLeavesNoFile) {
+  test::TempDir dir;
+  const std::string p = dir.file("s.npy");
+  EXPECT_EQ(exit_status_of_limited_write(p,
+                                         [&] {
+                                           AtomicFiles files;
+                                           const std::size_t h = files.open(p);
+                                           files.write_at(h, 0, std::string(512, 'a'));
+                                           files.write_at(h, 512, std::string(65536, 'b'));
+                                           files.commit();
+                                         }),
+            0);
+  EXPECT_TRUE(entries(dir.path()).empty()) << "left behind: " << entries(dir.path()).front();
+}
+
 TEST(Io, ReadMissingFileNamesIt) {
   test::expect_error([] { read_file("/nonexistent/prices.csv"); }, ErrorCategory::Io,
                      {"/nonexistent/prices.csv"});

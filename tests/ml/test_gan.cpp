@@ -146,6 +146,15 @@ TEST(Gan, SameSeedSameModelDifferentSeedDifferentModel) {
   // Path p depends only on (seed, p): the first 10 of 300 paths are the 10 paths of a smaller run.
   const Scenarios big = a.generate(300, 4, 1), small = a.generate(10, 4, 1);
   EXPECT_TRUE(std::equal(small.data.begin(), small.data.end(), big.data.begin()));
+  // Any range of paths (blocks of a large file, the shares of several processes), inside one
+  // 256-path chunk or across chunks, holds the same numbers as the whole set.
+  for (const auto& [first, count] :
+       {std::pair<std::size_t, std::size_t>{0, 300}, {5, 10}, {250, 20}, {256, 44}, {299, 1}}) {
+    const Scenarios part = a.generate_range(first, count, 4, 1);
+    ASSERT_EQ(part.paths, count);
+    EXPECT_TRUE(std::equal(part.data.begin(), part.data.end(), big.path(first)))
+        << first << " + " << count;
+  }
 }
 
 Panel sp500_returns() {

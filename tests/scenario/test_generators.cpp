@@ -144,6 +144,28 @@ TEST(Generators, SameSeedSameScenariosForAnyThreadCount) {
   }
 }
 
+TEST(Generators, ARangeOfPathsIsThosePathsOfTheWholeSet) {
+  // What blocks of a large file and the ranks of a distributed run generate.
+  const Panel r = dow_returns({"AA", "IBM"});
+  std::vector<std::unique_ptr<ScenarioGenerator>> gens;
+  gens.push_back(std::make_unique<GbmGenerator>());
+  gens.push_back(std::make_unique<GarchGenerator>(Innovation::StudentT));
+  gens.push_back(std::make_unique<BootstrapGenerator>());
+  for (auto& g : gens) {
+    g->fit(r);
+    const Scenarios all = g->generate(40, 30, 9);
+    for (const auto& [first, count] :
+         {std::pair<std::size_t, std::size_t>{0, 40}, {0, 1}, {13, 7}, {39, 1}, {17, 23}}) {
+      const Scenarios part = g->generate_range(first, count, 30, 9);
+      ASSERT_EQ(part.paths, count) << g->kind();
+      EXPECT_EQ(part.names, all.names);
+      EXPECT_TRUE(std::equal(part.data.begin(), part.data.end(), all.path(first)))
+          << g->kind() << " paths " << first << " + " << count;
+    }
+    EXPECT_THROW(g->generate_range(3, 0, 30, 9), Error) << g->kind();
+  }
+}
+
 TEST(Generators, SaveLoadGenerateIsIdentical) {
   const Panel r = dow_returns({"AA", "IBM"});
   std::vector<std::unique_ptr<ScenarioGenerator>> gens;

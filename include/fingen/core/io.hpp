@@ -9,6 +9,7 @@
 /// that belong together (scenarios and their manifest): all appear, or none.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,10 @@ void write_file_atomic(const std::string& path, std::string_view content);
 /// effort: returns the number removed and never throws.
 std::size_t remove_stale_temporaries(const std::string& path);
 
+/// Bytes free for this user on the file system that `path` (a file to be written) would be on,
+/// per std::filesystem::space of its directory; max() when that cannot be told.
+std::uint64_t free_space_for(const std::string& path);
+
 /// Files written together: add() writes each to its temporary (flushed to disk), commit() renames
 /// them all into place. If anything fails before commit() returns (an add() throws, the object is
 /// destroyed without commit(), a rename fails), the temporaries are removed and the files already
@@ -49,13 +54,25 @@ class AtomicFiles {
   ~AtomicFiles();
   /// Writes `content` to a temporary beside `path`.
   void add(const std::string& path, std::string_view content);
+  /// A temporary beside `path` written piece by piece (a file too large to hold in memory):
+  /// returns a handle for write_at(), append() and read_at(); commit() flushes it to disk and
+  /// renames it with the others.
+  std::size_t open(const std::string& path);
+  void write_at(std::size_t handle, std::uint64_t offset, std::string_view bytes);
+  /// Writes after what earlier append() calls on the handle wrote (write_at() does not move that
+  /// position: use one or the other on a file).
+  void append(std::size_t handle, std::string_view bytes);
+  /// Reads back `n` bytes at `offset` of what was written so far.
+  void read_at(std::size_t handle, std::uint64_t offset, char* out, std::size_t n) const;
   /// Renames every temporary over its path, in the order added.
   void commit();
 
  private:
   struct Pending {
     std::string path, tmp;
+    int fd = -1;  ///< open while streamed, -1 once written
   };
+  Pending& streamed(std::size_t handle);
   std::vector<Pending> pending_;
 };
 

@@ -75,7 +75,8 @@ namespace fingen::ml {
   X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                                   \
   X(uint64_t, seed, 42, "random seed")                                                            \
   X(int, threads, 0,                                                                              \
-    "threads (0 = all cores); the same seed and thread count give the same model")                \
+    "threads (0 = OMP_NUM_THREADS if set, else all cores); the same seed and thread count give "  \
+    "the same model")                                                                             \
   X(std::string, selection, "stylized",                                                           \
     "weights kept: stylized (closest stylized facts, eval/selection.hpp) or w1 (held-out W1)")    \
   X(double, validation_fraction, 0.0,                                                             \
@@ -150,7 +151,8 @@ class GanGenerator final : public scenario::ScenarioGenerator {
   nlohmann::json options() const override;
   bool fitted() const override;
   /// Unconditional: from noise. Conditional: continues from the last training observations.
-  Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;
+  Scenarios generate_range(std::size_t first, std::size_t count, std::size_t horizon,
+                           std::uint64_t seed) const override;
   Scenarios generate_from(const Eigen::MatrixXd& context, std::size_t paths, std::size_t horizon,
                           std::uint64_t seed) const override;
   void save(const std::string& dir) const override;

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fingen/core/dist.hpp"
 #include "fingen/core/panel.hpp"
 #include "fingen/data/load.hpp"
 #include "fingen/eval/comparison.hpp"
@@ -38,6 +39,9 @@ struct FitRequest {
   bool resume = false;                                ///< continue from out/checkpoints
   std::function<void(const scenario::FitProgress&)> progress;  ///< training progress (GANs)
   std::function<void(const Panel&)> on_data;  ///< called with the training returns, before fitting
+  /// Data-parallel training over several processes (null: this one alone): every rank gives the
+  /// same request; rank 0 writes the model and the checkpoints, the others write nothing.
+  dist::Communicator* comm = nullptr;
 };
 
 struct FitResult {
@@ -56,8 +60,10 @@ FitResult fit_model(const FitRequest& request);
 
 // --- generate ----------------------------------------------------------------------------------
 
-/// At most this many values (16 GB of float64) in one set of scenarios.
+/// At most this many values (16 GB of float64) in one set of scenarios held in memory.
 inline constexpr std::size_t kMaxGeneratedValues = 2'000'000'000ULL;
+/// At most this many values (8 TB of float64) written in blocks without holding them (keep false).
+inline constexpr std::size_t kMaxStreamedValues = 1'000'000'000'000ULL;
 
 struct GenerateRequest {
   std::string model_dir;  ///< a saved model
@@ -66,12 +72,22 @@ struct GenerateRequest {
   int threads = 0;  ///< OpenMP threads (0: leave as is); results do not depend on it
   std::string out;  ///< .npy file (its manifest beside it); empty: write nothing
   std::string csv;  ///< also as CSV (optional)
+  /// Return the scenarios in GenerateResult (bindings, `fingen run`). false: make and write them
+  /// block by block, holding one block at a time, so the files may be larger than memory.
+  bool keep = true;
+  std::size_t block_paths = 0;  ///< paths per block (0: about 32 MB of values per block)
+  /// Several processes (null: this one alone): each rank makes its share of the paths (dist::share)
+  /// and rank 0 receives the others' blocks and writes the files, the same bytes as one process
+  /// writes. Every rank must be given the same request.
+  dist::Communicator* comm = nullptr;
 };
 
 struct GenerateResult {
-  Scenarios scenarios;
+  Scenarios scenarios;  ///< all paths when keep (on rank 0), else empty
+  std::size_t paths = 0, horizon = 0, assets = 0;
   std::string kind;  ///< the model's kind
   double seconds = 0;
+  int ranks = 1;  ///< processes that made the paths
 };
 
 /// `paths` x `horizon` scenarios of a fitted generator on `threads` OpenMP threads (0: as is), with

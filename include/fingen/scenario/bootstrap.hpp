@@ -28,7 +28,8 @@ class BootstrapGenerator final : public ScenarioGenerator {
   nlohmann::json options() const override { return {{"block_length", requested_}}; }
   void fit(const Panel& returns) override;
   bool fitted() const override { return observations_ > 0; }
-  Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;
+  Scenarios generate_range(std::size_t first, std::size_t count, std::size_t horizon,
+                           std::uint64_t seed) const override;
   void save(const std::string& dir) const override;
   std::string summary() const override;
   static std::unique_ptr<BootstrapGenerator> load(const std::string& dir);

@@ -78,7 +78,8 @@ class GarchGenerator final : public ScenarioGenerator {
   void fit(const Panel& returns) override;
   bool fitted() const override { return !models_.empty(); }
   /// Paths start from the conditional variance after the last training day.
-  Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;
+  Scenarios generate_range(std::size_t first, std::size_t count, std::size_t horizon,
+                           std::uint64_t seed) const override;
   /// Paths start from the conditional variance implied by `context` (filtered from its first row,
   /// where the variance starts at the mean squared deviation of the context itself).
   Scenarios generate_from(const Eigen::MatrixXd& context, std::size_t paths, std::size_t horizon,
@@ -94,8 +95,9 @@ class GarchGenerator final : public ScenarioGenerator {
   const Eigen::VectorXd& next_variance() const noexcept { return next_variance_; }
 
  private:
-  Scenarios simulate(const Eigen::VectorXd& start_variance, std::size_t paths, std::size_t horizon,
-                     std::uint64_t seed) const;
+  /// Paths first .. first + count - 1 from `start_variance`.
+  Scenarios simulate(const Eigen::VectorXd& start_variance, std::size_t first, std::size_t count,
+                     std::size_t horizon, std::uint64_t seed) const;
   void set_correlation(Eigen::MatrixXd correlation);
   Innovation innovation_;
   std::vector<Garch11> models_;

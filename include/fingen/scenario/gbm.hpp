@@ -18,7 +18,8 @@ class GbmGenerator final : public ScenarioGenerator {
   std::string kind() const override { return "gbm"; }
   void fit(const Panel& returns) override;
   bool fitted() const override { return mean_.size() > 0; }
-  Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const override;
+  Scenarios generate_range(std::size_t first, std::size_t count, std::size_t horizon,
+                           std::uint64_t seed) const override;
   void save(const std::string& dir) const override;
   std::string summary() const override;
   static std::unique_ptr<GbmGenerator> load(const std::string& dir);

@@ -25,9 +25,12 @@
 #include <nlohmann/json.hpp>
 
 #include "fingen/core/options.hpp"
-
 #include "fingen/core/panel.hpp"
 #include "fingen/scenario/scenarios.hpp"
+
+namespace fingen::dist {
+class Communicator;
+}
 
 namespace fingen::scenario {
 
@@ -49,6 +52,9 @@ struct FitControl {
   std::string checkpoint_dir;  ///< empty: no checkpoints
   bool resume = false;         ///< continue from checkpoint_dir
   std::function<void(const FitProgress&)> progress;
+  /// Several processes training one model (data-parallel; null or a world of one: this process
+  /// alone). Models that do not train fit the same model on every rank.
+  dist::Communicator* comm = nullptr;
 };
 
 class ScenarioGenerator {
@@ -66,9 +72,15 @@ class ScenarioGenerator {
   /// The options this generator was made with, as make_generator() takes them.
   virtual nlohmann::json options() const { return nlohmann::json::object(); }
   virtual bool fitted() const = 0;
-  /// `paths` independent paths of `horizon` steps. Path p depends only on (seed, p), so results do
-  /// not depend on the thread count.
-  virtual Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const = 0;
+  /// `paths` independent paths of `horizon` steps: generate_range(0, paths, horizon, seed).
+  Scenarios generate(std::size_t paths, std::size_t horizon, std::uint64_t seed) const {
+    return generate_range(0, paths, horizon, seed);
+  }
+  /// Paths first .. first + count - 1 (count > 0) of `horizon` steps. Path p depends only on
+  /// (seed, p), so results do not depend on the thread count, and a large set can be made in
+  /// blocks or split across processes with the same numbers as in one piece.
+  virtual Scenarios generate_range(std::size_t first, std::size_t count, std::size_t horizon,
+                                   std::uint64_t seed) const = 0;
   /// Paths that continue from a given recent history (rows = time, columns = assets): GARCH starts
   /// from the volatility this context implies, a conditional GAN from its encoding. Models without
   /// memory (conditional() false) throw Error(Usage): callers ask conditional() first.

@@ -58,6 +58,9 @@ void check_finite(const Scenarios& s, const std::string& who);
 
 /// The bytes of a float64 .npy file holding an array of the given shape.
 std::string npy_bytes(const double* data, const std::vector<std::size_t>& shape);
+/// The header of such a file (magic, version, the shape padded to a multiple of 64 bytes): the
+/// values follow it, so a file can be written in pieces.
+std::string npy_header(const std::vector<std::size_t>& shape);
 /// The bytes of the (paths, horizon, assets) .npy file of scenarios.
 std::string npy_bytes(const Scenarios& s);
 /// Writes a float64 array of the given shape as .npy (atomically).
@@ -72,6 +75,9 @@ Scenarios read_scenarios_npy(const std::string& file);
 
 /// Long CSV: path,step,ASSET1,ASSET2,... one row per (path, step).
 std::string scenarios_csv(const Scenarios& s);
+/// Its header line, and the rows of `s` numbered from path `first` on (a file written in pieces).
+std::string scenarios_csv_header(const Scenarios& s);
+std::string scenarios_csv_rows(const Scenarios& s, std::size_t first);
 void write_scenarios_csv(const std::string& file, const Scenarios& s);
 
 }  // namespace fingen
