@@ -115,6 +115,10 @@ void add_launch(CLI::App& app, LaunchArgs& args, int& code);
 
 struct RiskVarArgs {
   std::string scenarios;
+  std::string model;      ///< instead of --scenarios: generate `paths` paths from a model
+  std::size_t paths = 0;  ///< with --model
+  int threads = 0;        ///< with --model
+  DistArgs dist;          ///< with --model: several processes
   std::vector<double> weights;
   std::vector<double> levels = {0.95, 0.99};
   std::size_t horizon = 1;

@@ -37,30 +37,77 @@ void add_portfolio_options(CLI::App* cmd, PortfolioDataArgs& p) {
 }
 }  // namespace
 
+namespace {
+void print_var_table(const pipeline::ScenarioRisk& r, const RiskVarArgs& args,
+                     const std::string& what, std::ostream& out) {
+  out << fmt::format("{}, horizon {} step(s), weights {}; losses are positive fractions of value\n",
+                     what, args.horizon, fmt::join(r.weights, ","));
+  out << fmt::format("{:>7} {:>10} {:>23} {:>10} {:>23}\n", "level", "VaR",
+                     fmt::format("VaR {:.0f}% CI", 100 * args.confidence), "ES",
+                     fmt::format("ES {:.0f}% CI", 100 * args.confidence));
+  for (const risk::VarEsInterval& v : r.levels)
+    out << fmt::format("{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} {:>23}\n",
+                       v.estimate.level, v.estimate.var, v.var_lo, v.var_hi, v.estimate.es,
+                       std::isnan(v.es_lo)
+                           ? std::string("-")
+                           : fmt::format("[{:>10.6f}, {:>10.6f}]", v.es_lo, v.es_hi));
+}
+
+pipeline::ScenarioRiskOptions risk_options(const RiskVarArgs& args) {
+  pipeline::ScenarioRiskOptions o;
+  o.weights = args.weights;
+  o.horizon = args.horizon;
+  o.log_returns = !args.simple;
+  o.levels = args.levels;
+  o.confidence = args.confidence;
+  o.bootstrap = args.bootstrap;
+  o.seed = args.seed;
+  return o;
+}
+
+// --model: paths generated on the fly (over several processes when asked), only the worst kept.
+int run_model_var(const RiskVarArgs& args, std::ostream& out) {
+  FG_REQUIRE(args.paths > 0, "--paths must be positive with --model");
+  pipeline::ModelRiskRequest req;
+  req.model_dir = args.model;
+  req.paths = args.paths;
+  req.seed = args.seed;
+  req.risk = risk_options(args);
+  req.threads = args.threads;
+  const auto comm = dist::connect(resolve_dist(args.dist));
+  req.comm = comm.get();
+  const pipeline::ModelRisk r = pipeline::model_var_es(req);
+  if (comm->rank() != 0) return static_cast<int>(kOk);
+  print_var_table(r.risk, args,
+                  fmt::format("{} paths from {} model {} (seed {}{})", r.paths, r.kind, args.model,
+                              args.seed, r.ranks > 1 ? fmt::format(", {} processes", r.ranks) : ""),
+                  out);
+  if (!args.json.empty())
+    write_manifest(args.json, "risk var",
+                   {{"model_dir", args.model},
+                    {"model_sha256", sha256_file(args.model + "/model.json")},
+                    {"paths", r.paths},
+                    {"seed", args.seed},
+                    {"horizon", args.horizon},
+                    {"weights", r.risk.weights},
+                    {"confidence", args.confidence},
+                    {"ranks", r.ranks},
+                    {"loss_convention", "loss = -(portfolio simple return over the horizon)"},
+                    {"results", pipeline::scenario_risk_rows(r.risk)}});
+  return static_cast<int>(kOk);
+}
+}  // namespace
+
 int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
   return guarded([&] {
     FG_REQUIRE(!args.levels.empty(), "no --level given");
+    FG_REQUIRE(args.scenarios.empty() != args.model.empty(),
+               "give either --scenarios FILE or --model DIR --paths N");
+    if (!args.model.empty()) return run_model_var(args, out);
+    FG_REQUIRE(args.paths == 0, "--paths goes with --model (a scenario file has its own)");
     const Scenarios s = read_scenarios_npy(args.scenarios);
-    pipeline::ScenarioRiskOptions o;
-    o.weights = args.weights;
-    o.horizon = args.horizon;
-    o.log_returns = !args.simple;
-    o.levels = args.levels;
-    o.confidence = args.confidence;
-    o.bootstrap = args.bootstrap;
-    o.seed = args.seed;
-    const pipeline::ScenarioRisk r = pipeline::scenario_var_es(s, o);
-    const std::vector<double>& w = r.weights;
-    out << fmt::format(
-        "{} scenarios, horizon {} step(s), weights {}; losses are positive fractions of value\n",
-        s.paths, args.horizon, fmt::join(w, ","));
-    out << fmt::format("{:>7} {:>10} {:>23} {:>10} {:>23}\n", "level", "VaR",
-                       fmt::format("VaR {:.0f}% CI", 100 * args.confidence), "ES",
-                       fmt::format("ES {:.0f}% CI", 100 * args.confidence));
-    for (const risk::VarEsInterval& v : r.levels)
-      out << fmt::format(
-          "{:>7.4g} {:>10.6f} [{:>10.6f}, {:>10.6f}] {:>10.6f} [{:>10.6f}, {:>10.6f}]\n",
-          v.estimate.level, v.estimate.var, v.var_lo, v.var_hi, v.estimate.es, v.es_lo, v.es_hi);
+    const pipeline::ScenarioRisk r = pipeline::scenario_var_es(s, risk_options(args));
+    print_var_table(r, args, fmt::format("{} scenarios", s.paths), out);
     const nlohmann::json rows = pipeline::scenario_risk_rows(r);
     if (!args.json.empty())
       write_manifest(args.json, "risk var",
@@ -68,7 +115,7 @@ int run_risk_var(const RiskVarArgs& args, std::ostream& out) {
                       {"scenarios_sha256", sha256_file(args.scenarios)},
                       {"paths", s.paths},
                       {"horizon", args.horizon},
-                      {"weights", w},
+                      {"weights", r.weights},
                       {"confidence", args.confidence},
                       {"loss_convention", "loss = -(portfolio simple return over the horizon)"},
                       {"results", rows}});
@@ -127,19 +174,31 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
   CLI::App* risk = app.add_subcommand(
       "risk", "Value-at-Risk and Expected Shortfall: from scenarios, and backtested");
   risk->require_subcommand(1);
-  CLI::App* var = risk->add_subcommand("var", "VaR and ES of a portfolio from scenarios (.npy)");
+  CLI::App* var = risk->add_subcommand(
+      "var", "VaR and ES of a portfolio from scenarios (.npy) or from a model's paths");
   var->footer(
       "Losses are positive: loss = -(portfolio simple return over the horizon), from per-step log\n"
       "returns (--simple if the scenarios hold simple returns). VaR is the level-quantile of the "
       "loss,\n"
-      "ES the mean loss beyond it; intervals: order statistics (VaR), bootstrap (ES).\n\n"
+      "ES the mean loss beyond it; intervals: order statistics (VaR), bootstrap (ES).\n"
+      "With --model DIR --paths N the paths are generated (seed --seed) and reduced block by\n"
+      "block, keeping only the worst losses: any number of paths, also over several processes\n"
+      "(fingen launch -n N -- risk var ..., or --world-size/--rank), with the VaR of the same "
+      "paths\n"
+      "in one file; no ES interval (it would need every loss).\n\n"
       "Examples:\n"
       "  fingen risk var --scenarios runs/demo/garch_scenarios.npy --level 0.99 --horizon 10\n"
+      "  fingen launch -n 2 -- risk var --model runs/garch --paths 10000000 --horizon 10\n"
       "  fingen risk var --scenarios eu.npy --weights 0.4,0.3,0.2,0.1 --level 0.95,0.99 --json "
       "var.json");
   var->add_option("--scenarios,-s", var_args.scenarios, "Scenario file (.npy)")
-      ->required()
       ->check(CLI::ExistingFile);
+  var->add_option("--model,-m", var_args.model, "Model directory to generate paths from")
+      ->check(CLI::ExistingDirectory);
+  var->add_option("--paths", var_args.paths, "With --model: number of paths")
+      ->check(CLI::PositiveNumber);
+  var->add_option("--threads", var_args.threads, "With --model: OpenMP threads (0: as is)")
+      ->check(CLI::NonNegativeNumber);
   var->add_option("--weights,-w", var_args.weights, "Portfolio weights (default: equal)")
       ->delimiter(',');
   var->add_option("--level,-l", var_args.levels, "Confidence level(s)")->delimiter(',');
@@ -149,7 +208,9 @@ void add_risk(CLI::App& app, RiskVarArgs& var_args, RiskBacktestArgs& bt_args, i
   var->add_option("--confidence", var_args.confidence, "Confidence of the intervals");
   var->add_option("--bootstrap", var_args.bootstrap, "Bootstrap resamples for the ES interval")
       ->check(CLI::NonNegativeNumber);
-  var->add_option("--seed", var_args.seed, "Seed of the bootstrap");
+  var->add_option("--seed", var_args.seed,
+                  "Seed of the bootstrap (--scenarios) or of the paths (--model)");
+  add_dist_options(*var, var_args.dist);
   var->add_option("--json", var_args.json, "Write the results as JSON");
   var->callback([&] { code = run_risk_var(var_args, out); });
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -354,14 +356,89 @@ ScenarioRisk scenario_var_es(const Scenarios& s, const ScenarioRiskOptions& o) {
   return r;
 }
 
+ModelRisk model_var_es(const ModelRiskRequest& req) {
+  const ScenarioRiskOptions& o = req.risk;
+  FG_REQUIRE(!o.levels.empty(), "no VaR level given");
+  FG_REQUIRE(o.horizon > 0, "the horizon must be positive");
+  const std::unique_ptr<dist::Communicator> alone = req.comm ? nullptr : dist::local();
+  dist::Communicator& comm = req.comm ? *req.comm : *alone;
+  const int rank = comm.rank(), ranks = comm.size();
+  const auto generator = scenario::load_generator(req.model_dir);
+  // Paths are made and reduced block by block: the values cap is that of streamed generation.
+  check_generate(*generator, req.paths, o.horizon, req.threads, kMaxStreamedValues);
+  ModelRisk result;
+  result.kind = generator->kind();
+  result.paths = req.paths;
+  result.ranks = ranks;
+  result.risk.weights = risk::portfolio_weights(o.weights, generator->names().size());
+  dist::check_same(comm,
+                   nlohmann::json{{"model_sha256", sha256_file(req.model_dir + "/model.json")},
+                                  {"paths", req.paths},
+                                  {"seed", req.seed},
+                                  {"horizon", o.horizon},
+                                  {"weights", result.risk.weights},
+                                  {"log_returns", o.log_returns},
+                                  {"levels", o.levels},
+                                  {"confidence", o.confidence},
+                                  {"block_paths", req.block_paths}}
+                       .dump(),
+                   "risk request (model, paths, seed, horizon, weights or levels)");
+  if (req.threads > 0) omp_set_num_threads(req.threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto [first, count] = dist::share(req.paths, rank, ranks);
+  const std::size_t per_path = o.horizon * std::max<std::size_t>(generator->names().size(), 1);
+  const std::size_t B = block_size(req.block_paths, per_path);
+  risk::LossTail tail(req.paths, o.levels, o.confidence);
+  risk::LossTail mine(req.paths, o.levels, o.confidence);  // this rank's share
+  for (std::size_t done = 0; done < count; done += B) {
+    const std::size_t n = std::min(B, count - done);
+    const Scenarios s = generator->generate_range(first + done, n, o.horizon, req.seed);
+    const std::vector<double> losses =
+        risk::scenario_losses(s, result.risk.weights, o.horizon, o.log_returns);
+    mine.add(losses.data(), losses.size());
+  }
+  // Rank 0 merges the worst losses of every rank's share: [count, worst...] from each.
+  const std::vector<double>& worst = mine.worst();
+  if (rank != 0) {
+    const std::uint64_t sizes[2] = {count, worst.size()};
+    comm.send(sizes, sizeof sizes, 0);
+    comm.send(worst.data(), worst.size() * sizeof(double), 0);
+    result.seconds = seconds_since(t0);
+    return result;
+  }
+  tail.merge(worst, count);
+  for (int r = 1; r < ranks; ++r) {
+    std::uint64_t sizes[2] = {0, 0};
+    comm.recv(sizes, sizeof sizes, r);
+    FG_CHECK(Runtime, sizes[1] <= tail.keep() && sizes[1] <= sizes[0],
+             "rank {} sent {} worst losses of {}, expected at most {}", r, sizes[1], sizes[0],
+             tail.keep());
+    std::vector<double> theirs(sizes[1]);
+    comm.recv(theirs.data(), theirs.size() * sizeof(double), r);
+    tail.merge(theirs, sizes[0]);
+  }
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  for (double level : o.levels) {
+    risk::VarEsInterval v;
+    v.estimate = tail.var_es(level);
+    v.confidence = o.confidence;
+    std::tie(v.var_lo, v.var_hi) = tail.var_interval(level);
+    v.es_lo = v.es_hi = kNaN;
+    result.risk.levels.push_back(v);
+  }
+  result.seconds = seconds_since(t0);
+  return result;
+}
+
 nlohmann::json scenario_risk_rows(const ScenarioRisk& r) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& v : r.levels)
-    rows.push_back({{"level", v.estimate.level},
-                    {"var", v.estimate.var},
-                    {"es", v.estimate.es},
-                    {"var_ci", {v.var_lo, v.var_hi}},
-                    {"es_ci", {v.es_lo, v.es_hi}}});
+    rows.push_back(
+        {{"level", v.estimate.level},
+         {"var", v.estimate.var},
+         {"es", v.estimate.es},
+         {"var_ci", {v.var_lo, v.var_hi}},
+         {"es_ci", std::isnan(v.es_lo) ? nlohmann::json() : nlohmann::json{v.es_lo, v.es_hi}}});
   return rows;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
@@ -82,6 +83,102 @@ VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level
         std::clamp(std::ceil(nb * (1 + confidence) / 2) - 1, 0.0, nb - 1))];
   }
   return out;
+}
+
+namespace {
+// m = n (1 - a) of empirical_var_es, and the number k = floor(m) of losses counted in full.
+std::pair<double, std::size_t> tail_count(std::size_t n, double level) {
+  double m = static_cast<double>(n) * (1.0 - level);
+  if (std::abs(m - std::round(m)) <= 1e-9 * std::max(1.0, m)) m = std::round(m);
+  return {m, static_cast<std::size_t>(std::floor(m))};
+}
+// The 1-based ascending positions of empirical_var_es_interval's VaR interval.
+std::pair<std::size_t, std::size_t> interval_positions(std::size_t n, double level,
+                                                       double confidence) {
+  const double nn = static_cast<double>(n);
+  const double z =
+      boost::math::quantile(boost::math::normal_distribution<double>(), 0.5 + confidence / 2);
+  const double half = z * std::sqrt(nn * level * (1 - level));
+  const auto clamp = [&](double pos1) {
+    return static_cast<std::size_t>(std::clamp(pos1, 1.0, nn));
+  };
+  return {clamp(std::floor(nn * level - half)), clamp(std::ceil(nn * level + half))};
+}
+}  // namespace
+
+LossTail::LossTail(std::size_t n, const std::vector<double>& levels, double confidence)
+    : n_(n), keep_(1), confidence_(confidence), levels_(levels) {
+  FG_REQUIRE(n >= 1, "VaR/ES of an empty sample");
+  FG_REQUIRE(!levels.empty(), "no VaR level given");
+  FG_REQUIRE(confidence >= 0 && confidence < 1, "confidence must be in [0, 1), got {}", confidence);
+  for (double level : levels) {
+    check_level(level);
+    keep_ = std::max(keep_, tail_count(n, level).second + 1);
+    if (confidence > 0)
+      keep_ = std::max(keep_, n - interval_positions(n, level, confidence).first + 1);
+  }
+  keep_ = std::min(keep_, n);
+}
+
+void LossTail::add(const double* losses, std::size_t count) {
+  FG_REQUIRE(count <= n_ - seen_, "more than the {} losses announced", n_);
+  for (std::size_t i = 0; i < count; ++i) {
+    FG_CHECK(Numeric, std::isfinite(losses[i]), "VaR/ES: a loss is not finite");
+    buf_.push_back(losses[i]);
+    if (buf_.size() >= 2 * keep_ + 4096) trim();
+  }
+  seen_ += count;
+  sorted_ = false;
+}
+
+void LossTail::merge(const std::vector<double>& worst, std::size_t count) {
+  FG_REQUIRE(worst.size() <= count && count <= n_ - seen_,
+             "a piece of {} losses with {} worst does not fit a sample of {} with {} seen", count,
+             worst.size(), n_, seen_);
+  add(worst.data(), worst.size());
+  seen_ += count - worst.size();
+}
+
+void LossTail::trim() {
+  if (buf_.size() > keep_) {
+    std::nth_element(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(keep_ - 1),
+                     buf_.end(), std::greater<>());
+    buf_.resize(keep_);
+  }
+}
+
+const std::vector<double>& LossTail::worst() {
+  if (!sorted_) {
+    trim();
+    std::sort(buf_.begin(), buf_.end(), std::greater<>());
+    sorted_ = true;
+  }
+  return buf_;
+}
+
+VarEs LossTail::var_es(double level) {
+  FG_REQUIRE(seen_ == n_, "VaR/ES after {} of {} losses", seen_, n_);
+  FG_REQUIRE(std::find(levels_.begin(), levels_.end(), level) != levels_.end(),
+             "the tail was kept for other levels than {}", level);
+  const std::vector<double>& w = worst();
+  const auto [m, k] = tail_count(n_, level);
+  VarEs out;
+  out.level = level;
+  out.n = n_;
+  out.var = w[k];  // L_(n-k), the k+1-th largest
+  long double tail = 0;
+  for (std::size_t i = 0; i < k; ++i) tail += w[i];
+  tail += static_cast<long double>(m - static_cast<double>(k)) * w[k];
+  out.es = static_cast<double>(tail / static_cast<long double>(m));
+  return out;
+}
+
+std::pair<double, double> LossTail::var_interval(double level) {
+  FG_REQUIRE(confidence_ > 0, "the tail was kept without a VaR interval");
+  var_es(level);  // the same checks
+  const auto [lo, hi] = interval_positions(n_, level, confidence_);
+  const std::vector<double>& w = worst();
+  return {w[n_ - lo], w[n_ - hi]};  // 1-based ascending position p is w[n - p]
 }
 
 VarEs normal_var_es(double mu, double sigma, double level, double horizon) {

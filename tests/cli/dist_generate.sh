@@ -4,7 +4,9 @@
 #     GARCH and for a small GAN (whose paths come in 256-path chunks that the shares cut through);
 #  2. three ranks started by hand with --world-size/--rank/--master-port: the same bytes;
 #  3. a rank that never arrives: rank 0 stops within --dist-timeout with a clear error, no file;
-#  4. ranks given different options: every rank stops with a clear error, no file.
+#  4. ranks given different options: every rank stops with a clear error, no file;
+#  5. `risk var --model` over 2 processes (each rank its share of the paths, rank 0 merges the
+#     worst losses): the same VaR/ES table as one process, and the VaR of the same paths in a file.
 #   dist_generate.sh FINGEN DATA_FILE WORK_DIR
 set -euo pipefail
 fingen=$1 data=$2 work=$3
@@ -72,3 +74,18 @@ grep -q "rank 1 was started with a different generate request" "$work/mixed0.err
   fail "different options: $(cat "$work/mixed0.err")"
 [ ! -e "$work/mixed.npy" ] || fail "different options: an output file was written"
 echo "different options: both ranks exit 2: $(cat "$work/mixed0.err")"
+
+# 5. VaR/ES of paths made on the fly, split over two processes.
+var=(risk var --model "$work/garch" --paths 5000 --horizon 5 --seed 3 --level 0.95,0.99)
+"$fingen" "${var[@]}" >"$work/var-1.txt"
+"$fingen" launch -n 2 -- "${var[@]}" >"$work/var-2.txt"
+grep -q "2 processes" "$work/var-2.txt" || fail "risk var: $(cat "$work/var-2.txt")"
+diff <(tail -n +2 "$work/var-1.txt") <(tail -n +2 "$work/var-2.txt") ||
+  fail "risk var: 2 processes gave another table than 1"
+"$fingen" generate --model "$work/garch" --paths 5000 --horizon 5 --seed 3 -q --out "$work/v.npy"
+"$fingen" risk var --scenarios "$work/v.npy" --horizon 5 --level 0.95,0.99 >"$work/var-f.txt"
+# VaR and its interval (columns 1-4 of each level's row) as from the file of the same paths.
+diff <(tail -n +3 "$work/var-1.txt" | awk '{print $1, $2, $3, $4}') \
+  <(tail -n +3 "$work/var-f.txt" | awk '{print $1, $2, $3, $4}') ||
+  fail "risk var: the VaR of the model's paths is not that of the same paths in a file"
+echo "risk var: 1 and 2 processes and the file of the same paths agree"

@@ -2,6 +2,7 @@
 // the report built from those results equal to the report read back from the run directory.
 #include "fingen/pipeline/run.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "fingen/core/io.hpp"
+#include "fingen/pipeline/stages.hpp"
 #include "fingen/report/html.hpp"
 #include "fingen/scenario/train_log.hpp"
 #include "test_util.hpp"
@@ -354,6 +356,48 @@ TEST(PipelineStages, GenerateInBlocksWritesTheSameBytesAsInOnePiece) {
     g.csv.clear();
     EXPECT_EQ(generate_scenarios(g).scenarios.data, one.scenarios.data);
   }
+}
+
+TEST(PipelineStages, ModelVarInBlocksEqualsTheVarOfTheSamePathsInOneFile) {
+  test::TempDir dir;
+  FitRequest f;
+  f.kind = "garch";
+  f.data.file = test::bundled("dow_jones_30.csv");
+  f.data.series = {"AA", "IBM"};
+  f.out = dir.file("m");
+  fit_model(f);
+  ScenarioRiskOptions o;
+  o.weights = {0.7, 0.3};
+  o.horizon = 5;
+  o.levels = {0.95, 0.99};
+  const auto model = scenario::load_generator(f.out);
+  const ScenarioRisk all = scenario_var_es(generate_checked(*model, 3001, 5, 9), o);
+  for (std::size_t block : {0, 1, 37, 3001}) {
+    ModelRiskRequest m;
+    m.model_dir = f.out;
+    m.paths = 3001;
+    m.seed = 9;
+    m.risk = o;
+    m.block_paths = block;
+    const ModelRisk r = model_var_es(m);
+    EXPECT_EQ(r.kind, "garch");
+    EXPECT_EQ(r.ranks, 1);
+    ASSERT_EQ(r.risk.levels.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const risk::VarEsInterval &a = all.levels[i], &b = r.risk.levels[i];
+      EXPECT_EQ(b.estimate.var, a.estimate.var) << "blocks of " << block;
+      EXPECT_NEAR(b.estimate.es, a.estimate.es, 1e-13 * a.estimate.es);
+      EXPECT_EQ(b.var_lo, a.var_lo);
+      EXPECT_EQ(b.var_hi, a.var_hi);
+      EXPECT_TRUE(std::isnan(b.es_lo));  // no ES interval without all the losses
+    }
+  }
+  ModelRiskRequest bad;
+  bad.model_dir = f.out;
+  bad.paths = 10;
+  bad.risk = o;
+  bad.risk.weights = {1.0};
+  test::expect_error([&] { model_var_es(bad); }, ErrorCategory::Usage, {"weights"});
 }
 
 TEST(PipelineStages, VarBacktestChecksModelNamesBeforeReadingData) {

@@ -118,6 +118,57 @@ TEST(Risk, EmpiricalEsAveragesExactlyTheTail) {
   EXPECT_DOUBLE_EQ(w.es, 3.0);
 }
 
+// The worst losses of a sample seen in pieces (blocks, ranks) give the estimates of the whole.
+TEST(Risk, LossTailInPiecesEqualsTheWholeSample) {
+  Rng rng(11);
+  for (std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{500}, std::size_t{10007}}) {
+    std::vector<double> losses(n);
+    for (double& v : losses) v = rng.normal() * (1 + 3 * rng.uniform());  // heavy-ish tails
+    const std::vector<double> levels = {0.95, 0.975, 0.99};
+    // Three pieces of uneven sizes, each reduced to its own tail, merged into one.
+    LossTail whole(n, levels, 0.95);
+    const std::size_t a = n / 7, b = n / 2;
+    LossTail first(n, levels, 0.95), second(n, levels, 0.95);
+    first.add(losses.data(), a);
+    first.add(losses.data() + a, b - a);
+    second.add(losses.data() + b, n - b);
+    EXPECT_LE(first.worst().size(), first.keep());
+    whole.merge(first.worst(), b);
+    whole.merge(second.worst(), n - b);
+    EXPECT_EQ(whole.seen(), n);
+    for (double level : levels) {
+      std::vector<double> work = losses;
+      const VarEs e = empirical_var_es(work, level);
+      const VarEsInterval ci = empirical_var_es_interval(losses, level, 0.95, 100, 1);
+      const VarEs t = whole.var_es(level);
+      EXPECT_EQ(t.var, e.var) << n << " " << level;  // the same order statistic
+      EXPECT_NEAR(t.es, e.es, 1e-13 * std::abs(e.es)) << n << " " << level;  // sum order only
+      EXPECT_EQ(t.n, n);
+      const auto [lo, hi] = whole.var_interval(level);
+      EXPECT_EQ(lo, ci.var_lo) << n << " " << level;
+      EXPECT_EQ(hi, ci.var_hi) << n << " " << level;
+    }
+    if (n >= 500) {
+      EXPECT_LT(whole.keep(), n / 10);  // far fewer than all are kept
+    }
+  }
+}
+
+TEST(Risk, LossTailRefusesWhatItCannotAnswer) {
+  LossTail t(10, {0.9}, 0.95);
+  const double some[3] = {1, 2, 3};
+  t.add(some, 3);
+  test::expect_error([&] { t.var_es(0.9); }, ErrorCategory::Usage, {"after 3 of 10 losses"});
+  const double bad[1] = {std::nan("")};
+  test::expect_error([&] { t.add(bad, 1); }, ErrorCategory::Numeric, {"not finite"});
+  const double more[8] = {};
+  test::expect_error([&] { t.add(more, 8); }, ErrorCategory::Usage, {"more than the 10"});
+  t.add(more, 7);
+  EXPECT_EQ(t.var_es(0.9).var, 2.0);
+  test::expect_error([&] { t.var_es(0.99); }, ErrorCategory::Usage, {"other levels"});
+  test::expect_error([&] { LossTail(0, {0.9}); }, ErrorCategory::Usage, {"empty sample"});
+}
+
 TEST(Risk, EsIntervalNeedsEnoughResamples) {
   std::vector<double> losses(200);
   for (std::size_t i = 0; i < losses.size(); ++i) losses[i] = static_cast<double>(i);

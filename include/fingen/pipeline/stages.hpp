@@ -147,6 +147,30 @@ ScenarioRisk scenario_var_es(const Scenarios& scenarios, const ScenarioRiskOptio
 /// The "results" rows of `fingen risk var --json`: [{level, var, es, var_ci, es_ci}, ...].
 nlohmann::json scenario_risk_rows(const ScenarioRisk& risk);
 
+/// VaR and ES of paths generated from a model on the fly (`fingen risk var --model`), any number
+/// of them: each block of paths is reduced to its portfolio losses at once and only the worst are
+/// kept (risk::LossTail), over the ranks of `comm` too (each rank its share of the paths, rank 0
+/// merges the worst losses of all). Path p depends only on the seed and p, so the VaR and its
+/// interval are those of the same paths in one file, whatever the number of processes; the ES
+/// interval (a bootstrap of all losses) is not computed (NaN).
+struct ModelRiskRequest {
+  std::string model_dir;
+  std::size_t paths = 0;
+  std::uint64_t seed = 0;              ///< of the generation
+  ScenarioRiskOptions risk;            ///< weights, horizon (the paths' length), levels, confidence
+  int threads = 0;                     ///< OpenMP threads (0: leave as is)
+  std::size_t block_paths = 0;         ///< paths per block (0: about 32 MB of values)
+  dist::Communicator* comm = nullptr;  ///< several processes (null: this one alone)
+};
+struct ModelRisk {
+  ScenarioRisk risk;  ///< on rank 0; other ranks get the weights only
+  std::string kind;   ///< the model's kind
+  std::size_t paths = 0;
+  int ranks = 1;
+  double seconds = 0;
+};
+ModelRisk model_var_es(const ModelRiskRequest& request);
+
 // --- VaR backtest ------------------------------------------------------------------------------
 
 struct VarBacktestRequest {

@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "fingen/core/panel.hpp"
@@ -59,6 +60,36 @@ inline constexpr std::size_t kMinEsBootstrap = 100;
 VarEsInterval empirical_var_es_interval(std::vector<double> losses, double level,
                                         double confidence = 0.95, std::size_t bootstrap = 500,
                                         std::uint64_t seed = 1);
+
+/// The worst losses of a sample too large to hold, seen in pieces (blocks of generated paths, the
+/// shares of several processes): empirical VaR/ES and the order-statistic VaR interval need only
+/// the largest n (1 - a) + 1 losses (more for the interval), and the count. VaR and its interval
+/// are exactly those of empirical_var_es(_interval) on the whole sample; the ES too, up to the
+/// order of its sum (it adds the tail from the worst loss down; measured: equal within 1e-15).
+class LossTail {
+ public:
+  /// For a sample of `n` losses, estimates at `levels` and VaR intervals at `confidence` (0: none).
+  LossTail(std::size_t n, const std::vector<double>& levels, double confidence = 0);
+  /// More losses (any order); Error(Numeric) for one that is not finite, Error(Usage) past n.
+  void add(const double* losses, std::size_t count);
+  /// Another tail's worst losses (another piece of the same sample, its `count` losses in all).
+  void merge(const std::vector<double>& worst, std::size_t count);
+  /// The worst losses kept, largest first (at most keep()).
+  const std::vector<double>& worst();
+  std::size_t keep() const noexcept { return keep_; }
+  std::size_t seen() const noexcept { return seen_; }
+  /// Estimates once all n losses were seen (Error(Usage) before, or for a level not given).
+  VarEs var_es(double level);
+  /// The VaR interval of empirical_var_es_interval at `level`: {lo, hi}.
+  std::pair<double, double> var_interval(double level);
+
+ private:
+  void trim();  // keeps the keep_ largest of buf_
+  std::size_t n_, keep_, seen_ = 0;
+  double confidence_;
+  std::vector<double> levels_, buf_;
+  bool sorted_ = false;
+};
 
 VarEs normal_var_es(double mu, double sigma, double level, double horizon = 1);
 VarEs student_t_var_es(double mu, double sigma, double nu, double level, double horizon = 1);
