@@ -203,6 +203,7 @@ struct StrategyArgs {
   std::string model;
   std::size_t paths = 1000, horizon = 0;
   std::uint64_t seed = 1;
+  DistArgs dist;  ///< with --model: several processes
   // search
   std::vector<std::string> grid;  ///< name=v1,v2,...
   std::size_t train = 756, test = 252, blocks = 16;

@@ -113,7 +113,10 @@ int run_strategy_robustness(const StrategyArgs& args, std::ostream& out) {
     req.paths = args.paths;
     req.horizon = args.horizon;
     req.seed = args.seed;
+    const auto comm = dist::connect(resolve_dist(args.dist));
+    req.comm = comm.get();
     const trading::RobustnessRun r = trading::run_robustness(req);
+    if (comm->rank() != 0) return static_cast<int>(kOk);  // rank 0 has the results
     out << "historical run (closes only, as the synthetic markets trade):\n";
     print_run(r.historical, out);
     nlohmann::json sources = nlohmann::json::object();
@@ -268,6 +271,7 @@ void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, StrategyArg
   r->add_option("--horizon,-H", rb.horizon, "Bars per generated path (default: as the data)")
       ->check(CLI::NonNegativeNumber);
   r->add_option("--seed", rb.seed, "Seed of the generated paths");
+  add_dist_options(*r, rb.dist);
   r->footer(
       options_help +
       "\nExamples:\n"
@@ -275,7 +279,9 @@ void add_strategy(CLI::App& app, StrategyArgs& bt, StrategyArgs& rb, StrategyArg
       "--scenarios runs/demo/sp500/scenarios/garch.npy --scenarios "
       "runs/demo/sp500/scenarios/gan.npy\n"
       "  fingen strategy robustness --data data/sp500_ohlcv_2000_2020.csv --strategy momentum "
-      "--model runs/demo/sp500/models/garch --paths 5000");
+      "--model runs/demo/sp500/models/garch --paths 5000\n"
+      "With --model the paths are generated and traded block by block (only their metrics are\n"
+      "kept), also over several processes: fingen launch -n 2 -- strategy robustness ...");
   r->callback([&] { code = run_strategy_robustness(rb, out); });
   CLI::App* g = cmd->add_subcommand(
       "search", "Grid search with walk-forward evaluation, deflated Sharpe and PBO");

@@ -95,13 +95,25 @@ RobustnessResult run_over_paths(const Scenarios& s, const Strategy& strategy,
   }
   for (std::size_t p = 0; p < s.paths; ++p)
     FG_CHECK(Runtime, errors[p].empty(), "scenario path {}: {}", p, errors[p]);
+  return summarize_paths(std::move(r.net), std::move(r.gross), s.horizon, historical);
+}
+
+RobustnessResult summarize_paths(std::vector<Metrics> net, std::vector<Metrics> gross,
+                                 std::size_t horizon, const Metrics* historical) {
+  FG_REQUIRE(!net.empty() && net.size() == gross.size(),
+             "per-path metrics: {} net and {} gross results", net.size(), gross.size());
+  RobustnessResult r;
+  r.paths = net.size();
+  r.horizon = horizon;
+  r.net = std::move(net);
+  r.gross = std::move(gross);
   std::size_t losses = 0, gross_losses = 0;
-  for (std::size_t p = 0; p < s.paths; ++p) {
+  for (std::size_t p = 0; p < r.paths; ++p) {
     losses += r.net[p].total_return < 0;
     gross_losses += r.gross[p].total_return < 0;
   }
-  r.probability_of_loss = static_cast<double>(losses) / static_cast<double>(s.paths);
-  r.gross_probability_of_loss = static_cast<double>(gross_losses) / static_cast<double>(s.paths);
+  r.probability_of_loss = static_cast<double>(losses) / static_cast<double>(r.paths);
+  r.gross_probability_of_loss = static_cast<double>(gross_losses) / static_cast<double>(r.paths);
   for (const char* metric :
        {"sharpe", "total_return", "annual_return", "annual_volatility", "max_drawdown", "turnover"})
     r.summary.push_back(distribution(r.net, metric, historical));

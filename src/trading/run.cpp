@@ -1,6 +1,9 @@
 #include "fingen/trading/run.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -136,19 +139,68 @@ RobustnessRun run_robustness(const RobustnessRequest& req) {
     FG_REQUIRE(sets.back().assets == h.market.assets(), "{} has {} series, the data {} ({})", f,
                sets.back().assets, h.market.assets(), fmt::join(h.market.names, ", "));
   }
+  const auto check_horizon = [&](const std::string& name, std::size_t horizon) {
+    FG_REQUIRE(horizon > h.strategy->warmup() + 1,
+               "{}: paths of {} steps, but the {} strategy needs more than {} before its first "
+               "signal",
+               name, horizon, h.strategy->kind(), h.strategy->warmup() + 1);
+  };
+  for (std::size_t k = 0; k < sets.size(); ++k) {
+    check_horizon(names[k], sets[k].horizon);
+    out.sources.emplace_back(
+        names[k], run_over_paths(sets[k], *h.strategy, h.options, &h.result.net.metrics));
+  }
   if (model) {
     FG_REQUIRE(model->names().size() == h.market.assets(), "the model has {} series, the data {}",
                model->names().size(), h.market.assets());
     const std::size_t horizon = req.horizon > 0 ? req.horizon : h.market.bars() - 1;
-    sets.push_back(model->generate(req.paths, horizon, req.seed));
-  }
-  for (std::size_t k = 0; k < sets.size(); ++k) {
-    FG_REQUIRE(sets[k].horizon > h.strategy->warmup() + 1,
-               "{}: paths of {} steps, but the {} strategy needs more than {} before its first "
-               "signal",
-               names[k], sets[k].horizon, h.strategy->kind(), h.strategy->warmup() + 1);
-    out.sources.emplace_back(
-        names[k], run_over_paths(sets[k], *h.strategy, h.options, &h.result.net.metrics));
+    check_horizon(names.back(), horizon);
+    const std::unique_ptr<dist::Communicator> alone = req.comm ? nullptr : dist::local();
+    dist::Communicator& comm = req.comm ? *req.comm : *alone;
+    dist::check_same(comm,
+                     nlohmann::json{{"model_sha256", sha256_file(req.model_dir + "/model.json")},
+                                    {"paths", req.paths},
+                                    {"horizon", horizon},
+                                    {"seed", req.seed},
+                                    {"block_paths", req.block_paths},
+                                    {"strategy", h.strategy->kind()},
+                                    {"strategy_options", h.strategy->options()},
+                                    {"historical_sharpe", h.result.net.metrics.sharpe}}
+                         .dump(),
+                     "robustness request (model, paths, seed, strategy or data)");
+    // This rank's share of the paths, block by block: only the metrics of each path are kept.
+    const auto [first, count] = dist::share(req.paths, comm.rank(), comm.size());
+    const std::size_t per_path = horizon * h.market.assets();
+    const std::size_t B = req.block_paths > 0
+                              ? req.block_paths
+                              : std::max<std::size_t>((std::size_t{1} << 22) / per_path, 1);
+    std::vector<Metrics> net, gross;
+    net.reserve(count);
+    gross.reserve(count);
+    for (std::size_t done = 0; done < count; done += B) {
+      const std::size_t n = std::min(B, count - done);
+      RobustnessResult part = run_over_paths(
+          model->generate_range(first + done, n, horizon, req.seed), *h.strategy, h.options);
+      net.insert(net.end(), part.net.begin(), part.net.end());
+      gross.insert(gross.end(), part.gross.begin(), part.gross.end());
+    }
+    // Rank 0 gathers every rank's metrics; shares are contiguous in rank order, so appending
+    // them in rank order gives path order.
+    static_assert(std::is_trivially_copyable_v<Metrics>);
+    if (comm.rank() != 0) {
+      comm.send(net.data(), net.size() * sizeof(Metrics), 0);
+      comm.send(gross.data(), gross.size() * sizeof(Metrics), 0);
+      return out;
+    }
+    net.resize(req.paths);
+    gross.resize(req.paths);
+    for (int r = 1; r < comm.size(); ++r) {
+      const auto [f, c] = dist::share(req.paths, r, comm.size());
+      comm.recv(net.data() + f, c * sizeof(Metrics), r);
+      comm.recv(gross.data() + f, c * sizeof(Metrics), r);
+    }
+    out.sources.emplace_back(names.back(), summarize_paths(std::move(net), std::move(gross),
+                                                           horizon, &h.result.net.metrics));
   }
   return out;
 }

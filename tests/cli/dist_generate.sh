@@ -6,7 +6,9 @@
 #  3. a rank that never arrives: rank 0 stops within --dist-timeout with a clear error, no file;
 #  4. ranks given different options: every rank stops with a clear error, no file;
 #  5. `risk var --model` over 2 processes (each rank its share of the paths, rank 0 merges the
-#     worst losses): the same VaR/ES table as one process, and the VaR of the same paths in a file.
+#     worst losses): the same VaR/ES table as one process, and the VaR of the same paths in a file;
+#  6. `strategy robustness --model` over 2 processes (each rank trades its share, rank 0 gathers the
+#     metrics): the same output and JSON results as one process.
 #   dist_generate.sh FINGEN DATA_FILE WORK_DIR
 set -euo pipefail
 fingen=$1 data=$2 work=$3
@@ -89,3 +91,14 @@ diff <(tail -n +3 "$work/var-1.txt" | awk '{print $1, $2, $3, $4}') \
   <(tail -n +3 "$work/var-f.txt" | awk '{print $1, $2, $3, $4}') ||
   fail "risk var: the VaR of the model's paths is not that of the same paths in a file"
 echo "risk var: 1 and 2 processes and the file of the same paths agree"
+
+# 6. A strategy over the model's markets, split over two processes.
+rob=(strategy robustness --data "$data" --strategy sma --model "$work/garch" --paths 600
+     --horizon 300 --seed 4)
+"$fingen" "${rob[@]}" --json "$work/rob-1.json" >"$work/rob-1.txt"
+"$fingen" launch -n 2 -- "${rob[@]}" --json "$work/rob-2.json" >"$work/rob-2.txt"
+cmp "$work/rob-1.txt" "$work/rob-2.txt" || fail "robustness: 2 processes printed another result"
+grep -A3 '"sources"' "$work/rob-1.json" >"$work/rob-1.src"
+grep -A3 '"sources"' "$work/rob-2.json" >"$work/rob-2.src"
+cmp "$work/rob-1.src" "$work/rob-2.src" || fail "robustness: 2 processes wrote other results"
+echo "strategy robustness: 1 and 2 processes agree"

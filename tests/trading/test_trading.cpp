@@ -2,6 +2,7 @@
 // (tests/trading/golden/make_trading_golden.py -> trading_golden.json), plus the properties that
 // must hold for any data: no look-ahead, gross >= net, thread-count independence.
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include <omp.h>
 
 #include "fingen/core/io.hpp"
+#include "fingen/data/load.hpp"
 #include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/gbm.hpp"
 #include "fingen/trading/backtest.hpp"
@@ -324,6 +326,38 @@ TEST(Trading, RobustnessIsThreadIndependent) {
   EXPECT_EQ(sharpe.metric, "sharpe");
   EXPECT_LE(sharpe.q05, sharpe.median);
   EXPECT_LE(sharpe.median, sharpe.q95);
+}
+
+// A model's paths traded block by block (metrics gathered, as over several processes) give the
+// result of the same paths written to a file and traded at once.
+TEST(Trading, RobustnessOverAModelInBlocksEqualsTheSamePathsAtOnce) {
+  test::TempDir dir;
+  data::ReturnsSource source;
+  source.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  scenario::GbmGenerator gbm;
+  gbm.fit(data::load_returns(source));
+  std::filesystem::create_directories(dir.file("gbm"));
+  gbm.save(dir.file("gbm"));
+  write_npy(dir.file("same.npy"), gbm.generate(101, 300, 5));
+  RobustnessRequest req;
+  req.base.data = source;
+  req.base.strategy = "sma";
+  req.base.strategy_options = json{{"fast", 10}, {"slow", 50}};
+  req.scenario_files = {dir.file("same.npy")};
+  const RobustnessRun file = run_robustness(req);
+  req.scenario_files.clear();
+  req.model_dir = dir.file("gbm");
+  req.paths = 101;
+  req.horizon = 300;
+  req.seed = 5;
+  for (std::size_t block : {0, 1, 10, 101}) {
+    req.block_paths = block;
+    const RobustnessRun model = run_robustness(req);
+    ASSERT_EQ(model.sources.size(), 1u);
+    EXPECT_EQ(model.sources[0].first, "model");
+    EXPECT_EQ(to_json(model.sources[0].second).dump(), to_json(file.sources[0].second).dump())
+        << "blocks of " << block;
+  }
 }
 
 TEST(Trading, ScenariosWithOtherAssetsAreRefused) {

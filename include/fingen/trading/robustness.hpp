@@ -45,6 +45,11 @@ RobustnessResult run_over_paths(const Scenarios& scenarios, const Strategy& stra
                                 const BacktestOptions& options,
                                 const Metrics* historical = nullptr);
 
+/// The result of per-path metrics gathered in pieces (blocks of paths, the shares of several
+/// processes), in path order: what run_over_paths makes of the same paths.
+RobustnessResult summarize_paths(std::vector<Metrics> net, std::vector<Metrics> gross,
+                                 std::size_t horizon, const Metrics* historical = nullptr);
+
 /// Summary as JSON: {paths, horizon, probability_of_loss, gross_probability_of_loss,
 /// metrics: {name: {finite, mean, sd, q05, q25, median, q75, q95, historical,
 /// historical_percentile}}}.

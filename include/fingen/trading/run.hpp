@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fingen/core/dist.hpp"
 #include "fingen/data/load.hpp"
 #include "fingen/stats/cointegration.hpp"
 #include "fingen/trading/backtest.hpp"
@@ -61,6 +62,11 @@ struct RobustnessRequest {
   std::string model_dir;                    ///< or scenarios generated from a saved model
   std::size_t paths = 1000, horizon = 0;    ///< horizon 0: as many bars as the data
   std::uint64_t seed = 1;
+  /// With model_dir: paths are generated and traded block by block (this many paths; 0: about
+  /// 32 MB of returns), only their metrics kept; over several processes (comm) each rank trades
+  /// its share and rank 0 gathers the metrics in path order: the same result as one process.
+  std::size_t block_paths = 0;
+  dist::Communicator* comm = nullptr;
 };
 
 struct RobustnessRun {
@@ -68,8 +74,9 @@ struct RobustnessRun {
   std::vector<std::pair<std::string, RobustnessResult>> sources;  ///< one per scenario source
 };
 
-/// The historical run, then the strategy over each source's paths. A scenarios file whose assets
-/// differ in number from the data is Error(Usage) before any path is traded.
+/// The historical run, then the strategy over each source's paths (with several ranks, the model's
+/// source is complete on rank 0 only; the other ranks return without it). A scenarios file whose
+/// assets differ in number from the data is Error(Usage) before any path is traded.
 RobustnessRun run_robustness(const RobustnessRequest& request);
 
 /// What a run directory keeps of trading (trading.json) and the report shows: the strategy's and
