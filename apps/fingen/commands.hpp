@@ -96,6 +96,7 @@ struct GenerateArgs {
   std::string out;
   std::string csv;
   int threads = 0;
+  std::string device;  ///< where a GAN generates (empty: the CPU)
   bool quiet = false;
   DistArgs dist;
 };

@@ -33,6 +33,7 @@ int run_generate(const GenerateArgs& args, std::ostream& out) {
     req.threads = args.threads;
     req.out = args.out;
     req.csv = args.csv;
+    req.device = args.device;
     req.keep = false;  // written block by block: the file may be larger than memory
     const auto comm = dist::connect(resolve_dist(args.dist));
     req.comm = comm.get();
@@ -72,6 +73,9 @@ void add_generate(CLI::App& app, GenerateArgs& args, int& code, std::ostream& ou
   cmd->add_option("--out,-o", args.out, "Output .npy file")->required();
   cmd->add_option("--csv", args.csv, "Also write the scenarios as CSV");
   cmd->add_option("--threads", args.threads, "Threads (0 = all cores)");
+  cmd->add_option("--device", args.device,
+                  "Where a GAN generates: cpu (default), cuda or auto (cuda when present); the "
+                  "paths of one seed differ between devices by rounding only");
   cmd->add_flag("--quiet,-q", args.quiet, "Print nothing on success");
   add_dist_options(*cmd, args.dist);
   cmd->callback([&] { code = run_generate(args, out); });

@@ -121,6 +121,8 @@ void GanOptions::validate() const {
   FG_REQUIRE(eval_every_ >= 1 && checkpoint_every_ >= 1 && log_every_ >= 1,
              "eval/checkpoint/log intervals must be >= 1");
   FG_REQUIRE(threads_ >= 0, "threads must be >= 0");
+  FG_REQUIRE(device_ == "cpu" || device_ == "cuda" || device_ == "auto",
+             "device must be cpu, cuda or auto, got '{}'", device_);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +158,18 @@ struct GanGenerator::Impl {
   double best_score = std::numeric_limits<double>::infinity();
   bool fitted = false;
   scenario::FitControl control;  // progress callback (checkpoint_dir/resume mirror opt)
+  // Where the networks run. Random numbers are always drawn on the CPU from the CPU generator and
+  // moved (the same noise on any device); data and conditions live on the CPU and go to the device
+  // at the networks' door; generated chunks come back to the CPU. Loaded models run on the CPU
+  // unless set_device() says otherwise.
+  torch::Device device = torch::kCPU;
+  torch::Tensor on_device(const torch::Tensor& t) const { return t.defined() ? t.to(device) : t; }
+  void move_to(torch::Device d) {
+    device = d;
+    if (G) G->to(d);
+    if (D) D->to(d);
+    if (!garch.empty()) cache_backbone();
+  }
 
   int64_t cond_dim() const { return opt.context() * assets + (opt.regime() ? 2 : 0); }
   bool conditional() const { return cond_dim() > 0; }
@@ -218,19 +232,21 @@ struct GanGenerator::Impl {
                                BatchRows rows = {}) const {
     const int64_t lead = burn && burns() ? opt.burn_in() : 0;
     const int64_t L = T + lead;
-    const torch::Tensor z = rows.of(torch::randn({B, L, opt.noise_dim()}, gen));  // [B, L, noise]
-    if (!sv()) return G->forward(z, cond).slice(1, lead);
-    torch::Tensor eps = rows.of(student_t(gen, B, L));  // [B, L, A], then this rank's rows
+    const torch::Tensor z =
+        on_device(rows.of(torch::randn({B, L, opt.noise_dim()}, gen)));  // [B, L, noise]
+    const torch::Tensor c = on_device(cond);
+    if (!sv()) return G->forward(z, c).slice(1, lead);
+    torch::Tensor eps = on_device(rows.of(student_t(gen, B, L)));  // [B, L, A], this rank's rows
     B = eps.size(0);
     if (garch_output() && assets > 1)
       eps = torch::matmul(eps, backbone_t.chol_t);  // correlated shocks
     // The network sees yesterday's shock, so sigma_t can respond to it (clustering, leverage).
     const torch::Tensor prev =
-        torch::cat({torch::zeros({B, 1, assets}), eps.slice(1, 0, L - 1)}, 1);
-    const torch::Tensor out = G->forward(torch::cat({z, prev}, 2), cond);  // [B, L, 2A]
+        torch::cat({torch::zeros({B, 1, assets}, eps.options()), eps.slice(1, 0, L - 1)}, 1);
+    const torch::Tensor out = G->forward(torch::cat({z, prev}, 2), c);  // [B, L, 2A]
     const torch::Tensor mu = out.slice(2, 0, assets);
     if (garch_output())
-      return garch_paths(mu, out.slice(2, assets), eps, lead, h_start).slice(1, lead);
+      return garch_paths(mu, out.slice(2, assets), eps, lead, on_device(h_start)).slice(1, lead);
     const torch::Tensor sigma = torch::nn::functional::softplus(out.slice(2, assets)) + 1e-3;
     return (mu + sigma.clamp_max(20) * eps).slice(1, lead);  // [B, T, A]
   }
@@ -249,8 +265,9 @@ struct GanGenerator::Impl {
       a.push_back(static_cast<float>(g.alpha));
       b.push_back(static_cast<float>(g.beta));
     }
-    backbone_t = {torch::tensor(m), torch::tensor(w), torch::tensor(a), torch::tensor(b),
-                  to_tensor(Eigen::MatrixXd(innovation_chol.transpose()))};
+    backbone_t = {torch::tensor(m).to(device), torch::tensor(w).to(device),
+                  torch::tensor(a).to(device), torch::tensor(b).to(device),
+                  to_tensor(Eigen::MatrixXd(innovation_chol.transpose())).to(device)};
   }
 
   // garch output: r_t = mu_G + sqrt(h_t) (m_t + v_t eps_t) with the GARCH(1,1) variance recursion
@@ -274,7 +291,7 @@ struct GanGenerator::Impl {
         (std::log(3.0) * raw_factor.tanh()).exp() * eps + 0.2 * mu.tanh();  // [B, L, A]
     const torch::Tensor &omega = backbone_t.omega, &alpha = backbone_t.alpha,
                         &beta = backbone_t.beta;
-    torch::Tensor h = torch::ones({B, assets});
+    torch::Tensor h = torch::ones({B, assets}, eps.options());
     std::vector<torch::Tensor> dev;
     dev.reserve(static_cast<std::size_t>(L));
     for (int64_t t = 0; t < L; ++t) {
@@ -393,7 +410,7 @@ struct GanGenerator::Impl {
         // paths are asked for (BLAS kernels may round differently for other batch sizes).
         torch::Tensor cond;
         if (conditional()) cond = condition_from(history).unsqueeze(0).expand({kChunk, cond_dim()});
-        out = generate_batch(gen, kChunk, horizon, cond, true, h_start).slice(0, lo, n);
+        out = generate_batch(gen, kChunk, horizon, cond, true, h_start).slice(0, lo, n).cpu();
       } else {
         // Roll an MLP window by window; each window conditioned on the k steps before it.
         std::vector<torch::Tensor> parts;
@@ -411,7 +428,7 @@ struct GanGenerator::Impl {
             for (int64_t i = 0; i < kChunk; ++i) rows.push_back(condition_from(hist[i]));
             cond = torch::stack(rows);
           }
-          const torch::Tensor w = generate_batch(gen, kChunk, opt.window(), cond, false);
+          const torch::Tensor w = generate_batch(gen, kChunk, opt.window(), cond, false).cpu();
           parts.push_back(w);
           hist = torch::cat({hist, w}, 1).slice(1, -std::max<int64_t>(history_needed(), 1));
           made += opt.window();
@@ -561,13 +578,13 @@ class GanTask final : public TrainingTask {
       : m_(m),
         comm_(comm && comm->size() > 1 ? comm : nullptr),
         z_all_(std::move(z_all)),
-        z_train_(std::move(z_train)),
-        cond_table_(std::move(cond_table)),
+        z_train_(m.on_device(z_train)),  // the training data moves to the device once
+        cond_table_(m.on_device(cond_table)),
         train_end_(train_end),
         lo_(lo),
         hi_(train_end - m.opt.window()),
         wgan_(m.opt.loss() == "wgan-gp"),
-        offsets_(torch::arange(m.opt.window(), torch::kLong)),
+        offsets_(torch::arange(m.opt.window(), torch::kLong).to(m.device)),
         opt_g_(m.G->parameters(), adam(m.opt, m.opt.effective_lr())),
         opt_d_(m.D->parameters(), adam(m.opt, m.opt.effective_critic_lr())),
         best_state(m.generator_state()) {
@@ -687,7 +704,8 @@ class GanTask final : public TrainingTask {
       if (p.grad().defined()) grads.push_back(p.grad());
     std::vector<torch::Tensor> flat_parts;
     for (const auto& g : grads) flat_parts.push_back(g.reshape({-1}).to(torch::kFloat32));
-    torch::Tensor flat = (torch::cat(flat_parts) * weight_).contiguous();
+    // (Gloo reduces host memory: gradients on a GPU make one round trip per update)
+    torch::Tensor flat = (torch::cat(flat_parts) * weight_).cpu().contiguous();
     comm_->all_reduce_sum(flat.data_ptr<float>(), static_cast<std::size_t>(flat.numel()));
     int64_t at = 0;
     for (auto& g : grads) {
@@ -698,8 +716,8 @@ class GanTask final : public TrainingTask {
   void real_batch(at::Generator& gen, torch::Tensor& x, torch::Tensor& cond) const {
     const int64_t T = m_.opt.window();
     // The whole batch's window starts are drawn on every rank, which keeps its own rows of them.
-    const torch::Tensor starts =
-        rows_.of(torch::randint(lo_, hi_ + 1, {m_.opt.batch_size()}, gen, torch::kLong));
+    const torch::Tensor starts = m_.on_device(
+        rows_.of(torch::randint(lo_, hi_ + 1, {m_.opt.batch_size()}, gen, torch::kLong)));
     const int64_t B = starts.size(0);
     const torch::Tensor idx = (starts.unsqueeze(1) + offsets_.unsqueeze(0)).reshape({-1});
     x = z_train_.index_select(0, idx).reshape({B, T, m_.assets});      // [B, T, A]
@@ -707,7 +725,7 @@ class GanTask final : public TrainingTask {
   }
   torch::Tensor gradient_penalty(at::Generator& gen, const torch::Tensor& real,
                                  const torch::Tensor& fake, const torch::Tensor& cond) const {
-    const torch::Tensor eps = rows_.of(torch::rand({m_.opt.batch_size(), 1, 1}, gen));
+    const torch::Tensor eps = m_.on_device(rows_.of(torch::rand({m_.opt.batch_size(), 1, 1}, gen)));
     const int64_t B = eps.size(0);
     torch::Tensor x_hat = (eps * real + (1 - eps) * fake).detach().requires_grad_(true);
     const torch::Tensor out = m_.D->forward(x_hat, cond);
@@ -755,6 +773,9 @@ void GanGenerator::set_fit_control(const scenario::FitControl& control) {
   impl_->control = control;
   impl_->opt.checkpoint_dir(control.checkpoint_dir).resume(control.resume);
 }
+void GanGenerator::set_device(const std::string& device) {
+  impl_->move_to(resolve_device(device));
+}
 const std::vector<TrainLogRow>& GanGenerator::log() const noexcept {
   return impl_->log;
 }
@@ -766,7 +787,7 @@ std::vector<float> GanGenerator::generator_parameters() const {
   FG_REQUIRE(!impl_->G.is_empty(), "gan: no generator yet");
   std::vector<float> out;
   for (const auto& p : impl_->G->parameters()) {
-    const torch::Tensor c = p.detach().to(torch::kFloat32).contiguous().reshape({-1});
+    const torch::Tensor c = p.detach().to(torch::kFloat32).cpu().contiguous().reshape({-1});
     out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
   }
   return out;
@@ -836,8 +857,9 @@ void GanGenerator::fit_impl(const Panel& returns) {
       o.warm_start() && m.fitted && m.G && m.assets == static_cast<int64_t>(returns.cols());
   if (!warm) {
     torch::manual_seed(o.seed());  // initial weights come from LibTorch's global generator
-    m.build();
+    m.build();                     // on the CPU: the same initial weights on every device
   }
+  m.move_to(resolve_device(o.device()));
   // The backbone is refitted on a warm start too: the scaler was refitted above, and a rolling
   // refit (risk backtest) must follow the window's volatility.
   if (m.garch_output())
@@ -880,6 +902,7 @@ void GanGenerator::fit_impl(const Panel& returns) {
                    "regime",       "noise_dim", "hidden",        "layers", "batch_size",
                    "critic_steps", "lr",        "gp_lambda",     "seed"};
   // Fingerprint of the training data, so a resume on other data is refused.
+  t.device = m.device;
   t.data_sha256 = sha256_hex(
       std::string_view(reinterpret_cast<const char*>(returns.values.data()),
                        static_cast<std::size_t>(returns.values.size()) * sizeof(double)));

@@ -34,7 +34,7 @@ void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::st
 void load_archive(torch::serialize::InputArchive& archive, const std::string& path) {
   if (!std::filesystem::exists(path)) FG_FAIL(Io, "{}: no such file", path);
   try {
-    archive.load_from(path);
+    archive.load_from(path, torch::Device(torch::kCPU));  // (saved from any device)
   } catch (const c10::Error& e) {
     throw_input_error({path, 0, {}},
                       fmt::format("not a readable fingen/LibTorch checkpoint ({})",
@@ -114,7 +114,7 @@ int64_t Trainer::read_checkpoint(TrainingTask& task, at::Generator& gen, Trainer
   }
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(bytes.data(), bytes.size());
+    archive.load_from(bytes.data(), bytes.size(), o_.device);  // where the task's modules are
   } catch (const c10::Error& e) {
     throw_input_error({last_path, 0, {}},
                       fmt::format("not a readable fingen/LibTorch checkpoint ({})",

@@ -101,7 +101,8 @@ void register_gloo_backend();
 
 /// Atomic save of an archive (temporary file + rename); Error(Io) naming the path.
 void save_archive_atomic(torch::serialize::OutputArchive& archive, const std::string& path);
-/// Loads an archive; Error(Input) naming the path when it is not a readable checkpoint.
+/// Loads an archive, its tensors on the CPU (whatever device they were saved from); Error(Input)
+/// naming the path when it is not a readable checkpoint.
 void load_archive(torch::serialize::InputArchive& archive, const std::string& path);
 
 /// "cpu", "cuda" or "auto" (cuda when available) -> a device; Error(Usage) when CUDA is asked for

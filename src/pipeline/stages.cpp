@@ -102,6 +102,7 @@ std::string generate_manifest(const GenerateRequest& req, const GenerateResult& 
                           {"horizon", req.horizon},
                           {"seed", req.seed},
                           {"threads", req.threads},
+                          {"device", req.device.empty() ? "cpu" : req.device},
                           {"ranks", result.ranks}}},
                         {"model", result.kind},
                         {"fit", fit_manifest(req.model_dir)},
@@ -157,6 +158,7 @@ GenerateResult generate_scenarios(const GenerateRequest& req) {
   const auto generator = scenario::load_generator(req.model_dir);
   check_generate(*generator, req.paths, req.horizon, req.threads,
                  req.keep ? kMaxGeneratedValues : kMaxStreamedValues);
+  if (!req.device.empty()) generator->set_device(req.device);
   const std::size_t assets = std::max<std::size_t>(generator->names().size(), 1);
   const std::size_t per_path = req.horizon * assets;  // checked above
   GenerateResult result;
@@ -174,6 +176,7 @@ GenerateResult generate_scenarios(const GenerateRequest& req) {
                                   {"out", req.out},
                                   {"csv", req.csv},
                                   {"keep", req.keep},
+                                  {"device", req.device},
                                   {"block_paths", req.block_paths}}
                        .dump(),
                    "generate request (model, paths, horizon, seed or output files)");

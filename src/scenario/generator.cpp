@@ -19,6 +19,12 @@ Scenarios ScenarioGenerator::generate_from(const Eigen::MatrixXd& /*context*/,
           kind());
 }
 
+void ScenarioGenerator::set_device(const std::string& device) {
+  FG_REQUIRE(device == "cpu" || device == "auto" || device == "cuda",
+             "unknown device '{}': expected cpu, cuda or auto", device);
+  FG_REQUIRE(device != "cuda", "the '{}' model has no networks and runs on the CPU only", kind());
+}
+
 namespace {
 std::mutex& registry_mutex() {
   static std::mutex m;

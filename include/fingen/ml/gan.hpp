@@ -74,6 +74,8 @@ namespace fingen::ml {
     "discriminator Adam learning rate (0: lr if set, else 1e-4 for wgan-gp, 2e-4 otherwise)")     \
   X(double, gp_lambda, 10.0, "wgan-gp gradient penalty weight")                                   \
   X(uint64_t, seed, 42, "random seed")                                                            \
+  X(std::string, device, "cpu",                                                                   \
+    "where the networks train: cpu, cuda or auto (cuda when this LibTorch and machine have it)")  \
   X(int, threads, 0,                                                                              \
     "threads (0 = OMP_NUM_THREADS if set, else all cores); the same seed and thread count give "  \
     "the same model")                                                                             \
@@ -147,6 +149,7 @@ class GanGenerator final : public scenario::ScenarioGenerator {
   /// checkpoint_dir is set).
   void fit(const Panel& returns) override;
   void set_fit_control(const scenario::FitControl& control) override;
+  void set_device(const std::string& device) override;
   bool conditional() const override;
   nlohmann::json options() const override;
   bool fitted() const override;

@@ -69,9 +69,10 @@ struct GenerateRequest {
   std::string model_dir;  ///< a saved model
   std::size_t paths = 0, horizon = 0;
   std::uint64_t seed = 0;
-  int threads = 0;  ///< OpenMP threads (0: leave as is); results do not depend on it
-  std::string out;  ///< .npy file (its manifest beside it); empty: write nothing
-  std::string csv;  ///< also as CSV (optional)
+  int threads = 0;     ///< OpenMP threads (0: leave as is); results do not depend on it
+  std::string out;     ///< .npy file (its manifest beside it); empty: write nothing
+  std::string csv;     ///< also as CSV (optional)
+  std::string device;  ///< cpu, cuda or auto: where a GAN generates (empty: the CPU)
   /// Return the scenarios in GenerateResult (bindings, `fingen run`). false: make and write them
   /// block by block, holding one block at a time, so the files may be larger than memory.
   bool keep = true;

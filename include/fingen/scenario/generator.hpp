@@ -67,6 +67,9 @@ class ScenarioGenerator {
   virtual void fit(const Panel& returns) = 0;
   /// Checkpoints, resume and progress for the next fit() (ignored by models that do not train).
   virtual void set_fit_control(const FitControl& /*control*/) {}
+  /// Where generation runs: "cpu", "cuda" or "auto" (Error(Usage) for a device this model or
+  /// machine lacks). Models without networks run on the CPU; a GAN loads onto the CPU.
+  virtual void set_device(const std::string& device);
   /// True when generate_from() uses the recent history it is given (GARCH, a conditional GAN).
   virtual bool conditional() const { return false; }
   /// The options this generator was made with, as make_generator() takes them.
