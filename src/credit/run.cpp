@@ -12,6 +12,7 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/json_numbers.hpp"
 #include "fingen/core/outputs.hpp"
 #include "fingen/credit/logistic.hpp"
 #include "fingen/eval/classification.hpp"
@@ -380,24 +381,27 @@ CreditModel load_model(const std::string& dir) {
   const scenario::ModelFile m = scenario::ModelFile::read(dir, kModelKind);
   const std::string file = dir + "/model.json";
   CreditModel c;
-  c.kind = m.text("detector");
-  c.encoding = encoding_from_json(m.params().at("encoding"), file);
-  const std::size_t cols = c.encoding.design_names().size();
-  FG_CHECK(Input, m.names().size() == cols, "{}: {} column names for an encoding of {} columns",
-           file, m.names().size(), cols);
-  c.mean = m.vector("design_mean", cols).transpose();
-  c.sd = m.vector("design_sd", cols).transpose();
-  for (Eigen::Index j = 0; j < c.sd.size(); ++j)
-    if (!(c.sd(j) > 0)) throw_input_error({file, 0, "design_sd"}, "scales must be positive");
+  // A missing key or a value of the wrong JSON type anywhere below names the file.
   try {
-    c.detector =
-        make_detector(c.kind, m.params().value("detector_options", nlohmann::json::object()),
-                      m.params().value("seed", std::uint64_t{1}), "detector_options");
-  } catch (const Error& e) {
-    throw_input_error({file, 0, "detector"}, e.what());
-  }
-  c.detector->set_groups(c.encoding.design_groups());
-  try {
+    c.kind = m.text("detector");
+    if (!m.params().contains("encoding"))
+      throw_input_error({file, 0, "encoding"}, "the model has no \"encoding\"");
+    c.encoding = encoding_from_json(m.params().at("encoding"), file);
+    const std::size_t cols = c.encoding.design_names().size();
+    FG_CHECK(Input, m.names().size() == cols, "{}: {} column names for an encoding of {} columns",
+             file, m.names().size(), cols);
+    c.mean = m.vector("design_mean", cols).transpose();
+    c.sd = m.vector("design_sd", cols).transpose();
+    for (Eigen::Index j = 0; j < c.sd.size(); ++j)
+      if (!(c.sd(j) > 0)) throw_input_error({file, 0, "design_sd"}, "scales must be positive");
+    try {
+      c.detector =
+          make_detector(c.kind, m.params().value("detector_options", nlohmann::json::object()),
+                        json_integer_or(m.params(), "seed", std::uint64_t{1}), "detector_options");
+    } catch (const Error& e) {
+      throw_input_error({file, 0, "detector"}, e.what());
+    }
+    c.detector->set_groups(c.encoding.design_groups());
     c.detector->load(m);
   } catch (const nlohmann::json::exception& e) {
     throw_input_error({file, 0, {}}, e.what());

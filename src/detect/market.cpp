@@ -10,6 +10,7 @@
 
 #include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/json_numbers.hpp"
 #include "fingen/core/outputs.hpp"
 #include "fingen/core/rng.hpp"
 #include "fingen/credit/detector.hpp"
@@ -309,11 +310,13 @@ MarketScores score_market(const std::string& dir, data::ReturnsSource source,
     if (!(sd(a) > 0)) throw_input_error({file, 0, "series_sd"}, "scales must be positive");
   std::unique_ptr<credit::Detector> det;
   try {
-    det = credit::make_detector(m.text("detector"),
-                                m.params().value("detector_options", nlohmann::json::object()),
-                                m.params().value("seed", std::uint64_t{1}), "detector_options");
+    det = credit::make_detector(
+        m.text("detector"), m.params().value("detector_options", nlohmann::json::object()),
+        json_integer_or(m.params(), "seed", std::uint64_t{1}), "detector_options");
   } catch (const Error& e) {
     throw_input_error({file, 0, "detector"}, e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw_input_error({file, 0, "seed"}, e.what());
   }
   try {
     det->load(m);

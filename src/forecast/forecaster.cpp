@@ -12,6 +12,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/json_numbers.hpp"
 #include "fingen/core/time.hpp"
 #include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/model_file.hpp"
@@ -180,11 +181,15 @@ void Forecaster::read_layout(const nlohmann::json& p, const std::string& file) {
 
 Task read_task(const nlohmann::json& p, const std::string& file) {
   Task t;
-  try {
-    t.horizon = p.at("horizon").get<std::size_t>();
-    t.quantiles = p.at("quantiles").get<std::vector<double>>();
-  } catch (const nlohmann::json::exception& e) {
-    throw_input_error({file, 0, {}}, fmt::format("bad forecast task: {}", e.what()));
+  for (const char* key : {"horizon", "quantiles"}) {
+    try {
+      if (std::string(key) == "horizon")
+        t.horizon = json_integer<std::size_t>(p.at(key));
+      else
+        t.quantiles = p.at(key).get<std::vector<double>>();
+    } catch (const nlohmann::json::exception& e) {
+      throw_input_error({file, 0, key}, fmt::format("bad forecast task: {}", e.what()));
+    }
   }
   if (t.horizon < 1 || t.horizon > 1000 || t.quantiles.size() > 99)
     throw_input_error({file, 0, {}}, "'horizon' must be 1..1000 and 'quantiles' at most 99 levels");

@@ -85,6 +85,20 @@ TEST(CreditRun, FittedModelsScoreAsTheyDidWhenFitted) {
   text.replace(text.find("\"trees\""), 7, "\"treez\"");
   fingen::write_file_atomic(m, text);
   EXPECT_THROW(cr::load_model(dir.file("isolation-forest")), fingen::Error);
+  // Found by fuzz_credit_model: a model.json without "encoding" escaped as a JSON exception, and a
+  // seed of 1e300 was converted to an integer with undefined behaviour. Both name the file now.
+  const std::string lm = dir.file("logistic") + "/model.json";
+  const std::string good = fingen::read_file(lm);
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"\"encoding\"", "\"encodinx\""},
+        {"\"seed\": 1", "\"seed\": 1e300"}}) {
+    std::string t = good;
+    ASSERT_NE(t.find(from), std::string::npos) << from;
+    t.replace(t.find(from), from.size(), to);
+    fingen::write_file_atomic(lm, t);
+    fingen::test::expect_error([&] { cr::load_model(dir.file("logistic")); },
+                               fingen::ErrorCategory::Input, {lm});
+  }
   cr::FitRequest bad;
   bad.data = data;
   bad.kind = "logistic";

@@ -14,6 +14,7 @@
 #include "fingen/data/load.hpp"
 #include "fingen/forecast/evaluate.hpp"
 #include "fingen/forecast/forecaster.hpp"
+#include "test_util.hpp"
 
 namespace {
 namespace fc = fingen::forecast;
@@ -291,6 +292,21 @@ TEST(Forecasters, BaselinesSaveAndLoadToTheSameForecasts) {
     ASSERT_EQ(b.quantiles.size(), 3u);
     EXPECT_TRUE(a.quantiles[2].isApprox(b.quantiles[2], 1e-14));
     EXPECT_LT(b.quantiles[0](0, 0), b.quantiles[2](0, 0));
+  }
+  // Found by fuzz_forecast_model: a horizon of 2.2e70 was converted to an integer with undefined
+  // behaviour. A horizon that is not a whole count in range is an input error naming the file.
+  auto m = fc::make_forecaster("naive", {}, fc::Task{4, {0.05, 0.5, 0.95}});
+  std::filesystem::create_directories(dir);
+  m->fit(d, 0, 1000);
+  m->save(dir.string());
+  const std::string file = (dir / "model.json").string();
+  nlohmann::json j = nlohmann::json::parse(fingen::read_file(file));
+  for (const nlohmann::json& h :
+       {nlohmann::json(2.2e70), nlohmann::json(2.5), nlohmann::json(-3)}) {
+    j["params"]["horizon"] = h;
+    fingen::write_file_atomic(file, j.dump());
+    fingen::test::expect_error([&] { fc::load_forecaster(dir.string()); },
+                               fingen::ErrorCategory::Input, {file, "horizon"});
   }
   std::filesystem::remove_all(dir);
 }
