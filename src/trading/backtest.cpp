@@ -4,10 +4,12 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "fingen/core/error.hpp"
+#include "fingen/core/vmath.hpp"
 #include "fingen/data/clean.hpp"
 #include "fingen/data/csv.hpp"
 #include "fingen/data/readers.hpp"
@@ -143,8 +145,18 @@ void assign_log_returns(Market& m, const double* path, std::size_t horizon, std:
   m.volume.resize(0, 0);
   for (Eigen::Index i = 0; i < N; ++i) {
     double* c = m.close.col(i).data();
-    c[0] = start_price;
-    for (Eigen::Index t = 1; t < T; ++t) c[t] = c[t - 1] * std::exp(path[(t - 1) * N + i]);
+    // The growth factors exp(r_t) first, vectorised (core/vmath.hpp), then the running
+    // product: the exponentials no longer sit in the loop that carries the price.
+    double* growth = c + 1;
+    if (N == 1) {
+      exp_into(path, growth, horizon);
+    } else {
+      for (std::size_t t = 0; t < horizon; ++t)
+        growth[t] = path[t * assets + static_cast<std::size_t>(i)];
+      exp_into(growth, growth, horizon);
+    }
+    double price = c[0] = start_price;
+    for (Eigen::Index t = 1; t < T; ++t) c[t] = price *= c[t];
   }
 }
 
@@ -267,20 +279,21 @@ struct PerAsset<Eigen::Dynamic, V> {
   const V* view() const { return v.data(); }
 };
 
-// One cost setting's account: cash, holdings and running totals.
+// Both accounts, gross (lane 0) and net (lane 1), side by side in the lanes of Lanes2: marking
+// them costs what marking one costs. Trades are rare and done lane by lane.
 template <int NC>
-struct Book {
-  double rate = 0;    // commission + half spread + slippage per unit of notional
-  double fixed = 0;   // commission per order
-  double impact = 0;  // square-root impact coefficient (0: none)
-  double borrow = 0;  // per bar, per unit of short value
-  double cash = 0, costs = 0, notional = 0;
-  std::size_t fills = 0;
-  PerAsset<NC, double> q;  // holdings
-  MetricsAccumulator acc{1};
-  Eigen::Index bad = 0;      // the first bar whose equity is not finite (0: none)
-  double* equity = nullptr;  // curves (keep_curves), one value per bar
-  double* exposure = nullptr;
+struct Books {
+  static constexpr int kGross = 0, kNet = 1;
+  Lanes2 rate{};    // commission + half spread + slippage per unit of notional
+  Lanes2 fixed{};   // commission per order
+  Lanes2 impact{};  // square-root impact coefficient (0: none)
+  Lanes2 borrow{};  // per bar, per unit of short value
+  Lanes2 cash{}, costs{}, notional{};
+  std::array<std::size_t, 2> fills{};
+  PerAsset<NC, Lanes2> q;  // holdings
+  BasicMetricsAccumulator<Lanes2> acc{Lanes2{} + 1.0};
+  Eigen::Index bad = 0;  // the first bar whose equity is not finite (0: none)
+  std::array<double*, 2> equity{}, exposure{};  // curves (keep_curves), one value per bar
 };
 
 // Column-major T x N data as a plain pointer: element (t, i) at p[t + i T].
@@ -290,48 +303,83 @@ struct Columns {
   double operator()(Eigen::Index t, Eigen::Index i) const { return p[t + i * T]; }
 };
 
-// Step 4 for one book on bars [from, to), which trade nothing: borrow on short positions, equity
-// and exposure at the close. The loop touches only this book's state; run book after book, its
-// sums stay in registers (both books in one loop spill them to memory).
+// Step 4 on bars [from, to), which trade nothing: borrow on short positions, equity and exposure
+// at the close, both books at once.
 template <int NC>
-void mark(Book<NC>& k, Columns C, Eigen::Index N, Eigen::Index from, Eigen::Index to) {
-  // Local copies of what the loop reads or changes: locals whose address never escapes stay in
-  // registers, where fields reached through a reference are reloaded after every store.
-  const auto q = k.q.view();
-  const double borrow_rate = k.borrow;
-  double cash = k.cash, costs = k.costs;
-  MetricsAccumulator acc = k.acc;
-  Eigen::Index bad = k.bad;
-  double* const equity = k.equity;
-  double* const exposure = k.exposure;
-  for (Eigen::Index t = from; t < to; ++t) {
-    double value = 0, gross_value = 0;
-    for (Eigen::Index i = 0; i < N; ++i) {
-      const double v = q[i] * C(t, i);
-      value += v;
-      gross_value += std::abs(v);
-    }
-    if (borrow_rate > 0) {
-      double short_value = 0;
-      for (Eigen::Index i = 0; i < N; ++i) short_value -= std::min(q[i] * C(t, i), 0.0);
-      if (short_value > 0) {
-        const double borrow = short_value * borrow_rate;
-        cash -= borrow;
-        costs += borrow;
+void mark(Books<NC>& k, Columns C, Eigen::Index N, Eigen::Index from, Eigen::Index to) {
+  if (from >= to) return;
+  bool flat = true, shorts = false;
+  for (Eigen::Index i = 0; i < N; ++i) {
+    flat = flat && !lanes::any(k.q[i] != Lanes2{});
+    shorts = shorts || lanes::any(k.q[i] < Lanes2{});
+  }
+  if (flat) {
+    // Nothing held (out of the market, as trend followers are much of the time): the equity is
+    // the cash on every bar, so the whole stretch is one update.
+    const Lanes2 e = k.cash;
+    if (lanes::any((e - e) != Lanes2{}) && k.bad == 0) k.bad = from;
+    k.acc.add_flat(e, static_cast<std::size_t>(to - from));
+    for (int j = 0; j < 2; ++j)
+      if (k.equity[j]) std::fill(k.equity[j] + from, k.equity[j] + to, e[j]);  // exposure 0
+    return;
+  }
+  // Holdings are fixed over the stretch and prices positive, so only short holdings pay borrow.
+  const bool borrows = shorts && lanes::any(k.borrow > Lanes2{});
+  // The bars, on local copies of what the loop reads or changes (locals whose address never
+  // escapes stay in registers; fields reached through a reference are reloaded after every
+  // store). Without `find_bad` no bar is tested for a non-finite equity: the accumulator's sums
+  // tell afterwards, and only then are the bars run again to name the first.
+  const auto run = [&](auto find_bad) {
+    const auto q = k.q.view();
+    const Lanes2 borrow_rate = k.borrow;
+    Lanes2 cash = k.cash, costs = k.costs;
+    BasicMetricsAccumulator<Lanes2> acc = k.acc;
+    const auto curves = k.equity;
+    const auto exposures = k.exposure;
+    for (Eigen::Index t = from; t < to; ++t) {
+      Lanes2 value{}, gross_value{};
+      for (Eigen::Index i = 0; i < N; ++i) {
+        const Lanes2 v = q[i] * C(t, i);
+        value += v;
+        gross_value += lanes::abs(v);
+      }
+      if (borrows) {
+        Lanes2 short_value{};
+        for (Eigen::Index i = 0; i < N; ++i) {
+          const Lanes2 v = q[i] * C(t, i);
+          short_value -= lanes::select(v < Lanes2{}, v, Lanes2{});
+        }
+        const auto pays = (short_value > Lanes2{}) & (borrow_rate > Lanes2{});
+        const Lanes2 fee = lanes::select(pays, short_value * borrow_rate, Lanes2{});
+        cash -= fee;
+        costs += fee;
+      }
+      const Lanes2 e = cash + value;
+      if (decltype(find_bad)::value && lanes::any((e - e) != Lanes2{})) {
+        k.bad = t;  // e - e: 0 unless e is inf or NaN
+        return;
+      }
+      const Lanes2 x = acc.add_value(e, gross_value);
+      if (curves[0]) {
+        for (int j = 0; j < 2; ++j) {
+          curves[j][t] = e[j];
+          exposures[j][t] = x[j];
+        }
       }
     }
-    const double e = cash + value;
-    if (!std::isfinite(e) && bad == 0) bad = t;
-    const double x = acc.add_value(e, gross_value);
-    if (equity) {
-      equity[t] = e;
-      exposure[t] = x;
-    }
+    k.cash = cash;
+    k.costs = costs;
+    k.acc = acc;
+  };
+  const BasicMetricsAccumulator<Lanes2> before = k.acc;
+  const Lanes2 cash = k.cash, costs = k.costs;
+  run(std::false_type{});
+  if (k.bad == 0 && !k.acc.finite()) {
+    k.acc = before;
+    k.cash = cash;
+    k.costs = costs;
+    run(std::true_type{});
   }
-  k.cash = cash;
-  k.costs = costs;
-  k.acc = acc;
-  k.bad = bad;
 }
 
 template <int NC>
@@ -345,24 +393,24 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
   const bool whole = o.whole_shares();
   const double lmax = o.max_leverage();
   const CostOptions& c = o.costs();
-  Book<NC> gb, nb;
-  const auto open_book = [&](Book<NC>& k, Run& run) {
-    k.cash = o.initial_capital();
-    k.acc = MetricsAccumulator(k.cash);
-    k.q.init(N, 0.0);
-    if (keep_curves) {
-      run.equity.assign(static_cast<std::size_t>(T), k.cash);
-      run.gross_exposure.assign(static_cast<std::size_t>(T), 0.0);
-      k.equity = run.equity.data();
-      k.exposure = run.gross_exposure.data();
+  using B = Books<NC>;
+  B k;
+  Run* runs[2] = {&gross, &net};
+  k.cash = Lanes2{} + o.initial_capital();
+  k.acc = BasicMetricsAccumulator<Lanes2>(k.cash);
+  k.q.init(N, Lanes2{});
+  if (keep_curves) {
+    for (int j = 0; j < 2; ++j) {
+      runs[j]->equity.assign(static_cast<std::size_t>(T), o.initial_capital());
+      runs[j]->gross_exposure.assign(static_cast<std::size_t>(T), 0.0);
+      k.equity[j] = runs[j]->equity.data();
+      k.exposure[j] = runs[j]->gross_exposure.data();
     }
-  };
-  open_book(gb, gross);
-  open_book(nb, net);
-  nb.rate = (c.commission_bps() + c.spread_bps() / 2 + c.slippage_bps()) * 1e-4;
-  nb.fixed = c.commission_fixed();
-  nb.impact = has_volume ? c.impact_coefficient() : 0.0;
-  nb.borrow = c.borrow_bps() * 1e-4 / o.periods_per_year();
+  }
+  k.rate[B::kNet] = (c.commission_bps() + c.spread_bps() / 2 + c.slippage_bps()) * 1e-4;
+  k.fixed[B::kNet] = c.commission_fixed();
+  k.impact[B::kNet] = has_volume ? c.impact_coefficient() : 0.0;
+  k.borrow[B::kNet] = c.borrow_bps() * 1e-4 / o.periods_per_year();
   const Columns X{(at_open ? mk.open : mk.close).data(), T}, C{mk.close.data(), T}, Wc{W.data(), T},
       V{has_volume ? mk.volume.data() : nullptr, T};
   PerAsset<NC, double> w;
@@ -383,32 +431,33 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
       if (changes(t, i)) return true;
     return false;
   };
-  // Steps 2 and 3 for one book on a bar with a change.
-  const auto trade = [&](Book<NC>& k, Run& run, Eigen::Index t) {
+  // Steps 2 and 3 for one book (lane j) on a bar with a change.
+  const auto trade = [&](int j, Eigen::Index t) {
+    Run& run = *runs[j];
     // 2. Equity at the fill prices, before this bar's trades.
-    double ex = k.cash;
-    for (Eigen::Index i = 0; i < N; ++i) ex += k.q[i] * X(t, i);
+    double ex = k.cash[j];
+    for (Eigen::Index i = 0; i < N; ++i) ex += k.q[i][j] * X(t, i);
     for (Eigen::Index i = 0; i < N; ++i) {
       if (!changed[i]) continue;
       const double price = X(t, i);
       double target = w[i] * ex / price;
       if (whole) target = std::trunc(target);
-      const double d = target - k.q[i];
+      const double d = target - k.q[i][j];
       if (d == 0) continue;
       // 3. Costs of the fill.
       const double notional = std::abs(d) * price;
-      double cost = k.rate * notional + k.fixed;
-      if (k.impact > 0) {
+      double cost = k.rate[j] * notional + k.fixed[j];
+      if (k.impact[j] > 0) {
         const double v = V(t - 1, i);
         if (v > 0)
-          cost += k.impact * recent_volatility(C.p + i * T, static_cast<std::size_t>(t)) *
+          cost += k.impact[j] * recent_volatility(C.p + i * T, static_cast<std::size_t>(t)) *
                   std::sqrt(std::abs(d) / v) * notional;
       }
-      k.cash -= d * price + cost;
-      k.q[i] += d;  // as the rules say: q_i += d_i
-      k.costs += cost;
-      k.notional += notional;
-      ++k.fills;
+      k.cash[j] -= d * price + cost;
+      k.q[i][j] += d;  // as the rules say: q_i += d_i
+      k.costs[j] += cost;
+      k.notional[j] += notional;
+      ++k.fills[static_cast<std::size_t>(j)];
       if (keep_fills)
         run.fills.push_back(
             {static_cast<std::size_t>(t), static_cast<std::size_t>(i), d, price, cost});
@@ -421,31 +470,29 @@ void simulate(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions&
       for (Eigen::Index i = 0; i < N; ++i) changed[i] = all || changes(t, i);
       double g = 0;
       for (Eigen::Index i = 0; i < N; ++i) g += std::abs(Wc(t - 1, i));
+      FG_REQUIRE(std::isfinite(g), "the strategy gave non-finite weights");
       const double scale = g > lmax ? lmax / g : 1.0;
       for (Eigen::Index i = 0; i < N; ++i) w[i] = Wc(t - 1, i) * scale;
-      trade(gb, gross, t);
-      trade(nb, net, t);
-      mark(gb, C, N, t, t + 1);
-      mark(nb, C, N, t, t + 1);
+      trade(B::kGross, t);
+      trade(B::kNet, t);
+      mark(k, C, N, t, t + 1);
       ++t;
       continue;
     }
     // A stretch of bars without trades (most bars of a trend-following strategy).
     Eigen::Index end = t + 1;
     while (end < T && !trades(end)) ++end;
-    mark(gb, C, N, t, end);
-    mark(nb, C, N, t, end);
+    mark(k, C, N, t, end);
     t = end;
   }
-  const Eigen::Index bad = gb.bad == 0 ? nb.bad : nb.bad == 0 ? gb.bad : std::min(gb.bad, nb.bad);
-  FG_CHECK(Runtime, bad == 0, "the equity became non-finite at bar {}", bad);
-  const auto close_book = [&](const Book<NC>& k, Run& run) {
-    run.costs = k.costs;
-    run.traded_notional = k.notional;
-    run.metrics = k.acc.finish(k.notional, k.fills, o.periods_per_year());
-  };
-  close_book(gb, gross);
-  close_book(nb, net);
+  FG_CHECK(Runtime, k.bad == 0, "the equity became non-finite at bar {}", k.bad);
+  for (int j = 0; j < 2; ++j) {
+    Run& run = *runs[j];
+    run.costs = k.costs[j];
+    run.traded_notional = k.notional[j];
+    run.metrics = k.acc.lane(j).finish(k.notional[j], k.fills[static_cast<std::size_t>(j)],
+                                       o.periods_per_year());
+  }
 }
 }  // namespace
 
@@ -458,7 +505,9 @@ BacktestResult backtest(const Market& market, const Eigen::MatrixXd& weights,
                  static_cast<std::size_t>(weights.cols()) == market.assets(),
              "weights are {} x {}, the market {} bars x {} assets", weights.rows(), weights.cols(),
              market.bars(), market.assets());
-  FG_REQUIRE(weights.allFinite(), "the strategy gave non-finite weights");
+  // Weights are checked where a trade reads them (every other row repeats one that was), and
+  // the last row, which is never filled.
+  FG_REQUIRE(weights.row(weights.rows() - 1).allFinite(), "the strategy gave non-finite weights");
   BacktestResult r;
   FG_REQUIRE(rebalance_at.empty() || rebalance_at.size() == market.bars(),
              "{} rebalancing flags for {} bars", rebalance_at.size(), market.bars());

@@ -7,6 +7,7 @@
 
 namespace fingen::trading {
 
+template <>
 Metrics MetricsAccumulator::finish(double traded_notional, std::size_t trades, double P) const {
   const auto n = static_cast<double>(n_);
   FG_REQUIRE(n_ >= 1, "metrics need at least 2 bars");
@@ -23,7 +24,7 @@ Metrics MetricsAccumulator::finish(double traded_notional, std::size_t trades, d
   const double downside = std::sqrt(down_ / n);
   m.sortino = downside > 0 ? mean / downside * std::sqrt(P) : Metrics::kNaN;
   m.max_drawdown = mdd_;
-  m.max_drawdown_duration = longest_;
+  m.max_drawdown_duration = static_cast<std::size_t>(longest_);
   m.calmar = mdd_ > 0 ? m.annual_return / mdd_ : Metrics::kNaN;
   m.turnover = traded_notional / (equity_sum_ / (n + 1)) * P / n;
   m.hit_rate = held_ > 0 ? static_cast<double>(up_) / static_cast<double>(held_) : Metrics::kNaN;

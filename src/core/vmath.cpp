@@ -1,0 +1,39 @@
+#include "fingen/core/vmath.hpp"
+
+#include <cmath>
+
+#if defined(FINGEN_HAVE_LIBMVEC)
+#include <immintrin.h>
+// The vector variants of exp in glibc's libmvec, named by the x86-64 vector function ABI:
+// 'b' = SSE (2 doubles), 'd' = AVX2 (4 doubles).
+extern "C" __m128d _ZGVbN2v_exp(__m128d);
+extern "C" __m256d _ZGVdN4v_exp(__m256d);
+#endif
+
+namespace fingen {
+
+namespace {
+#if defined(FINGEN_HAVE_LIBMVEC)
+__attribute__((target("avx2"))) std::size_t exp4(const double* x, double* y, std::size_t n) {
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) _mm256_storeu_pd(y + k, _ZGVdN4v_exp(_mm256_loadu_pd(x + k)));
+  return k;
+}
+std::size_t exp2(const double* x, double* y, std::size_t n) {
+  std::size_t k = 0;
+  for (; k + 2 <= n; k += 2) _mm_storeu_pd(y + k, _ZGVbN2v_exp(_mm_loadu_pd(x + k)));
+  return k;
+}
+#endif
+}  // namespace
+
+void exp_into(const double* x, double* y, std::size_t n) {
+  std::size_t done = 0;
+#if defined(FINGEN_HAVE_LIBMVEC)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  done = avx2 ? exp4(x, y, n) : exp2(x, y, n);
+#endif
+  for (std::size_t k = done; k < n; ++k) y[k] = std::exp(x[k]);
+}
+
+}  // namespace fingen
