@@ -1,6 +1,9 @@
 #include "fingen/core/vmath.hpp"
 
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 #if defined(FINGEN_HAVE_LIBMVEC)
 #include <immintrin.h>
@@ -27,11 +30,35 @@ std::size_t exp2(const double* x, double* y, std::size_t n) {
 #endif
 }  // namespace
 
+namespace {
+bool cpu_has_avx2() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx2");
+#else
+  return false;
+#endif
+}
+std::atomic<bool>& avx2_setting() {
+  static std::atomic<bool> on{[] {
+    const char* env = std::getenv("FINGEN_SIMD");
+    return cpu_has_avx2() && !(env && std::strcmp(env, "sse2") == 0);
+  }()};
+  return on;
+}
+}  // namespace
+
+bool avx2_kernels() {
+  return avx2_setting().load(std::memory_order_relaxed);
+}
+
+void set_avx2_kernels(bool on) {
+  avx2_setting().store(on && cpu_has_avx2(), std::memory_order_relaxed);
+}
+
 void exp_into(const double* x, double* y, std::size_t n) {
   std::size_t done = 0;
 #if defined(FINGEN_HAVE_LIBMVEC)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  done = avx2 ? exp4(x, y, n) : exp2(x, y, n);
+  done = avx2_kernels() ? exp4(x, y, n) : exp2(x, y, n);
 #endif
   for (std::size_t k = done; k < n; ++k) y[k] = std::exp(x[k]);
 }

@@ -66,19 +66,74 @@ class Sma final : public SignalStrategy {
                slow = static_cast<std::size_t>(o_.slow());
     const double below = o_.allow_short() ? -1.0 : 0.0;
     const auto nf = static_cast<double>(fast), ns = static_cast<double>(slow);
-    // Running window sums, summed afresh every 1024 bars so rounding cannot accumulate.
-    double sf = 0, ss = 0;
-    for (std::size_t t = 0; t < T; ++t) {
-      if (t % 1024 == 0) {
-        sf = ss = 0;
-        for (std::size_t k = t + 1 >= fast ? t + 1 - fast : 0; k <= t; ++k) sf += c[k];
-        for (std::size_t k = t + 1 >= slow ? t + 1 - slow : 0; k <= t; ++k) ss += c[k];
-      } else {
-        sf += c[t] - (t >= fast ? c[t - fast] : 0.0);
-        ss += c[t] - (t >= slow ? c[t - slow] : 0.0);
-      }
-      // fast mean > slow mean, as sf * slow > ss * fast: no division per bar.
+    // Running window sums, summed afresh at the start of every block of 1,024 bars so rounding
+    // cannot accumulate. The blocks are independent, so two are run side by side: their sums
+    // are two dependency chains the CPU overlaps (the same numbers as one block after another).
+    // Bars t < slow (only in the first block when slow <= 1,024) test for a short window; the
+    // others run without a test.
+    constexpr std::size_t kBlock = 1024;
+    const auto start = [&](std::size_t t, double& sf, double& ss) {
+      sf = ss = 0;
+      for (std::size_t k = t + 1 >= fast ? t + 1 - fast : 0; k <= t; ++k) sf += c[k];
+      for (std::size_t k = t + 1 >= slow ? t + 1 - slow : 0; k <= t; ++k) ss += c[k];
+    };
+    const auto step_early = [&](std::size_t t, double& sf, double& ss) {
+      sf += c[t] - (t >= fast ? c[t - fast] : 0.0);
+      ss += c[t] - (t >= slow ? c[t - slow] : 0.0);
+    };
+    const auto step = [&](std::size_t t, double& sf, double& ss) {  // t >= slow > fast
+      sf += c[t] - c[t - fast];
+      ss += c[t] - c[t - slow];
+    };
+    // fast mean > slow mean, as sf * slow > ss * fast: no division per bar.
+    const auto emit_early = [&](std::size_t t, double sf, double ss) {
       s[t] = t + 1 < slow ? 0.0 : (sf * ns > ss * nf ? 1.0 : below);
+    };
+    const auto emit = [&](std::size_t t, double sf, double ss) {
+      s[t] = sf * ns > ss * nf ? 1.0 : below;
+    };
+    if (slow > kBlock) {  // long windows: one block after another, every bar tested
+      double sf = 0, ss = 0;
+      for (std::size_t t = 0; t < T; ++t) {
+        if (t % kBlock == 0)
+          start(t, sf, ss);
+        else
+          step_early(t, sf, ss);
+        emit_early(t, sf, ss);
+      }
+      return;
+    }
+    for (std::size_t a = 0; a < T; a += 2 * kBlock) {
+      const std::size_t b = a + kBlock;
+      const std::size_t na = std::min(kBlock, T - a), nb = b < T ? std::min(kBlock, T - b) : 0;
+      double fa = 0, sa = 0, fb = 0, sb = 0;
+      start(a, fa, sa);
+      emit_early(a, fa, sa);
+      if (nb > 0) {
+        start(b, fb, sb);
+        emit(b, fb, sb);
+      }
+      std::size_t u = 1;
+      if (a == 0) {  // the first block's bars t < slow; the second block's are all >= slow
+        for (; u < std::min(slow, na); ++u) {
+          step_early(u, fa, sa);
+          emit_early(u, fa, sa);
+          if (u < nb) {
+            step(b + u, fb, sb);
+            emit(b + u, fb, sb);
+          }
+        }
+      }
+      for (; u < nb; ++u) {
+        step(a + u, fa, sa);
+        step(b + u, fb, sb);
+        emit(a + u, fa, sa);
+        emit(b + u, fb, sb);
+      }
+      for (; u < na; ++u) {
+        step(a + u, fa, sa);
+        emit(a + u, fa, sa);
+      }
     }
   }
   SmaOptions o_;

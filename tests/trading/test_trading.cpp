@@ -6,10 +6,14 @@
 #include <fstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include "fingen/core/error.hpp"
 #include "fingen/core/io.hpp"
+#include "fingen/core/rng.hpp"
+#include "fingen/core/vmath.hpp"
 #include "fingen/data/load.hpp"
 #include "fingen/scenario/garch.hpp"
 #include "fingen/scenario/gbm.hpp"
@@ -295,6 +299,139 @@ TEST(Trading, MetricsByHand) {
       ((r1 - mean) * (r1 - mean) + (r2 - mean) * (r2 - mean) + (r3 - mean) * (r3 - mean)) / 2);
   EXPECT_NEAR(m.sharpe, mean / sd * std::sqrt(252.0), 1e-12);
   EXPECT_NEAR(m.sortino, mean / std::sqrt(0.01 / 3) * std::sqrt(252.0), 1e-12);
+}
+
+// The accumulator over two lanes (gross and net books at once) computes, lane by lane, exactly
+// what one accumulator per curve computes; a flat stretch in one update equals the bars one by
+// one (counts, peak and drawdowns exactly, sums to rounding).
+TEST(Trading, AccumulatorLanesEqualOneAccumulatorPerCurve) {
+  Rng rng(5);
+  const std::size_t n = 3000;
+  std::vector<double> e0(n), e1(n), x0(n), x1(n);
+  double a = 1e6, b = 1e6;
+  for (std::size_t t = 0; t < n; ++t) {
+    a *= std::exp(0.01 * rng.normal());
+    b *= std::exp(0.02 * rng.normal());
+    e0[t] = a;
+    e1[t] = t % 7 == 0 ? -b : b;  // some non-positive equity: exposure infinite
+    x0[t] = t % 5 == 0 ? 0.0 : 0.8 * a;
+    x1[t] = t % 3 == 0 ? 0.0 : 1.1 * b;
+  }
+  MetricsAccumulator one(1e6), two(1e6);
+  BasicMetricsAccumulator<Lanes2> both(Lanes2{} + 1e6);
+  for (std::size_t t = 0; t < n; ++t) {
+    const double g0 = one.add_value(e0[t], x0[t]), g1 = two.add_value(e1[t], x1[t]);
+    const Lanes2 g = both.add_value(Lanes2{e0[t], e1[t]}, Lanes2{x0[t], x1[t]});
+    ASSERT_EQ(g[0], g0) << t;
+    ASSERT_EQ(g[1], g1) << t;
+  }
+  for (int j = 0; j < 2; ++j) {
+    const Metrics want = (j == 0 ? one : two).finish(5e6, 40, 252);
+    const Metrics got = both.lane(j).finish(5e6, 40, 252);
+    EXPECT_EQ(to_json(got).dump(), to_json(want).dump()) << j;
+  }
+  // Flat: 50 bars at one equity after a drawdown.
+  MetricsAccumulator bars(100), flat(100);
+  for (MetricsAccumulator* m : {&bars, &flat}) {
+    m->add_value(120, 100);
+    m->add_value(90, 100);
+  }
+  for (int k = 0; k < 50; ++k) bars.add_value(95, 0);
+  flat.add_flat(95, 50);
+  bars.add_value(130, 100);
+  flat.add_value(130, 100);
+  const Metrics mb = bars.finish(1e3, 2, 252), mf = flat.finish(1e3, 2, 252);
+  EXPECT_EQ(mf.max_drawdown, mb.max_drawdown);
+  EXPECT_EQ(mf.max_drawdown_duration, mb.max_drawdown_duration);
+  EXPECT_EQ(mf.max_drawdown_duration, 51u);
+  EXPECT_EQ(mf.hit_rate, mb.hit_rate);
+  EXPECT_EQ(mf.exposure, mb.exposure);
+  for (const char* name : {"sharpe", "sortino", "annual_volatility", "turnover", "total_return"})
+    EXPECT_NEAR(metric_value(mf, name), metric_value(mb, name),
+                1e-13 * std::abs(metric_value(mb, name)))
+        << name;
+}
+
+// The SMA crossover's decisions equal those of moving averages summed afresh at every bar (short
+// and long windows; the running sums are restarted every 1,024 bars, two blocks side by side).
+TEST(Trading, SmaDecisionsEqualDirectMovingAverages) {
+  Rng rng(9);
+  const std::size_t T = 5000;
+  Market m;
+  m.kind = IndexKind::Observation;
+  m.names = {"x"};
+  m.close.resize(static_cast<Eigen::Index>(T), 1);
+  double p = 100;
+  for (std::size_t t = 0; t < T; ++t) {
+    m.index.push_back(static_cast<std::int64_t>(t));
+    p *= std::exp(0.0002 + 0.01 * rng.normal());
+    m.close(static_cast<Eigen::Index>(t), 0) = p;
+  }
+  for (const auto& [fast, slow] : {std::pair<int, int>{20, 100}, {3, 1024}, {50, 1500}}) {
+    SCOPED_TRACE(fmt::format("fast {} slow {}", fast, slow));
+    const auto s = make_strategy("sma", json{{"fast", fast}, {"slow", slow}}, "");
+    const Eigen::MatrixXd w = s->weights(m);
+    std::size_t ties = 0, long_bars = 0;
+    for (std::size_t t = 0; t < T; ++t) {
+      const auto tt = static_cast<Eigen::Index>(t);
+      if (t + 1 < static_cast<std::size_t>(slow)) {
+        ASSERT_EQ(w(tt, 0), 0.0) << t;
+        continue;
+      }
+      const double f = m.close.col(0).segment(tt + 1 - fast, fast).mean();
+      const double sl = m.close.col(0).segment(tt + 1 - slow, slow).mean();
+      if (std::abs(f - sl) < 1e-9 * sl) {
+        ++ties;
+        continue;
+      }
+      ASSERT_EQ(w(tt, 0), f > sl ? 1.0 : 0.0) << t;
+      long_bars += f > sl;
+    }
+    EXPECT_LT(ties, 3u);
+    EXPECT_GT(long_bars, 100u);
+  }
+}
+
+// The engine's AVX2 build and its build for any x86-64 CPU give the same bits.
+TEST(Trading, EngineGivesTheSameBitsWithAndWithoutAvx2) {
+  data::ReturnsSource source;
+  source.file = test::bundled("sp500_ohlcv_2000_2020.csv");
+  const Market m = read_market(source);
+  const bool was = avx2_kernels();
+  for (const std::string kind : {"sma", "zscore"}) {
+    SCOPED_TRACE(kind);
+    const auto s = make_strategy(kind, json{{"allow_short", true}}, "");
+    const Eigen::MatrixXd w = s->weights(m);
+    set_avx2_kernels(true);
+    const BacktestResult a = backtest(m, w, BacktestOptions());
+    set_avx2_kernels(false);
+    const BacktestResult b = backtest(m, w, BacktestOptions());
+    set_avx2_kernels(was);
+    EXPECT_EQ(a.net.equity, b.net.equity);
+    EXPECT_EQ(a.gross.equity, b.gross.equity);
+    EXPECT_EQ(a.net.gross_exposure, b.net.gross_exposure);
+    EXPECT_EQ(to_json(a.net.metrics).dump(), to_json(b.net.metrics).dump());
+    EXPECT_EQ(to_json(a.gross.metrics).dump(), to_json(b.gross.metrics).dump());
+    EXPECT_GT(a.net.fills.size(), 10u);
+  }
+}
+
+// A position whose value overflows stops the backtest naming the first bar that did.
+TEST(Trading, NonFiniteEquityNamesTheBar) {
+  Market m;
+  m.kind = IndexKind::Observation;
+  m.names = {"x"};
+  m.close.resize(8, 1);
+  m.close << 100, 100, 100, 100, 1e300, 1e306, 1e307, 1e307;
+  for (std::int64_t t = 0; t < 8; ++t) m.index.push_back(t);
+  const Eigen::MatrixXd w = Eigen::MatrixXd::Ones(8, 1);
+  try {
+    backtest(m, w, BacktestOptions().fill("next_close"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    // 1e4 shares (1e6 at 100) are worth 1e310 at bar 5.
+    EXPECT_NE(std::string(e.what()).find("non-finite at bar 5"), std::string::npos) << e.what();
+  }
 }
 
 // Many synthetic markets: the same numbers for 1 and 2 threads, and a sensible distribution.

@@ -66,7 +66,8 @@ Market read_market(const data::ReturnsSource& source);
 Market read_market(const data::ReturnsSource& first, const std::vector<data::ReturnsSource>& more);
 
 /// Markets from scenario paths of log returns (paths x horizon x assets): path p starts every
-/// asset at `start_price` and compounds, P_t = P_{t-1} exp(r_t), so it has horizon + 1 bars of
+/// asset at `start_price` and compounds, P_t = P_{t-1} exp(r_t) (exp vectorised, core/vmath.hpp;
+/// the product taken four bars at a time, equal up to rounding), so it has horizon + 1 bars of
 /// closes and no opens or volumes.
 Market market_from_log_returns(const double* path, std::size_t horizon, std::size_t assets,
                                const std::vector<std::string>& names, double start_price = 100.0);

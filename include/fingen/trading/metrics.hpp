@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -77,12 +78,12 @@ inline bool all(Mask2 m) noexcept {
   return (m[0] & m[1]) != 0;
 #endif
 }
-// 1 where m, else 0, as an integer (a count to add up).
-inline long long count(bool m) noexcept {
-  return m;
+// c + (m ? 1 : 0): a count of the lanes where m holds.
+inline long long count(long long c, bool m) noexcept {
+  return c + m;
 }
-inline Mask2 count(Mask2 m) noexcept {
-  return -m;  // a true lane is all ones, -1
+inline Mask2 count(Mask2 c, Mask2 m) noexcept {
+  return c - m;  // a true lane is all ones, -1
 }
 // a > b ? a : b, as one maxsd / maxpd.
 inline double max(double a, double b) noexcept {
@@ -233,13 +234,13 @@ class BasicMetricsAccumulator {
   void expose(V x) noexcept {
     const auto held = x != V{};  // NaN included
     exposure_sum_ += x;          // + 0 where nothing is held
-    held_ += lanes::count(held);
-    up_ += lanes::count(held & (last_r_ > V{} + 1e-12));  // rounding-level: no hit
+    held_ = lanes::count(held_, held);
+    up_ = lanes::count(up_, held & (last_r_ > V{} + 1e-12));  // rounding-level: no hit
   }
   V first_{}, prev_{}, inv_prev_{}, peak_{}, mdd_{}, last_r_{};
   V shift_{}, sum_{}, sum_sq_{}, down_{}, equity_sum_{}, exposure_sum_{};
   V run_{}, longest_{};
-  decltype(lanes::count(V{} < V{})) held_{}, up_{};  // integer counts
+  std::conditional_t<std::is_same_v<V, double>, long long, lanes::Mask2> held_{}, up_{};  // counts
   std::size_t n_ = 0;
 };
 using MetricsAccumulator = BasicMetricsAccumulator<double>;
