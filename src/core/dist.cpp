@@ -154,6 +154,20 @@ std::unique_ptr<Communicator> local() {
   return std::make_unique<Local>();
 }
 
+Communicator& given_or_local(Communicator* given, std::unique_ptr<Communicator>& holder) {
+  if (given) return *given;
+  if (!holder) holder = local();
+  return *holder;
+}
+
+std::size_t paths_per_block(std::size_t requested, std::size_t values_per_path) {
+  if (requested > 0) return requested;
+  std::size_t b =
+      std::max<std::size_t>((std::size_t{1} << 22) / std::max<std::size_t>(values_per_path, 1), 1);
+  if (b > 256) b -= b % 256;
+  return b;
+}
+
 void register_backend(const std::string& name, Maker make) {
   const std::lock_guard<std::mutex> lock(backends_mutex());
   backends()[name] = std::move(make);

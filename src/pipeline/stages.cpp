@@ -132,13 +132,6 @@ void check_generate(const scenario::ScenarioGenerator& generator, std::size_t pa
   FG_REQUIRE(generator.fitted(), "the {} model is not fitted", generator.kind());
 }
 
-// Paths per block: about 2^22 values (32 MB), a multiple of the GAN's 256-path chunks when larger.
-std::size_t block_size(std::size_t requested, std::size_t values_per_path) {
-  if (requested > 0) return requested;
-  std::size_t b = std::max<std::size_t>((std::size_t{1} << 22) / values_per_path, 1);
-  if (b > 256) b -= b % 256;
-  return b;
-}
 }  // namespace
 
 Scenarios generate_checked(const scenario::ScenarioGenerator& generator, std::size_t paths,
@@ -152,8 +145,8 @@ GenerateResult generate_scenarios(const GenerateRequest& req) {
   FG_REQUIRE(req.paths > 0, "the number of paths must be positive");
   FG_REQUIRE(req.horizon > 0, "the horizon must be positive");
   FG_REQUIRE(req.threads >= 0, "the number of threads must be >= 0");
-  const std::unique_ptr<dist::Communicator> alone = req.comm ? nullptr : dist::local();
-  dist::Communicator& comm = req.comm ? *req.comm : *alone;
+  std::unique_ptr<dist::Communicator> alone;
+  dist::Communicator& comm = dist::given_or_local(req.comm, alone);
   const int rank = comm.rank(), ranks = comm.size();
   const auto generator = scenario::load_generator(req.model_dir);
   check_generate(*generator, req.paths, req.horizon, req.threads,
@@ -199,7 +192,7 @@ GenerateResult generate_scenarios(const GenerateRequest& req) {
     result.scenarios = generator->generate(req.paths, req.horizon, req.seed);
     result.seconds = seconds_since(t0);
   } else {
-    const std::size_t B = block_size(req.block_paths, per_path);
+    const std::size_t B = dist::paths_per_block(req.block_paths, per_path);
     const auto blocks_of = [&](int r) {
       const std::size_t n = dist::share(req.paths, r, ranks).second;
       return (n + B - 1) / B;
@@ -363,8 +356,8 @@ ModelRisk model_var_es(const ModelRiskRequest& req) {
   const ScenarioRiskOptions& o = req.risk;
   FG_REQUIRE(!o.levels.empty(), "no VaR level given");
   FG_REQUIRE(o.horizon > 0, "the horizon must be positive");
-  const std::unique_ptr<dist::Communicator> alone = req.comm ? nullptr : dist::local();
-  dist::Communicator& comm = req.comm ? *req.comm : *alone;
+  std::unique_ptr<dist::Communicator> alone;
+  dist::Communicator& comm = dist::given_or_local(req.comm, alone);
   const int rank = comm.rank(), ranks = comm.size();
   const auto generator = scenario::load_generator(req.model_dir);
   // Paths are made and reduced block by block: the values cap is that of streamed generation.
@@ -390,7 +383,7 @@ ModelRisk model_var_es(const ModelRiskRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto [first, count] = dist::share(req.paths, rank, ranks);
   const std::size_t per_path = o.horizon * std::max<std::size_t>(generator->names().size(), 1);
-  const std::size_t B = block_size(req.block_paths, per_path);
+  const std::size_t B = dist::paths_per_block(req.block_paths, per_path);
   risk::LossTail tail(req.paths, o.levels, o.confidence);
   risk::LossTail mine(req.paths, o.levels, o.confidence);  // this rank's share
   for (std::size_t done = 0; done < count; done += B) {

@@ -155,8 +155,8 @@ RobustnessRun run_robustness(const RobustnessRequest& req) {
                model->names().size(), h.market.assets());
     const std::size_t horizon = req.horizon > 0 ? req.horizon : h.market.bars() - 1;
     check_horizon(names.back(), horizon);
-    const std::unique_ptr<dist::Communicator> alone = req.comm ? nullptr : dist::local();
-    dist::Communicator& comm = req.comm ? *req.comm : *alone;
+    std::unique_ptr<dist::Communicator> alone;
+    dist::Communicator& comm = dist::given_or_local(req.comm, alone);
     dist::check_same(comm,
                      nlohmann::json{{"model_sha256", sha256_file(req.model_dir + "/model.json")},
                                     {"paths", req.paths},
@@ -171,9 +171,7 @@ RobustnessRun run_robustness(const RobustnessRequest& req) {
     // This rank's share of the paths, block by block: only the metrics of each path are kept.
     const auto [first, count] = dist::share(req.paths, comm.rank(), comm.size());
     const std::size_t per_path = horizon * h.market.assets();
-    const std::size_t B = req.block_paths > 0
-                              ? req.block_paths
-                              : std::max<std::size_t>((std::size_t{1} << 22) / per_path, 1);
+    const std::size_t B = dist::paths_per_block(req.block_paths, per_path);
     std::vector<Metrics> net, gross;
     net.reserve(count);
     gross.reserve(count);

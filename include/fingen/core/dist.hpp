@@ -68,6 +68,15 @@ class Communicator {
 /// The communicator of a single process (size 1); collectives are no-ops.
 std::unique_ptr<Communicator> local();
 
+/// `given` when it is set, else a local() communicator made into `holder` (which must outlive
+/// its use): what a library call that takes an optional communicator works with.
+Communicator& given_or_local(Communicator* given, std::unique_ptr<Communicator>& holder);
+
+/// Paths per block when a rank works through its share block by block: `requested` when
+/// positive, else about 2^22 values (32 MB of doubles) per block, a multiple of 256 paths (the
+/// GAN's generation chunk) when larger.
+std::size_t paths_per_block(std::size_t requested, std::size_t values_per_path);
+
 /// Connects to the other ranks of `options` (blocking until all have arrived or the timeout):
 /// local() for a world of one, else the registered backend. Error(Usage) when the world has more
 /// than one process and no backend is linked (a build without LibTorch), Error(Runtime) when the
