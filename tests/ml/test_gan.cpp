@@ -488,6 +488,12 @@ TEST(Gan, SeveralAssetsAtOnce) {
     const Scenarios s = gan.generate(30, 40, 2);
     EXPECT_EQ(s.assets, 4u);
     EXPECT_EQ(s.names, r.names);
+    // The model's series names, after fitting and after loading (what the pipeline sizes its
+    // blocks and checks markets by).
+    EXPECT_EQ(gan.names(), r.names);
+    test::TempDir dir;
+    gan.save(dir.path().string());
+    EXPECT_EQ(scenario::load_generator(dir.path().string())->names(), r.names);
     for (double v : s.data) ASSERT_TRUE(std::isfinite(v));
   }
 }

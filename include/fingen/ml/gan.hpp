@@ -52,7 +52,9 @@ namespace fingen::ml {
     "path that the network modulates; sv: r_t = mu_t + sigma_t eps_t (stochastic volatility); "   \
     "direct: as is; auto: garch for unconditional tcn/lstm generators, else sv")                  \
   X(double, innovation_df, 0.0,                                                                   \
-    "sv/garch: degrees of freedom of eps (0 = per asset from a GARCH(1,1)-t fit)")                \
+    "sv/garch: degrees of freedom of eps (0 = per asset from a GARCH(1,1)-t fit, at least 5)")    \
+  X(double, max_persistence, 0.999,                                                               \
+    "garch: largest alpha + beta of the backbone (a fit above it is scaled down to it)")          \
   X(int64_t, window, 128, "steps per training window")                                            \
   X(int64_t, burn_in, 64, "lstm/tcn generators: steps generated and dropped before each window")  \
   X(int64_t, context, 0, "condition on the previous K observations (0 = unconditional)")          \
