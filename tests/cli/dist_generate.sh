@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Several processes through LibTorch's c10d (TCP store + Gloo) on the loopback interface:
 #  1. `fingen launch -n 2 -- generate` writes the same .npy and CSV bytes as one process, for
-#     GARCH and for a small GAN (whose paths come in 256-path chunks that the shares cut through);
+#     GARCH and for a small GAN (whose paths come in 256-path chunks that the shares cut through),
+#     also of two series;
 #  2. three ranks started by hand with --world-size/--rank/--master-port: the same bytes;
 #  3. a rank that never arrives: rank 0 stops within --dist-timeout with a clear error, no file;
 #  4. ranks given different options: every rank stops with a clear error, no file;
@@ -31,6 +32,17 @@ for m in garch gan; do
   grep -q '"ranks": 2' "$work/$m-2.manifest.json" || fail "$m: the manifest does not say 2 ranks"
   echo "$m: 1 and 2 processes wrote identical files"
 done
+
+# 1b. A GAN of two series (its block sizes count both): 1 and 2 processes, the shape in the header.
+"$fingen" fit --model gan --data "$(dirname "$data")/dow_jones_30.csv" --series AA,IBM \
+  --end 1995-12-31 --steps 10 --set window=16 --set hidden=8 --set batch_size=16 --set threads=1 \
+  --out "$work/gan2" -q
+gen=(generate --model "$work/gan2" --paths 300 --horizon 20 --seed 3 --threads 1 -q)
+"$fingen" "${gen[@]}" --out "$work/gan2-1.npy"
+"$fingen" launch -n 2 -- "${gen[@]}" --out "$work/gan2-2.npy"
+cmp "$work/gan2-1.npy" "$work/gan2-2.npy" || fail "gan of 2 series: 2 processes wrote other bytes"
+head -c 128 "$work/gan2-1.npy" | grep -aq "(300, 20, 2)" || fail "gan of 2 series: wrong shape"
+echo "gan of 2 series: 1 and 2 processes wrote identical 300 x 20 x 2 files"
 
 # 2. Three ranks by hand (as on three hosts, or under srun), options on the command line.
 port=$(free_port)
