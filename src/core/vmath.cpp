@@ -10,7 +10,7 @@
 // The vector variants of exp in glibc's libmvec, named by the x86-64 vector function ABI:
 // 'b' = SSE (2 doubles), 'd' = AVX2 (4 doubles).
 extern "C" __m128d _ZGVbN2v_exp(__m128d);
-extern "C" __m256d _ZGVdN4v_exp(__m256d);
+extern "C" __attribute__((target("avx2"))) __m256d _ZGVdN4v_exp(__m256d);
 #endif
 
 namespace fingen {

@@ -109,7 +109,8 @@ inline double abs(double x) noexcept {
   return std::abs(x);
 }
 inline Lanes2 abs(Lanes2 x) noexcept {
-  constexpr auto magnitude = ~(decltype(Mask2{}[0]){1} << 63);
+  // Every bit but the sign bit.
+  constexpr auto magnitude = std::numeric_limits<std::decay_t<decltype(Mask2{}[0])>>::max();
   return reinterpret_cast<Lanes2>(reinterpret_cast<Mask2>(x) & Mask2{magnitude, magnitude});
 }
 }  // namespace lanes
