@@ -33,6 +33,7 @@ std::size_t exp2(const double* x, double* y, std::size_t n) {
 namespace {
 bool cpu_has_avx2() {
 #if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();  // harmless after start-up; needed if called from a static constructor
   return __builtin_cpu_supports("avx2");
 #else
   return false;
