@@ -17,12 +17,12 @@ namespace fingen {
 
 namespace {
 #if defined(FINGEN_HAVE_LIBMVEC)
-__attribute__((target("avx2"))) std::size_t exp4(const double* x, double* y, std::size_t n) {
+__attribute__((target("avx2"))) std::size_t exp_by4(const double* x, double* y, std::size_t n) {
   std::size_t k = 0;
   for (; k + 4 <= n; k += 4) _mm256_storeu_pd(y + k, _ZGVdN4v_exp(_mm256_loadu_pd(x + k)));
   return k;
 }
-std::size_t exp2(const double* x, double* y, std::size_t n) {
+std::size_t exp_by2(const double* x, double* y, std::size_t n) {
   std::size_t k = 0;
   for (; k + 2 <= n; k += 2) _mm_storeu_pd(y + k, _ZGVbN2v_exp(_mm_loadu_pd(x + k)));
   return k;
@@ -59,7 +59,7 @@ void set_avx2_kernels(bool on) {
 void exp_into(const double* x, double* y, std::size_t n) {
   std::size_t done = 0;
 #if defined(FINGEN_HAVE_LIBMVEC)
-  done = avx2_kernels() ? exp4(x, y, n) : exp2(x, y, n);
+  done = avx2_kernels() ? exp_by4(x, y, n) : exp_by2(x, y, n);
 #endif
   for (std::size_t k = done; k < n; ++k) y[k] = std::exp(x[k]);
 }

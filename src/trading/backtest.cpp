@@ -516,13 +516,6 @@ FINGEN_INLINE void simulate(const Market& mk, const Eigen::MatrixXd& W, const Ba
                                        o.periods_per_year());
   }
 }
-template <int NC>
-void run_engine(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& o,
-                bool keep_fills, bool keep_curves, const std::vector<char>& forced, Run& gross,
-                Run& net) {
-  simulate<NC>(mk, W, o, keep_fills, keep_curves, forced, gross, net);
-}
-
 #if defined(FINGEN_AVX2_KERNEL)
 template <int NC>
 __attribute__((target("avx2"))) void run_engine_avx2(const Market& mk, const Eigen::MatrixXd& W,
@@ -541,7 +534,7 @@ void engine(const Market& mk, const Eigen::MatrixXd& W, const BacktestOptions& o
   if (avx2_kernels())
     return run_engine_avx2<NC>(mk, W, o, keep_fills, keep_curves, forced, gross, net);
 #endif
-  run_engine<NC>(mk, W, o, keep_fills, keep_curves, forced, gross, net);
+  simulate<NC>(mk, W, o, keep_fills, keep_curves, forced, gross, net);
 }
 }  // namespace
 
